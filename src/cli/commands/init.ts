@@ -1,0 +1,25 @@
+import { initProject } from "../../init/init-project.js";
+import type { GlobalOptions } from "../main.js";
+import { colourFor } from "../output.js";
+
+export interface InitCommandOptions extends GlobalOptions {
+  force: boolean;
+}
+
+export async function runInit(options: InitCommandOptions): Promise<number> {
+  const written = initProject({ cwd: options.cwd, force: options.force });
+  const c = colourFor(process.stdout);
+  for (const file of written) {
+    const label = {
+      create: c.green("created"),
+      overwrite: c.yellow("overwrote"),
+      update: c.cyan("updated"),
+      unchanged: c.dim("unchanged"),
+    }[file.action];
+    process.stdout.write(`${label} ${file.path}\n`);
+  }
+  process.stdout.write(
+    `\nNext: \`promptops validate\`, then \`promptops render order-help --var customerName=Ann --var question="Hi"\`\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { PromptOpsError } from "../../errors.js";
+import { toAnthropicMessages, toOpenAIMessages, toText } from "../../prompt/provider-formats.js";
+import { renderDraft } from "../../prompt/render-draft.js";
+import type { GlobalOptions } from "../main.js";
+import { printJson } from "../output.js";
+
+export interface RenderCommandOptions extends GlobalOptions {
+  id: string;
+  varsFile: string | undefined;
+  vars: string[];
+  format: "openai" | "anthropic" | "text";
+}
+
+export async function runRender(options: RenderCommandOptions): Promise<number> {
+  const vars = options.varsFile ? readVarsFile(resolve(options.cwd, options.varsFile)) : {};
+  const rendered = renderDraft({ cwd: options.cwd, id: options.id, vars, assignments: options.vars });
+  if (options.format === "text") process.stdout.write(toText(rendered.messages));
+  else if (options.format === "anthropic") printJson(toAnthropicMessages(rendered.messages));
+  else printJson(toOpenAIMessages(rendered.messages));
+  return 0;
+}
+
+function readVarsFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new PromptOpsError("vars-file-missing", `cannot read variables file ${file}`, { exitCode: 2 });
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new PromptOpsError("vars-file-invalid", `${file}: ${(error as Error).message.split("\n")[0]}`, {
+      exitCode: 2,
+    });
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new PromptOpsError("vars-file-invalid", `${file} must hold a map of variable names to values`, {
+      exitCode: 2,
+    });
+  }
+  return value as Record<string, unknown>;
+}

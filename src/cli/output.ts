@@ -1,0 +1,44 @@
+import { relative } from "node:path";
+import { Chalk, type ChalkInstance } from "chalk";
+import type { Diagnostic } from "../diagnostics.js";
+import { formatLocation, type SourceLocation } from "../errors.js";
+
+/** Colour only on a terminal, never with NO_COLOR (https://no-color.org) or TERM=dumb; FORCE_COLOR wins. */
+export function colourFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
+  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  const disabled = (env.NO_COLOR !== undefined && env.NO_COLOR !== "") || env.TERM === "dumb";
+  const level = forced ? 1 : !disabled && stream.isTTY ? 1 : 0;
+  return new Chalk({ level });
+}
+
+/** Paths as the user would type them: relative to where they ran the command. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel === "" ? "." : rel.startsWith("..") && rel.split("/").length > 4 ? file : rel;
+}
+
+export function displayLocation(location: SourceLocation): string {
+  return formatLocation({ ...location, file: displayPath(location.file) });
+}
+
+export function formatDiagnostic(d: Diagnostic, c: ChalkInstance): string {
+  const label = d.severity === "error" ? c.red("error") : c.yellow("warning");
+  const hint = d.hint ? `\n  ${c.dim(`hint: ${d.hint}`)}` : "";
+  return `${c.bold(displayLocation(d))}: ${label}: ${d.message}${hint}`;
+}
+
+/** GitHub Actions workflow commands; values escaped as the runner expects. */
+export function formatGithubAnnotation(d: Diagnostic): string {
+  const escapeData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  const props = [`file=${escapeProperty(displayPath(d.file))}`];
+  if (d.line !== undefined) props.push(`line=${d.line}`);
+  if (d.col !== undefined) props.push(`col=${d.col}`);
+  props.push(`title=${escapeProperty(`promptops ${d.code}`)}`);
+  const text = d.hint ? `${d.message} (hint: ${d.hint})` : d.message;
+  return `::${d.severity === "error" ? "error" : "warning"} ${props.join(",")}::${escapeData(text)}`;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

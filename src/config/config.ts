@@ -1,0 +1,51 @@
+/** A provider entry from config `providers:`: "kind:model" or an object. */
+export type ProviderConfig =
+  | string
+  | {
+      id: string;
+      kind: "openai" | "anthropic" | "openai-compatible" | "exec" | "echo";
+      model?: string;
+      baseURL?: string;
+      apiKeyEnv?: string;
+      command?: string;
+      concurrency?: number;
+      params?: Record<string, unknown>;
+    };
+
+/** promptops.config.yaml as written (every key optional); the shape of schemas/config.schema.json. */
+export interface ConfigFile {
+  promptsDir?: string;
+  tagPrefix?: string;
+  environments?: string[];
+  providers?: ProviderConfig[];
+  judge?: string;
+  embeddings?: string;
+  test?: { concurrency?: number; retries?: number; timeoutMs?: number; cacheDir?: string };
+  pricing?: Record<string, { input: number; output: number }>;
+}
+
+/** The config with defaults applied and paths made absolute. */
+export interface ProjectConfig {
+  /** Directory holding promptops.config.yaml, or the working directory when there is none. */
+  root: string;
+  /** Absolute path of the config file, when one was found. */
+  configFile: string | undefined;
+  promptsDir: string;
+  tagPrefix: string;
+  environments: string[];
+  providers: ProviderConfig[];
+  judge: string | undefined;
+  embeddings: string | undefined;
+  test: { concurrency: number; retries: number; timeoutMs: number; cacheDir: string };
+  pricing: Record<string, { input: number; output: number }>;
+}
+
+export const CONFIG_FILE_NAME = "promptops.config.yaml";
+
+export const defaultConfig = {
+  promptsDir: "prompts",
+  tagPrefix: "prompt/",
+  environments: ["staging", "production"],
+  providers: ["echo"],
+  test: { concurrency: 8, retries: 3, timeoutMs: 60_000, cacheDir: ".promptops/cache" },
+} as const;

@@ -1,0 +1,172 @@
+import type { Diagnostic } from "../diagnostics.js";
+import type { PathSegment } from "../yaml/yaml-source.js";
+import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
+import type { Assertion, PromptFile } from "./prompt-file.js";
+import { analyseTemplate, TemplateSyntaxError } from "./template-analysis.js";
+import { checkVariables, variableSchemaProblem, variableValidator } from "./variables.js";
+
+/** The variable schemas themselves, and the response_format schema, must be usable JSON Schemas. */
+export function checkSchemas(loaded: LoadedPrompt, prompt: PromptFile): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const [name, schema] of Object.entries(prompt.variables ?? {})) {
+    const problem = variableSchemaProblem(schema);
+    if (problem) {
+      diagnostics.push(
+        diagnosticAt(
+          loaded.source,
+          ["variables", name],
+          "variable-schema",
+          `variable "${name}" has an invalid JSON Schema: ${problem}`,
+        ),
+      );
+      continue;
+    }
+    if ("default" in schema && !variableValidator(schema)(structuredClone(schema.default))) {
+      diagnostics.push(
+        diagnosticAt(
+          loaded.source,
+          ["variables", name, "default"],
+          "variable-default",
+          `the default of variable "${name}" does not satisfy its own schema`,
+        ),
+      );
+    }
+  }
+  const responseSchema = prompt.response_format?.json_schema?.schema;
+  if (responseSchema) {
+    const problem = variableSchemaProblem(responseSchema);
+    if (problem) {
+      diagnostics.push(
+        diagnosticAt(
+          loaded.source,
+          ["response_format", "json_schema", "schema"],
+          "response-schema",
+          `response_format schema is not a valid JSON Schema: ${problem}`,
+        ),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+export function checkTests(loaded: LoadedPrompt, prompt: PromptFile): Diagnostic[] {
+  const { source } = loaded;
+  const diagnostics: Diagnostic[] = [];
+  const declared = prompt.variables ?? {};
+  const schemasUsable = Object.values(declared).every(
+    (schema) => variableSchemaProblem(schema) === undefined,
+  );
+  const names = new Map<string, number>();
+  (prompt.tests ?? []).forEach((test, i) => {
+    const first = names.get(test.name);
+    if (first !== undefined) {
+      diagnostics.push(
+        diagnosticAt(
+          source,
+          ["tests", i, "name"],
+          "test-duplicate-name",
+          `test name "${test.name}" is already used by test ${first + 1}`,
+          { hint: "test names identify results in reports: make them unique" },
+        ),
+      );
+    } else names.set(test.name, i);
+
+    if (schemasUsable) {
+      const { problems } = checkVariables(declared, test.vars ?? {});
+      for (const problem of problems) {
+        const path: PathSegment[] =
+          problem.kind === "missing"
+            ? test.vars
+              ? ["tests", i, "vars"]
+              : ["tests", i, "name"]
+            : ["tests", i, "vars", problem.variable, ...problem.path];
+        diagnostics.push(
+          diagnosticAt(source, path, `test-vars-${problem.kind}`, `test "${test.name}": ${problem.message}`, {
+            target: problem.kind === "unknown" ? "key" : "value",
+            ...(problem.kind === "missing"
+              ? { hint: "give it a value under vars:, or a default in its schema" }
+              : {}),
+          }),
+        );
+      }
+    }
+    test.assert.forEach((assertion, j) => {
+      diagnostics.push(...checkAssertion(loaded, ["tests", i, "assert", j], assertion, declared));
+    });
+  });
+  (prompt.boundary ?? []).forEach((assertion, j) => {
+    diagnostics.push(...checkAssertion(loaded, ["boundary", j], assertion, declared));
+  });
+  return diagnostics;
+}
+
+function checkAssertion(
+  loaded: LoadedPrompt,
+  path: PathSegment[],
+  assertion: Assertion,
+  declared: Record<string, unknown>,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const [type, value] = Object.entries(assertion)[0] ?? [];
+  if (!type) return diagnostics;
+  const valuePath = [...path, type];
+  if ((type === "regex" || type === "not-regex") && typeof value === "string") {
+    try {
+      new RegExp(value);
+    } catch (error) {
+      diagnostics.push(
+        diagnosticAt(
+          loaded.source,
+          valuePath,
+          "assertion-regex",
+          `${type}: invalid regular expression: ${(error as Error).message}`,
+        ),
+      );
+    }
+  }
+  if (type === "json-schema" && value && typeof value === "object") {
+    const problem = variableSchemaProblem(value as Record<string, unknown>);
+    if (problem)
+      diagnostics.push(
+        diagnosticAt(
+          loaded.source,
+          valuePath,
+          "assertion-schema",
+          `json-schema: not a valid JSON Schema: ${problem}`,
+        ),
+      );
+  }
+  // Expected values may use the test's variables, e.g. `contains: "{{ customer.name }}"`.
+  for (const text of typeof value === "string"
+    ? [value]
+    : Array.isArray(value)
+      ? value.filter((v) => typeof v === "string")
+      : []) {
+    if (!text.includes("{{") && !text.includes("{%")) continue;
+    try {
+      for (const name of analyseTemplate(text).variables.keys()) {
+        if (!Object.hasOwn(declared, name)) {
+          diagnostics.push(
+            diagnosticAt(
+              loaded.source,
+              valuePath,
+              "assertion-variable",
+              `${type}: variable "${name}" is not declared`,
+            ),
+          );
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof TemplateSyntaxError)) throw error;
+      diagnostics.push(
+        diagnosticAt(
+          loaded.source,
+          valuePath,
+          "assertion-template",
+          `${type}: template syntax error: ${error.message}`,
+        ),
+      );
+    }
+  }
+  return diagnostics;
+}

@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import type { Diagnostic, Severity } from "../diagnostics.js";
+import { schemaValidator } from "../schemas/ajv.js";
+import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
+import { type PathSegment, parseYamlSource, type YamlSource } from "../yaml/yaml-source.js";
+import type { PromptFileRef } from "./discover.js";
+import type { PromptFile } from "./prompt-file.js";
+import { promptIdProblem } from "./prompt-id.js";
+
+/** Keys people put at the wrong level, and where they belong. */
+const KNOWN_KEY_PATHS = {
+  temperature: "model.params.temperature",
+  max_tokens: "model.params.max_tokens",
+  top_p: "model.params.top_p",
+  stop: "model.params.stop",
+  seed: "model.params.seed",
+  provider: "model.provider",
+  params: "model.params",
+  asserts: "assert",
+  assertions: "assert",
+  prompt: "messages",
+  template: "messages",
+  system: "messages (a message with role: system)",
+  inputs: "variables",
+  input_variables: "variables",
+  vars: "tests[].vars",
+} as const;
+
+export interface LoadedPrompt extends PromptFileRef {
+  source: YamlSource;
+  /** The file's content, when it parsed and matched the schema. */
+  prompt: PromptFile | undefined;
+  diagnostics: Diagnostic[];
+}
+
+export function diagnosticAt(
+  source: YamlSource,
+  path: readonly PathSegment[],
+  code: string,
+  message: string,
+  options: { hint?: string; severity?: Severity; target?: "key" | "value" } = {},
+): Diagnostic {
+  const { line, col } = source.locate(path, options.target);
+  return {
+    file: source.file,
+    line,
+    col,
+    severity: options.severity ?? "error",
+    code,
+    message,
+    ...(options.hint ? { hint: options.hint } : {}),
+  };
+}
+
+/** Reads a prompt file and checks its YAML and its shape; semantic checks come after. */
+export function loadPrompt(ref: PromptFileRef, readText: (file: string) => string = readUtf8): LoadedPrompt {
+  const source = parseYamlSource(ref.file, readText(ref.file));
+  const diagnostics = [...source.diagnostics];
+  const idProblem = promptIdProblem(ref.id);
+  if (idProblem) {
+    diagnostics.push({
+      file: ref.file,
+      line: 1,
+      col: 1,
+      severity: "error",
+      code: "prompt-id",
+      message: idProblem,
+      hint: "rename the file: its path under promptsDir is the prompt's id",
+    });
+  }
+  if (source.value === undefined) return { ...ref, source, prompt: undefined, diagnostics };
+  if (source.value === null || typeof source.value !== "object" || Array.isArray(source.value)) {
+    diagnostics.push(
+      diagnosticAt(source, [], "prompt-not-a-map", "a prompt file must be a map with at least `messages:`", {
+        hint: "see `promptops init` for an example prompt",
+      }),
+    );
+    return { ...ref, source, prompt: undefined, diagnostics };
+  }
+  const validate = schemaValidator("prompt");
+  if (!validate(source.value)) {
+    diagnostics.push(...schemaDiagnostics(source, validate.errors, "prompt", KNOWN_KEY_PATHS));
+    return { ...ref, source, prompt: undefined, diagnostics };
+  }
+  return { ...ref, source, prompt: source.value as PromptFile, diagnostics };
+}
+
+function readUtf8(file: string): string {
+  return readFileSync(file, "utf8");
+}

@@ -1,0 +1,79 @@
+/** The shapes of a *.prompt.yaml file, mirroring schemas/prompt.schema.json (a test keeps them in step). */
+
+export type Role = "system" | "user" | "assistant";
+
+export type ContentPart =
+  | { type: "text"; text: string }
+  | { type: "image_url"; image_url: { url: string; detail?: "auto" | "low" | "high" } };
+
+export type MessageContent = string | ContentPart[];
+
+export interface RoleMessage {
+  role: Role;
+  content: MessageContent;
+  name?: string;
+}
+
+export interface PlaceholderMessage {
+  placeholder: string;
+}
+
+export type PromptMessage = RoleMessage | PlaceholderMessage;
+
+export interface ModelSpec {
+  provider: string;
+  name: string;
+  params?: Record<string, unknown>;
+}
+
+export type VariableSchema = Record<string, unknown>;
+
+export interface ResponseFormat {
+  type: "text" | "json_object" | "json_schema";
+  json_schema?: { name: string; description?: string; schema: Record<string, unknown>; strict?: boolean };
+}
+
+export interface FunctionTool {
+  type: "function";
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
+}
+
+/** A one-key map: assertion type to expected value. */
+export type Assertion = Record<string, unknown>;
+
+export interface PromptTest {
+  name: string;
+  description?: string;
+  vars?: Record<string, unknown>;
+  assert: Assertion[];
+  "pass-rate"?: number;
+  "allow-fail"?: boolean;
+}
+
+export interface PromptFile {
+  description?: string;
+  owners?: string[];
+  model?: ModelSpec;
+  variables?: Record<string, VariableSchema>;
+  messages: PromptMessage[];
+  response_format?: ResponseFormat;
+  tools?: FunctionTool[];
+  tests?: PromptTest[];
+  boundary?: Assertion[];
+}
+
+/**
+ * The versioned content: what the hash covers. Partials are inlined; templates are not rendered.
+ * description, owners, tests and boundary are deliberately absent: editing them is not a new version.
+ */
+export interface CompiledPrompt {
+  messages: PromptMessage[];
+  model?: ModelSpec;
+  variables?: Record<string, VariableSchema>;
+  response_format?: ResponseFormat;
+  tools?: FunctionTool[];
+}
+
+export function isPlaceholder(message: PromptMessage): message is PlaceholderMessage {
+  return "placeholder" in message;
+}

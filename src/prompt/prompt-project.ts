@@ -1,0 +1,62 @@
+import type { ProjectConfig } from "../config/config.js";
+import type { Diagnostic } from "../diagnostics.js";
+import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
+import { checkSchemas, checkTests } from "./check-tests.js";
+import { type CompiledResult, compilePrompt } from "./compile-prompt.js";
+import { discoverPartialNames, discoverPromptFiles, type PromptFileRef } from "./discover.js";
+import { type LoadedPrompt, loadPrompt } from "./load-prompt.js";
+import { isPartialProblem, PartialStore } from "./partials.js";
+
+export interface CheckedPrompt extends LoadedPrompt {
+  /** Present when the prompt has no errors. */
+  result: CompiledResult | undefined;
+}
+
+export interface PromptCheckRun {
+  prompts: CheckedPrompt[];
+  /** Problems inside partial files, each reported once however many prompts include it. */
+  partialDiagnostics: Diagnostic[];
+}
+
+/** Loads, checks and compiles the given prompt files of a project, sharing one partial cache. */
+export function checkPrompts(
+  config: ProjectConfig,
+  refs: readonly PromptFileRef[],
+  alsoCheckPartials: readonly string[] = [],
+): PromptCheckRun {
+  const store = new PartialStore(config.promptsDir);
+  let partialNames: string[] | undefined;
+  const knownPartials = () => {
+    partialNames ??= discoverPartialNames(config.promptsDir);
+    return partialNames;
+  };
+  const partialDiagnostics = new Map<string, Diagnostic>();
+  const prompts = refs.map((ref): CheckedPrompt => {
+    const loaded = loadPrompt(ref);
+    const prompt = loaded.prompt;
+    if (!prompt) return { ...loaded, result: undefined };
+    const templates = checkTemplates(loaded, prompt, store, knownPartials);
+    for (const d of templates.partialDiagnostics)
+      partialDiagnostics.set(`${d.file}:${d.line}:${d.col}:${d.code}`, d);
+    loaded.diagnostics.push(
+      ...templates.diagnostics,
+      ...checkVariableUse(loaded, prompt, templates),
+      ...checkSchemas(loaded, prompt),
+      ...checkTests(loaded, prompt),
+    );
+    const failed = loaded.diagnostics.some((d) => d.severity === "error");
+    return { ...loaded, result: failed ? undefined : compilePrompt(prompt, store) };
+  });
+  for (const name of alsoCheckPartials) {
+    const partial = store.get(name);
+    if (isPartialProblem(partial) && partial.kind === "syntax") {
+      const d = partialSyntaxDiagnostic(partial);
+      partialDiagnostics.set(`${d.file}:${d.line}:${d.col}:${d.code}`, d);
+    }
+  }
+  return { prompts, partialDiagnostics: [...partialDiagnostics.values()] };
+}
+
+export function checkProject(config: ProjectConfig): PromptCheckRun {
+  return checkPrompts(config, discoverPromptFiles(config.promptsDir));
+}

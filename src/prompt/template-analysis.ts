@@ -1,0 +1,198 @@
+import nunjucks from "nunjucks";
+
+/** A position inside a template's text; 0-based, as Nunjucks counts. */
+export interface TemplatePosition {
+  line0: number;
+  col0: number;
+}
+
+export interface IncludeTag extends TemplatePosition {
+  /** The literal partial name, or undefined when the include names a variable or expression. */
+  name: string | undefined;
+  ignoreMissing: boolean;
+}
+
+export interface TemplateAnalysis {
+  /** Top-level names the template reads from its context, with their first use. */
+  variables: Map<string, TemplatePosition>;
+  includes: IncludeTag[];
+  /** extends / import / from-import: template inheritance is not part of the prompt format. */
+  unsupportedTags: Array<TemplatePosition & { tag: string }>;
+}
+
+export class TemplateSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly position: TemplatePosition,
+  ) {
+    super(message);
+  }
+}
+
+// Names Nunjucks provides itself; reading them is not reading a variable.
+const BUILTIN_NAMES = new Set([
+  "range",
+  "cycler",
+  "joiner",
+  "loop",
+  "caller",
+  "super",
+  "true",
+  "false",
+  "none",
+]);
+
+type AstNode = {
+  typename: string;
+  lineno: number;
+  colno: number;
+  fields?: readonly string[];
+  children?: AstNode[];
+  [field: string]: unknown;
+};
+
+const nunjucksInternals = nunjucks as unknown as {
+  parser: { parse(src: string, extensions?: unknown[], opts?: unknown): AstNode };
+};
+
+export function parseTemplate(source: string): AstNode {
+  try {
+    return nunjucksInternals.parser.parse(source);
+  } catch (error) {
+    throw toSyntaxError(error);
+  }
+}
+
+function toSyntaxError(error: unknown): TemplateSyntaxError {
+  const raw = error instanceof Error ? error.message : String(error);
+  // Nunjucks formats: "(unknown path) [Line 3, Column 5]\n  parseX: message". Both numbers are 0-based.
+  const match = /\[Line (\d+), Column (\d+)\]/.exec(raw);
+  const detail = raw.split("\n").slice(1).join(" ").trim() || raw;
+  const message = detail.replace(/^\s*\w+: /, "");
+  return new TemplateSyntaxError(message, {
+    line0: match ? Number(match[1]) : 0,
+    col0: match ? Number(match[2]) : 0,
+  });
+}
+
+export function analyseTemplate(source: string): TemplateAnalysis {
+  const ast = parseTemplate(source);
+  const analysis: TemplateAnalysis = { variables: new Map(), includes: [], unsupportedTags: [] };
+  const assigned = new Set<string>();
+  collectAssignments(ast, assigned);
+  walk(ast, new Set(), analysis, assigned);
+  return analysis;
+}
+
+// `{% set %}` and macro names are visible after their definition; treating them as bound for the
+// whole template keeps the analysis simple and never reports a false "undeclared variable".
+function collectAssignments(node: AstNode, assigned: Set<string>): void {
+  if (node.typename === "Set")
+    for (const target of node.targets as AstNode[]) assigned.add(String(target.value));
+  if (node.typename === "Macro") assigned.add(String((node.name as AstNode).value));
+  forEachChild(node, (child) => collectAssignments(child, assigned));
+}
+
+function walk(node: AstNode, bound: Set<string>, analysis: TemplateAnalysis, assigned: Set<string>): void {
+  switch (node.typename) {
+    case "Symbol": {
+      const name = String(node.value);
+      if (
+        !bound.has(name) &&
+        !assigned.has(name) &&
+        !BUILTIN_NAMES.has(name) &&
+        !analysis.variables.has(name)
+      ) {
+        analysis.variables.set(name, { line0: node.lineno, col0: node.colno });
+      }
+      return;
+    }
+    case "For":
+    case "AsyncEach":
+    case "AsyncAll": {
+      walk(node.arr as AstNode, bound, analysis, assigned);
+      const inner = new Set(bound);
+      bindNames(node.name as AstNode, inner);
+      inner.add("loop");
+      walk(node.body as AstNode, inner, analysis, assigned);
+      if (node.else_) walk(node.else_ as AstNode, bound, analysis, assigned);
+      return;
+    }
+    case "Macro":
+    case "Caller": {
+      const inner = new Set(bound);
+      const args = node.args as AstNode;
+      for (const arg of args.children ?? []) {
+        if (arg.typename === "KeywordArgs") {
+          for (const pair of arg.children ?? []) {
+            bindNames(pair.key as AstNode, inner);
+            walk(pair.value as AstNode, bound, analysis, assigned);
+          }
+        } else bindNames(arg, inner);
+      }
+      walk(node.body as AstNode, inner, analysis, assigned);
+      return;
+    }
+    case "Filter":
+    case "FilterAsync":
+      // The filter's own name is not a variable; its arguments are expressions.
+      walk(node.args as AstNode, bound, analysis, assigned);
+      return;
+    case "Is":
+      walk(node.left as AstNode, bound, analysis, assigned);
+      return;
+    case "Pair":
+      walk(node.value as AstNode, bound, analysis, assigned);
+      return;
+    case "Include": {
+      const template = node.template as AstNode;
+      analysis.includes.push({
+        name:
+          template.typename === "Literal" && typeof template.value === "string" ? template.value : undefined,
+        ignoreMissing: Boolean(node.ignoreMissing),
+        line0: node.lineno,
+        col0: node.colno,
+      });
+      if (template.typename !== "Literal") walk(template, bound, analysis, assigned);
+      return;
+    }
+    case "Extends":
+    case "Import":
+    case "FromImport":
+      analysis.unsupportedTags.push({
+        tag: node.typename === "FromImport" ? "from … import" : node.typename.toLowerCase(),
+        line0: node.lineno,
+        col0: node.colno,
+      });
+      return;
+  }
+  forEachChild(node, (child) => walk(child, bound, analysis, assigned));
+}
+
+function bindNames(target: AstNode, into: Set<string>): void {
+  if (target.typename === "Symbol") into.add(String(target.value));
+  for (const child of target.children ?? []) bindNames(child, into);
+}
+
+function forEachChild(node: AstNode, visit: (child: AstNode) => void): void {
+  const fields = node.fields ?? [];
+  for (const field of fields) {
+    const value = node[field];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) visit(item);
+    } else if (isNode(value)) visit(value);
+  }
+}
+
+function isNode(value: unknown): value is AstNode {
+  return typeof value === "object" && value !== null && typeof (value as AstNode).typename === "string";
+}
+
+/** Heuristic for `{{`/`{%` meant as literal text, e.g. a JSON example: the hint explains {% raw %}. */
+export function looksLikeLiteralBraces(source: string, position: TemplatePosition): boolean {
+  const line = source.split("\n")[position.line0] ?? "";
+  return /\{\{\s*["'{[]|\{\{\s*\}\}|\{%\s*["'{[]/.test(line);
+}
+
+export const RAW_HINT =
+  "if the braces are meant as literal text (e.g. a JSON example), wrap it in {% raw %}…{% endraw %}";

@@ -1,0 +1,67 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve, sep } from "node:path";
+import { loadConfig } from "../config/load-config.js";
+import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
+import { PromptOpsError } from "../errors.js";
+import { discoverPartialNames, discoverPromptFiles, type PromptFileRef } from "./discover.js";
+import { PROMPT_FILE_SUFFIX } from "./prompt-id.js";
+import { checkPrompts } from "./prompt-project.js";
+
+export interface ValidateOptions {
+  cwd: string;
+  /** Files or folders to check; every prompt when empty. Relative to cwd. */
+  paths?: readonly string[];
+}
+
+export interface ValidateReport {
+  diagnostics: Diagnostic[];
+  promptsChecked: number;
+  errors: number;
+  warnings: number;
+}
+
+export function validateProject(options: ValidateOptions): ValidateReport {
+  const { config, diagnostics } = loadConfig(options.cwd);
+  const all = discoverPromptFiles(config.promptsDir);
+  const selected = options.paths?.length ? selectByPaths(all, options.cwd, options.paths) : all;
+  // Partials nobody includes yet still get their syntax checked on a full run.
+  const extraPartials = options.paths?.length
+    ? []
+    : discoverPartialNames(config.promptsDir).filter((n) => n.endsWith(".njk"));
+  const run = checkPrompts(config, selected, extraPartials);
+  for (const prompt of run.prompts) diagnostics.push(...prompt.diagnostics);
+  diagnostics.push(...run.partialDiagnostics);
+  sortDiagnostics(diagnostics);
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  return { diagnostics, promptsChecked: selected.length, errors, warnings: diagnostics.length - errors };
+}
+
+function selectByPaths(
+  all: readonly PromptFileRef[],
+  cwd: string,
+  paths: readonly string[],
+): PromptFileRef[] {
+  const selected = new Map<string, PromptFileRef>();
+  for (const path of paths) {
+    const absolute = resolve(cwd, path);
+    if (!existsSync(absolute)) {
+      throw new PromptOpsError("path-not-found", `no such file or folder: ${path}`, { exitCode: 2 });
+    }
+    const isDir = statSync(absolute).isDirectory();
+    const matches = all.filter((ref) =>
+      isDir ? ref.file.startsWith(absolute + sep) : ref.file === absolute,
+    );
+    if (matches.length === 0) {
+      throw new PromptOpsError(
+        "path-not-prompt",
+        `${path} is not a prompt file (or a folder holding one) under promptsDir`,
+        {
+          exitCode: 2,
+          hint: `prompt files end in ${PROMPT_FILE_SUFFIX} and live under the config's promptsDir`,
+        },
+      );
+    }
+    for (const ref of matches) selected.set(ref.file, ref);
+  }
+  return [...selected.values()];
+}

@@ -1,0 +1,156 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { canonicalJson } from "./hash.js";
+import type { VariableSchema } from "./prompt-file.js";
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+const CHAT_MESSAGE_ID = "promptops:chat-message";
+
+/** One chat message in a `messages` variable (history, few-shot turns): data, never templated. */
+const chatMessageSchema = {
+  $id: CHAT_MESSAGE_ID,
+  type: "object",
+  additionalProperties: false,
+  required: ["role", "content"],
+  properties: {
+    role: { enum: ["system", "user", "assistant"] },
+    name: { type: "string" },
+    content: {
+      anyOf: [
+        { type: "string" },
+        {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["type"],
+            properties: { type: { enum: ["text", "image_url"] } },
+          },
+        },
+      ],
+    },
+  },
+};
+
+let userAjv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction | Error>();
+
+// Users' schemas: not strict (they may carry editor-only keywords like `examples` or x- extensions).
+function ajvForUserSchemas(): Ajv2020 {
+  if (!userAjv) {
+    userAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
+    addFormats(userAjv);
+    userAjv.addSchema(chatMessageSchema);
+  }
+  return userAjv;
+}
+
+export function isMessagesVariable(schema: VariableSchema): boolean {
+  if (schema.type === "messages") return true;
+  const items = schema.items as Record<string, unknown> | undefined;
+  return schema.type === "array" && typeof items?.$ref === "string" && items.$ref.endsWith("/message");
+}
+
+/** `{ type: messages }` is shorthand for a list of chat messages; `#/$defs/message` names the same. */
+function expandSchema(schema: VariableSchema): Record<string, unknown> {
+  const { default: _default, ...rest } = schema;
+  if (rest.type === "messages") return { ...rest, type: "array", items: { $ref: CHAT_MESSAGE_ID } };
+  return { $defs: { message: { $ref: CHAT_MESSAGE_ID } }, ...rest };
+}
+
+/** Compiled once per distinct schema: many prompts share `{ type: string }`-like schemas. */
+export function variableValidator(schema: VariableSchema): ValidateFunction {
+  const key = canonicalJson(schema);
+  let entry = compiled.get(key);
+  if (!entry) {
+    try {
+      entry = ajvForUserSchemas().compile(expandSchema(schema));
+    } catch (error) {
+      entry = error instanceof Error ? error : new Error(String(error));
+    }
+    compiled.set(key, entry);
+  }
+  if (entry instanceof Error) throw entry;
+  return entry;
+}
+
+/** Why a schema cannot be used, or undefined when it compiles. */
+export function variableSchemaProblem(schema: VariableSchema): string | undefined {
+  try {
+    variableValidator(schema);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export interface VariableProblem {
+  kind: "missing" | "invalid" | "unknown" | "bad-schema";
+  variable: string;
+  /** Path inside the value, for "invalid" (e.g. ["customer", "name"]). */
+  path: string[];
+  message: string;
+}
+
+export interface CheckedVariables {
+  values: Record<string, unknown>;
+  problems: VariableProblem[];
+}
+
+/**
+ * Validates values against the declared schemas and fills in defaults. Every declared variable
+ * without a default is required: a missing one is an error, never an empty string.
+ */
+export function checkVariables(
+  declared: Readonly<Record<string, VariableSchema>>,
+  given: Readonly<Record<string, unknown>>,
+): CheckedVariables {
+  const values: Record<string, unknown> = {};
+  const problems: VariableProblem[] = [];
+  for (const name of Object.keys(given)) {
+    if (!Object.hasOwn(declared, name)) {
+      problems.push({ kind: "unknown", variable: name, path: [], message: `unknown variable "${name}"` });
+    }
+  }
+  for (const [name, schema] of Object.entries(declared)) {
+    let value = given[name];
+    if (value === undefined) {
+      if (!("default" in schema)) {
+        problems.push({ kind: "missing", variable: name, path: [], message: `missing variable "${name}"` });
+        continue;
+      }
+      value = structuredClone(schema.default);
+    }
+    let validate: ValidateFunction;
+    try {
+      validate = variableValidator(schema);
+    } catch (error) {
+      const message = `variable "${name}" has an invalid schema: ${(error as Error).message}`;
+      problems.push({ kind: "bad-schema", variable: name, path: [], message });
+      continue;
+    }
+    if (!validate(value)) {
+      for (const error of validate.errors ?? []) problems.push(describeInvalid(name, value, error));
+    } else values[name] = value;
+  }
+  return { values, problems };
+}
+
+function describeInvalid(name: string, value: unknown, error: ErrorObject): VariableProblem {
+  const path = error.instancePath
+    .split("/")
+    .slice(1)
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const where = [name, ...path].join(".");
+  let detail = error.message ?? "is invalid";
+  if (error.keyword === "enum") detail += `: ${(error.params.allowedValues as unknown[]).join(", ")}`;
+  if (error.keyword === "additionalProperties")
+    detail = `has unknown property "${error.params.additionalProperty}"`;
+  const found = path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value);
+  const shown = typeof found === "string" && found.length > 40 ? `${found.slice(0, 40)}…` : found;
+  const suffix =
+    error.keyword === "required" || error.keyword === "additionalProperties"
+      ? ""
+      : ` (found ${JSON.stringify(shown)})`;
+  return { kind: "invalid", variable: name, path, message: `variable ${where} ${detail}${suffix}` };
+}

@@ -1,0 +1,182 @@
+import type { ErrorObject } from "ajv";
+import type { Diagnostic } from "../diagnostics.js";
+import type { PathSegment, YamlSource } from "../yaml/yaml-source.js";
+import { closestMatch } from "./did-you-mean.js";
+
+/** Keys users put in the wrong place, mapped to where they belong (for "did you mean"). */
+export type KnownKeyPaths = Readonly<Record<string, string>>;
+
+export function pointerToPath(pointer: string): PathSegment[] {
+  if (pointer === "") return [];
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+}
+
+function displayPath(path: readonly PathSegment[]): string {
+  return path.length === 0 ? "top level" : path.join(".");
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return String(value);
+}
+
+const typeNames: Record<string, string> = {
+  object: "a map",
+  array: "a list",
+  string: "a string",
+  integer: "an integer",
+  number: "a number",
+  boolean: "true or false",
+  null: "null",
+};
+
+/**
+ * Collapses alternatives (anyOf, if/then/else) to the errors that explain them, so a user
+ * reads one message per mistake instead of ajv's every failed branch.
+ */
+function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
+  const dropped = new Set<ErrorObject>();
+  for (const error of errors) {
+    if (error.keyword === "if") dropped.add(error);
+    if (error.keyword !== "anyOf") continue;
+    const branchErrors = errors.filter(
+      (e) => e !== error && e.schemaPath.startsWith(`${error.schemaPath}/`) && !dropped.has(e),
+    );
+    const deeper = branchErrors.filter((e) => e.instancePath.length > error.instancePath.length);
+    if (deeper.length > 0) {
+      // The value had the right shape for one branch and failed inside it: those errors explain it.
+      dropped.add(error);
+      for (const e of branchErrors) if (e.instancePath === error.instancePath) dropped.add(e);
+    } else {
+      for (const e of branchErrors) dropped.add(e);
+      const expected = [
+        ...new Set(branchErrors.filter((e) => e.keyword === "type").map((e) => e.params.type)),
+      ];
+      (error as ErrorObject & { expected?: string[] }).expected = expected.flat().map(String);
+    }
+  }
+  return errors.filter((e) => !dropped.has(e));
+}
+
+export function schemaDiagnostics(
+  source: YamlSource,
+  errors: ErrorObject[] | null | undefined,
+  codePrefix: string,
+  knownKeyPaths: KnownKeyPaths = {},
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const error of relevantErrors(errors ?? [])) {
+    const path = pointerToPath(error.instancePath);
+    let target: "key" | "value" = "value";
+    let message: string;
+    let hint: string | undefined;
+    const where = displayPath(path);
+    switch (error.keyword) {
+      case "additionalProperties": {
+        const key = String(error.params.additionalProperty);
+        path.push(key);
+        target = "key";
+        const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
+        const sibling = closestMatch(key, allowed);
+        const elsewhere =
+          knownKeyPaths[key] ?? knownKeyPaths[closestMatch(key, Object.keys(knownKeyPaths)) ?? ""];
+        message = `unknown key "${key}" in ${where}`;
+        if (sibling) message += ` (did you mean "${sibling}"?)`;
+        else if (elsewhere) message += ` (did you mean "${elsewhere}"?)`;
+        else if (allowed.length > 0 && allowed.length <= 12)
+          hint = `allowed keys here: ${allowed.join(", ")}`;
+        break;
+      }
+      case "false schema": {
+        target = "key";
+        message = `key "${path.at(-1)}" is not allowed here`;
+        break;
+      }
+      case "required":
+        message = `missing required key "${error.params.missingProperty}" in ${where}`;
+        break;
+      case "type":
+        message = `${where} must be ${typeNames[String(error.params.type)] ?? error.params.type}, found ${describeValue(error.data)}`;
+        break;
+      case "anyOf": {
+        const expected = (error as ErrorObject & { expected?: string[] }).expected ?? [];
+        const names = expected.map((t) => typeNames[t] ?? t);
+        message =
+          names.length > 0
+            ? `${where} must be ${names.join(" or ")}, found ${describeValue(error.data)}`
+            : `${where} is not valid here (found ${describeValue(error.data)})`;
+        break;
+      }
+      case "enum": {
+        const allowed = (error.params.allowedValues as unknown[]).map(String);
+        const suggestion = typeof error.data === "string" ? closestMatch(error.data, allowed) : undefined;
+        message = `${where} must be one of ${allowed.join(", ")}, found ${describeValue(error.data)}`;
+        if (suggestion) message += ` (did you mean "${suggestion}"?)`;
+        break;
+      }
+      case "const":
+        message = `${where} must be ${describeValue(error.params.allowedValue)}, found ${describeValue(error.data)}`;
+        break;
+      case "propertyNames":
+        target = "key";
+        path.push(String(error.params.propertyName));
+        message = `invalid name "${error.params.propertyName}" in ${where}`;
+        hint = describeSchema(error.schema);
+        break;
+      case "pattern":
+        // propertyNames failures are reported by their own error, at the key.
+        if (errors?.some((e) => e.keyword === "propertyNames" && e.instancePath === error.instancePath))
+          continue;
+        message = `${where} ${describeValue(error.data)} does not match the pattern ${error.params.pattern}`;
+        break;
+      case "maxProperties":
+      case "minProperties":
+        message = `${where} ${error.message}`;
+        if (error.parentSchema?.title === "Assertion") {
+          const keys = Object.keys((error.data as object) ?? {});
+          message =
+            keys.length === 0
+              ? `${where} is an empty assertion`
+              : `${where} has ${keys.length} keys (${keys.join(", ")}); an assertion is a one-key map`;
+          hint = "write each check as its own list item, e.g. `- contains: refund` then `- max-length: 400`";
+        }
+        break;
+      default:
+        message = `${where} ${error.message ?? "is invalid"} (found ${describeValue(error.data)})`;
+    }
+    const { line, col } = source.locate(path, target);
+    const dedupeKey = `${line}:${col}:${message}`;
+    if (seen.has(dedupeKey)) continue;
+    seen.add(dedupeKey);
+    diagnostics.push({
+      file: source.file,
+      line,
+      col,
+      severity: "error",
+      code: `${codePrefix}-schema`,
+      message,
+      ...(hint ? { hint } : {}),
+    });
+  }
+  return diagnostics;
+}
+
+function describeSchema(schema: unknown): string | undefined {
+  if (schema && typeof schema === "object" && "pattern" in schema)
+    return `names must match ${schema.pattern}`;
+  if (
+    schema &&
+    typeof schema === "object" &&
+    "$ref" in schema &&
+    String(schema.$ref).endsWith("variableName")
+  )
+    return "variable names are identifiers: letters, digits and _, not starting with a digit";
+  return undefined;
+}

@@ -1,0 +1,117 @@
+import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, Scalar } from "yaml";
+import type { Diagnostic } from "../diagnostics.js";
+
+export type PathSegment = string | number;
+
+/** A parsed YAML file that can still say where each of its values came from. */
+export interface YamlSource {
+  file: string;
+  text: string;
+  /** The plain JavaScript value; undefined when the file has syntax errors. */
+  value: unknown;
+  diagnostics: Diagnostic[];
+  locate(path: readonly PathSegment[], target?: "key" | "value"): { line: number; col: number };
+  /** Where character (line0, col0) of a string value's content sits in the file (0-based in, 1-based out). */
+  locateInString(path: readonly PathSegment[], line0: number, col0: number): { line: number; col: number };
+}
+
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  // uniqueKeys makes a duplicate key an error instead of silently keeping the last one.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+  const diagnostics: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    diagnostics.push({
+      file,
+      line: pos.line,
+      col: pos.col,
+      severity: "error",
+      code: error.code === "DUPLICATE_KEY" ? "yaml-duplicate-key" : "yaml-syntax",
+      message: describeYamlError(error.code, error.message),
+    });
+  }
+  for (const warning of doc.warnings) {
+    const pos = lineCounter.linePos(warning.pos[0]);
+    diagnostics.push({
+      file,
+      line: pos.line,
+      col: pos.col,
+      severity: "warning",
+      code: "yaml-warning",
+      message: firstLine(warning.message),
+    });
+  }
+  const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+
+  const position = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+
+  const findNode = (path: readonly PathSegment[]): { node: Node | null; pair?: Pair } => {
+    let node: unknown = doc.contents;
+    let pair: Pair | undefined;
+    for (const segment of path) {
+      if (isMap(node)) {
+        pair = node.items.find((item) => keyText(item.key) === String(segment));
+        if (!pair) return { node: node as Node };
+        node = pair.value;
+      } else if (isSeq(node)) {
+        const item = node.items[Number(segment)];
+        if (item === undefined) return { node: node as Node };
+        pair = undefined;
+        node = item;
+      } else {
+        return { node: (node as Node) ?? null };
+      }
+    }
+    return { node: (node as Node) ?? null, pair };
+  };
+
+  return {
+    file,
+    text,
+    value,
+    diagnostics,
+    locate(path, target = "value") {
+      const { node, pair } = findNode(path);
+      const keyNode = pair?.key as Node | undefined;
+      const chosen = target === "key" && keyNode?.range ? keyNode : (node ?? keyNode);
+      const offset = chosen?.range?.[0] ?? 0;
+      return position(offset);
+    },
+    locateInString(path, line0, col0) {
+      const { node } = findNode(path);
+      if (!isScalar(node) || !node.range) return this.locate(path);
+      const start = position(node.range[0]);
+      if (node.type === Scalar.BLOCK_LITERAL) {
+        // Content starts on the line after the `|` header, at the block's indentation.
+        const lines = text.split("\n");
+        const firstContent = lines.slice(start.line).find((l) => l.trim() !== "");
+        const indent = firstContent ? firstContent.length - firstContent.trimStart().length : 0;
+        return { line: start.line + 1 + line0, col: indent + col0 + 1 };
+      }
+      if (line0 === 0) {
+        const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
+        return { line: start.line, col: start.col + col0 + (quoted ? 1 : 0) };
+      }
+      // Folded and multi-line flow scalars do not keep a 1:1 line mapping; point at the value.
+      return start;
+    },
+  };
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0] ?? message;
+}
+
+function describeYamlError(code: string, message: string): string {
+  if (code === "DUPLICATE_KEY") return "duplicate key: each key may appear once in a map";
+  return `YAML syntax error: ${firstLine(message).replace(/ at line \d+, column \d+.*$/, "")}`;
+}
