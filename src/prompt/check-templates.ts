@@ -25,6 +25,7 @@ export interface TemplateCheck {
   /** Where each variable is first read (by a template, a partial or a placeholder). */
   used: Map<string, TemplateUse>;
   partials: Set<string>;
+  placeholders: Array<{ name: string; path: PathSegment[] }>;
   /** Problems found inside partial files; reported once per partial by the caller. */
   partialDiagnostics: Diagnostic[];
 }
@@ -58,6 +59,7 @@ export function checkTemplates(
     diagnostics: [],
     used: new Map(),
     partials: new Set(),
+    placeholders: [],
     partialDiagnostics: [],
   };
   const at = (path: PathSegment[], position: TemplatePosition) => {
@@ -120,12 +122,8 @@ export function checkTemplates(
   }
 
   prompt.messages.forEach((message, i) => {
-    if (isPlaceholder(message) && !check.used.has(message.placeholder)) {
-      check.used.set(message.placeholder, {
-        path: ["messages", i, "placeholder"],
-        position: { line0: 0, col0: 0 },
-      });
-    }
+    if (isPlaceholder(message))
+      check.placeholders.push({ name: message.placeholder, path: ["messages", i, "placeholder"] });
   });
 
   function followInclude(
@@ -208,23 +206,6 @@ export function checkVariableUse(
     const schema = declared[name];
     const { line, col } = source.locateInString(use.path, use.position.line0, use.position.col0);
     const base = { file: source.file, line, col, severity: "error" as const };
-    if (use.path[2] === "placeholder") {
-      if (!schema) {
-        diagnostics.push({
-          ...base,
-          code: "placeholder-undeclared",
-          message: `placeholder "${name}" is not declared under variables`,
-          hint: `declare it: ${name}: { type: messages }`,
-        });
-      } else if (!isMessagesVariable(schema)) {
-        diagnostics.push({
-          ...base,
-          code: "placeholder-type",
-          message: `placeholder "${name}" must be declared as { type: messages }`,
-        });
-      }
-      continue;
-    }
     if (!schema) {
       const similar = closeMatches(name, Object.keys(declared), 1)[0];
       diagnostics.push({
@@ -245,8 +226,30 @@ export function checkVariableUse(
       });
     }
   }
+  for (const { name, path } of check.placeholders) {
+    const schema = declared[name];
+    if (schema && isMessagesVariable(schema)) continue;
+    diagnostics.push(
+      schema
+        ? diagnosticAt(
+            source,
+            path,
+            "placeholder-type",
+            `placeholder "${name}" must be declared as { type: messages }`,
+          )
+        : diagnosticAt(
+            source,
+            path,
+            "placeholder-undeclared",
+            `placeholder "${name}" is not declared under variables`,
+            {
+              hint: `declare it: ${name}: { type: messages }`,
+            },
+          ),
+    );
+  }
   for (const name of Object.keys(declared)) {
-    if (!check.used.has(name)) {
+    if (!check.used.has(name) && !check.placeholders.some((p) => p.name === name)) {
       diagnostics.push(
         diagnosticAt(
           source,

@@ -115,12 +115,7 @@ function checkAssertion(
       new RegExp(value);
     } catch (error) {
       diagnostics.push(
-        diagnosticAt(
-          loaded.source,
-          valuePath,
-          "assertion-regex",
-          `${type}: invalid regular expression: ${(error as Error).message}`,
-        ),
+        diagnosticAt(loaded.source, valuePath, "assertion-regex", `${type}: ${(error as Error).message}`),
       );
     }
   }

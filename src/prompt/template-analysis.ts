@@ -59,20 +59,23 @@ export function parseTemplate(source: string): AstNode {
   try {
     return nunjucksInternals.parser.parse(source);
   } catch (error) {
-    throw toSyntaxError(error);
+    throw toSyntaxError(error, source);
   }
 }
 
-function toSyntaxError(error: unknown): TemplateSyntaxError {
-  const raw = error instanceof Error ? error.message : String(error);
-  // Nunjucks formats: "(unknown path) [Line 3, Column 5]\n  parseX: message". Both numbers are 0-based.
-  const match = /\[Line (\d+), Column (\d+)\]/.exec(raw);
-  const detail = raw.split("\n").slice(1).join(" ").trim() || raw;
-  const message = detail.replace(/^\s*\w+: /, "");
-  return new TemplateSyntaxError(message, {
-    line0: match ? Number(match[1]) : 0,
-    col0: match ? Number(match[2]) : 0,
-  });
+/** Nunjucks' parser errors carry 1-based lineno/colno, or none when the problem is the end of input. */
+function toSyntaxError(error: unknown, source: string): TemplateSyntaxError {
+  const {
+    message = String(error),
+    lineno,
+    colno,
+  } = error as { message?: string; lineno?: number; colno?: number };
+  const text = message.replace(/^\w+: /, "");
+  if (typeof lineno === "number" && typeof colno === "number") {
+    return new TemplateSyntaxError(text, { line0: lineno - 1, col0: Math.max(0, colno - 1) });
+  }
+  const lines = source.replace(/\n$/, "").split("\n");
+  return new TemplateSyntaxError(text, { line0: lines.length - 1, col0: lines.at(-1)?.length ?? 0 });
 }
 
 export function analyseTemplate(source: string): TemplateAnalysis {

@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { closestMatch } from "../schemas/did-you-mean.js";
 import { canonicalJson } from "./hash.js";
 import type { VariableSchema } from "./prompt-file.js";
 
@@ -45,6 +46,8 @@ function ajvForUserSchemas(): Ajv2020 {
   return userAjv;
 }
 
+const JSON_TYPES = ["string", "number", "integer", "boolean", "object", "array", "null", "messages"];
+
 export function isMessagesVariable(schema: VariableSchema): boolean {
   if (schema.type === "messages") return true;
   const items = schema.items as Record<string, unknown> | undefined;
@@ -66,7 +69,8 @@ export function variableValidator(schema: VariableSchema): ValidateFunction {
     try {
       entry = ajvForUserSchemas().compile(expandSchema(schema));
     } catch (error) {
-      entry = error instanceof Error ? error : new Error(String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      entry = new Error(message.replace(/^schema is invalid: /, "").split(", ")[0]);
     }
     compiled.set(key, entry);
   }
@@ -76,6 +80,13 @@ export function variableValidator(schema: VariableSchema): ValidateFunction {
 
 /** Why a schema cannot be used, or undefined when it compiles. */
 export function variableSchemaProblem(schema: VariableSchema): string | undefined {
+  const badType = [schema.type]
+    .flat()
+    .find((t) => t !== undefined && !(typeof t === "string" && JSON_TYPES.includes(t)));
+  if (badType !== undefined) {
+    const suggestion = typeof badType === "string" ? closestMatch(badType, JSON_TYPES) : undefined;
+    return `type "${String(badType)}" is not one of ${JSON_TYPES.join(", ")}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`;
+  }
   try {
     variableValidator(schema);
     return undefined;

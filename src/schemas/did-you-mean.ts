@@ -22,10 +22,11 @@ export function closeMatches(input: string, candidates: Iterable<string>, limit 
   const scored = [...candidates]
     .map((candidate) => {
       const c = candidate.toLowerCase();
-      const d = c.includes(lowered) || lowered.includes(c) ? 0 : distance(lowered, c);
+      // "refund" finds "billing/refund": a shorter input contained in a candidate is a strong match.
+      const d = lowered.length >= 3 && c.includes(lowered) ? 0 : distance(lowered, c);
       return { candidate, d };
     })
-    .filter(({ candidate, d }) => d <= Math.max(2, Math.floor(candidate.length / 2)))
+    .filter(({ candidate, d }) => d <= Math.max(2, Math.floor(candidate.length / 4)))
     .sort((a, b) => a.d - b.d || a.candidate.localeCompare(b.candidate));
   return scored.slice(0, limit).map((s) => s.candidate);
 }
