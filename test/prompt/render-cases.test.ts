@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { PromptOpsError } from "../../src/errors.js";
+import { toAnthropicMessages } from "../../src/prompt/provider-formats.js";
+import { renderDraft } from "../../src/prompt/render-draft.js";
+import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
+
+interface RenderCase {
+  name: string;
+  files: Record<string, string>;
+  id: string;
+  vars?: Record<string, unknown>;
+  assignments?: string[];
+  /** OpenAI-shape messages. */
+  expect?: unknown[];
+  expectAnthropic?: unknown;
+  /** The error: exit code and a substring of its message. */
+  expectError?: { exitCode: number; message: string };
+}
+
+const dir = new URL("../fixtures/render/", import.meta.url);
+const cases = readdirSync(dir)
+  .filter((f) => f.endsWith(".yaml"))
+  .map((f) => ({ file: f, ...(parse(readFileSync(new URL(f, dir), "utf8")) as RenderCase) }));
+
+describe("render golden cases", () => {
+  let project: ProjectDir | undefined;
+  afterEach(() => project?.cleanup());
+
+  it.each(cases)("$file: $name", (testCase) => {
+    project = makeProjectDir(testCase.files);
+    const run = () =>
+      renderDraft({
+        cwd: project!.root,
+        id: testCase.id,
+        vars: testCase.vars ?? {},
+        assignments: testCase.assignments ?? [],
+      });
+    if (testCase.expectError) {
+      let caught: unknown;
+      try {
+        run();
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(PromptOpsError);
+      expect((caught as PromptOpsError).exitCode).toBe(testCase.expectError.exitCode);
+      expect((caught as PromptOpsError).message).toContain(testCase.expectError.message);
+      return;
+    }
+    const rendered = run();
+    if (testCase.expect) expect(rendered.messages).toEqual(testCase.expect);
+    if (testCase.expectAnthropic) expect(toAnthropicMessages(rendered.messages)).toEqual(testCase.expectAnthropic);
+  });
+});
