@@ -6,6 +6,7 @@ import { type PathSegment, parseYamlSource, type YamlSource } from "../yaml/yaml
 import type { PromptFileRef } from "./discover.js";
 import type { PromptFile } from "./prompt-file.js";
 import { promptIdProblem } from "./prompt-id.js";
+import { salvagePrompt } from "./salvage-prompt.js";
 
 /** Keys people put at the wrong level, and where they belong. */
 const KNOWN_KEY_PATHS = {
@@ -30,6 +31,8 @@ export interface LoadedPrompt extends PromptFileRef {
   source: YamlSource;
   /** The file's content, when it parsed and matched the schema. */
   prompt: PromptFile | undefined;
+  /** When the schema failed: its usable parts, for the checks that can still run. */
+  salvaged?: PromptFile;
   diagnostics: Diagnostic[];
 }
 
@@ -80,7 +83,9 @@ export function loadPrompt(ref: PromptFileRef, readText: (file: string) => strin
   const validate = schemaValidator("prompt");
   if (!validate(source.value)) {
     diagnostics.push(...schemaDiagnostics(source, validate.errors, "prompt", KNOWN_KEY_PATHS));
-    return { ...ref, source, prompt: undefined, diagnostics };
+    const errorPaths = (validate.errors ?? []).map((e) => e.instancePath);
+    const salvaged = salvagePrompt(source.value as Record<string, unknown>, errorPaths);
+    return { ...ref, source, prompt: undefined, salvaged, diagnostics };
   }
   return { ...ref, source, prompt: source.value as PromptFile, diagnostics };
 }

@@ -33,7 +33,7 @@ export function checkPrompts(
   const partialDiagnostics = new Map<string, Diagnostic>();
   const prompts = refs.map((ref): CheckedPrompt => {
     const loaded = loadPrompt(ref);
-    const prompt = loaded.prompt;
+    const prompt = loaded.prompt ?? loaded.salvaged;
     if (!prompt) return { ...loaded, result: undefined };
     const templates = checkTemplates(loaded, prompt, store, knownPartials);
     for (const d of templates.partialDiagnostics)
@@ -45,7 +45,8 @@ export function checkPrompts(
       ...checkTests(loaded, prompt),
     );
     const failed = loaded.diagnostics.some((d) => d.severity === "error");
-    return { ...loaded, result: failed ? undefined : compilePrompt(prompt, store) };
+    const valid = loaded.prompt !== undefined && !failed;
+    return { ...loaded, result: valid ? compilePrompt(loaded.prompt!, store) : undefined };
   });
   for (const name of alsoCheckPartials) {
     const partial = store.get(name);

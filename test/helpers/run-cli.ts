@@ -14,7 +14,12 @@ export function runCli(
   args: readonly string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv },
 ): Promise<CliResult> {
-  const env = { ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    FORCE_COLOR: undefined,
+    NO_COLOR: undefined,
+    ...options.env,
+  };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return new Promise((resolve) => {
     execFile(
