@@ -49,3 +49,15 @@ export const defaultConfig = {
   providers: ["echo"],
   test: { concurrency: 8, retries: 3, timeoutMs: 60_000, cacheDir: ".promptops/cache" },
 } as const;
+
+/** Exactly ConfigFile's keys (checked by the compiler); a test checks them against the schema. */
+export const configFileKeys = {
+  promptsDir: true,
+  tagPrefix: true,
+  environments: true,
+  providers: true,
+  judge: true,
+  embeddings: true,
+  test: true,
+  pricing: true,
+} as const satisfies Record<keyof ConfigFile, true>;

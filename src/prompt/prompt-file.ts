@@ -77,3 +77,58 @@ export interface CompiledPrompt {
 export function isPlaceholder(message: PromptMessage): message is PlaceholderMessage {
   return "placeholder" in message;
 }
+
+/**
+ * The keys of each type, checked by the compiler to be exactly the type's keys; a test checks
+ * they are exactly the schema's properties, so the types and schemas/prompt.schema.json agree.
+ */
+export const promptFileKeys = {
+  description: true,
+  owners: true,
+  model: true,
+  variables: true,
+  messages: true,
+  response_format: true,
+  tools: true,
+  tests: true,
+  boundary: true,
+} as const satisfies Record<keyof PromptFile, true>;
+
+export const promptTestKeys = {
+  name: true,
+  description: true,
+  vars: true,
+  assert: true,
+  "pass-rate": true,
+  "allow-fail": true,
+} as const satisfies Record<keyof PromptTest, true>;
+
+export const modelSpecKeys = { provider: true, name: true, params: true } as const satisfies Record<
+  keyof ModelSpec,
+  true
+>;
+
+export const ASSERTION_TYPES = [
+  "equals",
+  "contains",
+  "icontains",
+  "not-contains",
+  "contains-any",
+  "contains-all",
+  "starts-with",
+  "regex",
+  "not-regex",
+  "is-json",
+  "json-schema",
+  "max-length",
+  "max-tokens",
+  "max-latency-ms",
+  "max-cost-usd",
+  "javascript",
+  "llm-judge",
+  "similar",
+  "is-refusal",
+  "not-refusal",
+] as const;
+
+export type AssertionType = (typeof ASSERTION_TYPES)[number];

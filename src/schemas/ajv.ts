@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 
@@ -26,11 +28,19 @@ function ownSchemas(): Ajv2020 {
   return ownAjv;
 }
 
-/** Compiled once per process: compiling is the expensive part of ajv. */
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * The build precompiles our schemas (scripts/compile-schemas.mjs); from source (tests) they are
+ * compiled here, once per process, with the same options.
+ */
 export function schemaValidator(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
-    validate = ownSchemas().compile(readSchema(name));
+    const precompiled = new URL(`${name}.validate.cjs`, import.meta.url);
+    validate = existsSync(precompiled)
+      ? (requireHere(fileURLToPath(precompiled)) as ValidateFunction)
+      : ownSchemas().compile(readSchema(name));
     validators.set(name, validate);
   }
   return validate;

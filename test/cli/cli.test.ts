@@ -89,7 +89,9 @@ describe("promptops validate", () => {
       'prompts/bad.prompt.yaml:4:5: error: unknown key "temprature" in messages.0',
     );
     expect(result.stdout).toContain("prompts/worse.prompt.yaml:2:1: error: YAML syntax error");
-    expect(result.stdout).toContain('prompts/bad.prompt.yaml:3:21: error: variable "nmae" is used but not declared');
+    expect(result.stdout).toContain(
+      'prompts/bad.prompt.yaml:3:21: error: variable "nmae" is used but not declared',
+    );
     expect(result.stdout).toContain("2 prompts checked: 3 errors");
     expect(result.stdout).not.toContain(ESC);
     expect(result.stderr).toBe("");

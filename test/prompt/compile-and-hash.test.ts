@@ -44,14 +44,16 @@ tests:
 
 describe("canonical JSON", () => {
   it("sorts keys at every depth, drops undefined members and keeps array order", () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined }, "é": "x" })).toBe(
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: undefined }, é: "x" })).toBe(
       '{"a":{"d":[3,{"y":2,"z":1}]},"b":1,"é":"x"}',
     );
   });
 
   it("hashes the canonical form with a sha256: prefix", () => {
     const compiled = { messages: [{ role: "user" as const, content: "hi" }] };
-    const expected = createHash("sha256").update('{"messages":[{"content":"hi","role":"user"}]}').digest("hex");
+    const expected = createHash("sha256")
+      .update('{"messages":[{"content":"hi","role":"user"}]}')
+      .digest("hex");
     expect(hashCompiledPrompt(compiled)).toBe(`sha256:${expected}`);
   });
 });
@@ -76,7 +78,10 @@ describe("version hash", () => {
   it("changes when a model parameter changes", () => {
     const files = { "prompts/partials/p.njk": "Be kind.\n", "prompts/a.prompt.yaml": base };
     const before = hashOf(files);
-    const after = hashOf({ ...files, "prompts/a.prompt.yaml": base.replace("temperature: 0.2", "temperature: 0.3") });
+    const after = hashOf({
+      ...files,
+      "prompts/a.prompt.yaml": base.replace("temperature: 0.2", "temperature: 0.3"),
+    });
     expect(after).not.toBe(before);
   });
 
@@ -106,7 +111,9 @@ describe("inlining partials renders exactly what Nunjucks' own include renders",
   ];
 
   it.each(templates)("%j", (template) => {
-    project = makeProjectDir(Object.fromEntries(Object.entries(partials).map(([k, v]) => [join("prompts", k), v])));
+    project = makeProjectDir(
+      Object.fromEntries(Object.entries(partials).map(([k, v]) => [join("prompts", k), v])),
+    );
     const promptsDir = join(project.root, "prompts");
     const context = { name: "Ann", items: [1, 2] };
     const reference = new nunjucks.Environment(new nunjucks.FileSystemLoader(promptsDir), {

@@ -51,6 +51,7 @@ describe("render golden cases", () => {
     }
     const rendered = run();
     if (testCase.expect) expect(rendered.messages).toEqual(testCase.expect);
-    if (testCase.expectAnthropic) expect(toAnthropicMessages(rendered.messages)).toEqual(testCase.expectAnthropic);
+    if (testCase.expectAnthropic)
+      expect(toAnthropicMessages(rendered.messages)).toEqual(testCase.expectAnthropic);
   });
 });
