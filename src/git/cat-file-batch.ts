@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { GitError } from "./git-error.js";
-import { spawnGit } from "./run-git.js";
+import { spawnFailureMessage, spawnGit } from "./run-git.js";
 
 export interface GitObject {
   sha: string;
@@ -57,7 +57,9 @@ export class CatFileBatch {
     if (this.#closing) return Promise.reject(new Error("CatFileBatch.read() after close()"));
     // git reads one name per line and drops a CR before the LF.
     if (/[\n\0]|\r$/.test(spec)) {
-      return Promise.reject(new Error(`cannot ask git cat-file for a name with a line break: ${JSON.stringify(spec)}`));
+      return Promise.reject(
+        new Error(`cannot ask git cat-file for a name with a line break: ${JSON.stringify(spec)}`),
+      );
     }
     const child = this.#start();
     return new Promise((resolve, reject) => {
@@ -102,7 +104,8 @@ export class CatFileBatch {
       });
     });
     child.on("error", (cause) => {
-      this.#fail(new GitError({ args: ARGS, cwd: this.#root, exitCode: null, message: `git cat-file: ${cause.message}`, cause }));
+      const message = spawnFailureMessage(ARGS, this.#root, cause);
+      this.#fail(new GitError({ args: ARGS, cwd: this.#root, exitCode: null, message, cause }));
     });
     // A write after git died fails with EPIPE; the close handler reports the real reason.
     child.stdin?.on("error", () => {});
@@ -122,28 +125,34 @@ export class CatFileBatch {
         if (newline === -1) return;
         const line = this.#take(newline).toString("utf8");
         this.#take(1);
-        const request = this.#pending[0];
-        if (!request) return this.#protocolError(`unrequested output ${JSON.stringify(line)}`);
-        const header = HEADER.exec(line);
-        if (header) {
-          this.#header = { sha: header[1]!, type: header[2]!, size: Number(header[3]) };
-        } else if (line === `${request.spec} missing`) {
-          this.#settle()?.resolve(null);
-        } else if (line === `${request.spec} ambiguous`) {
-          this.#settle()?.reject(new GitError({ args: ARGS, cwd: this.#root, exitCode: null, message: `ambiguous object name: ${request.spec}` }));
-        } else {
-          return this.#protocolError(`unexpected answer ${JSON.stringify(line)} to ${JSON.stringify(request.spec)}`);
-        }
+        this.#answer(line);
         continue;
       }
       // The content is followed by a "\n" that is not part of it.
-      const { size } = this.#header;
+      const { sha, type, size } = this.#header;
       if (this.#buffered < size + 1) return;
       const content = this.#take(size);
       this.#take(1);
-      const { sha, type } = this.#header;
       this.#header = undefined;
       this.#settle()?.resolve({ sha, type, size, content });
+    }
+  }
+
+  /** Handle a header line: an object follows, or the answer is "missing". */
+  #answer(line: string): void {
+    const request = this.#pending[0];
+    const header = HEADER.exec(line);
+    if (!request) {
+      this.#protocolError(`unrequested output ${JSON.stringify(line)}`);
+    } else if (header) {
+      this.#header = { sha: header[1]!, type: header[2]!, size: Number(header[3]) };
+    } else if (line === `${request.spec} missing`) {
+      this.#settle()?.resolve(null);
+    } else if (line === `${request.spec} ambiguous`) {
+      const message = `git cat-file: ambiguous object name: ${request.spec}`;
+      this.#settle()?.reject(new GitError({ args: ARGS, cwd: this.#root, exitCode: null, message }));
+    } else {
+      this.#protocolError(`unexpected answer ${JSON.stringify(line)} to ${JSON.stringify(request.spec)}`);
     }
   }
 
@@ -180,7 +189,14 @@ export class CatFileBatch {
   }
 
   #protocolError(detail: string): void {
-    this.#fail(new GitError({ args: ARGS, cwd: this.#root, exitCode: null, message: `git cat-file --batch: ${detail}` }));
+    this.#fail(
+      new GitError({
+        args: ARGS,
+        cwd: this.#root,
+        exitCode: null,
+        message: `git cat-file --batch: ${detail}`,
+      }),
+    );
     this.#child?.kill();
   }
 

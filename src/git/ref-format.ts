@@ -4,13 +4,21 @@
  * process. test/git/ref-format.test.ts compares the answers with the real command.
  */
 
-// Control characters, DEL, space and the characters with a meaning in revision syntax.
-const FORBIDDEN = /[\x00-\x20\x7f:?[\\^~*]/;
+// Besides these: control characters, space and DEL.
+const FORBIDDEN_PRINTABLE = ":?[\\^~*";
+
+function hasForbiddenCharacter(refname: string): boolean {
+  for (const ch of refname) {
+    const code = ch.codePointAt(0)!;
+    if (code <= 0x20 || code === 0x7f || FORBIDDEN_PRINTABLE.includes(ch)) return true;
+  }
+  return false;
+}
 
 /** Whether `refname` (a full name such as "refs/tags/prompt/a/v1") is a valid ref name. */
 export function checkRefFormat(refname: string, opts: { allowOnelevel?: boolean } = {}): boolean {
   if (refname === "@") return false;
-  if (FORBIDDEN.test(refname) || refname.includes("..") || refname.includes("@{")) return false;
+  if (hasForbiddenCharacter(refname) || refname.includes("..") || refname.includes("@{")) return false;
   if (refname.endsWith(".")) return false;
   const components = refname.split("/");
   if (components.length < 2 && !opts.allowOnelevel) return false;

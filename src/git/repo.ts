@@ -66,7 +66,10 @@ export async function identity(root: string): Promise<string> {
 }
 
 export interface PathStatus {
-  /** Repository-relative, as git reports it ("dir/" for a whole ignored directory). */
+  /**
+   * Repository-relative. A file inside an ignored directory is reported under its own
+   * path if it was asked about, else git's "dir/" entry is passed on.
+   */
   path: string;
   /** The two status letters of `git status --porcelain=v1`, e.g. " M", "A ", "??". */
   code: string;
@@ -95,7 +98,8 @@ export async function statusOfPaths(root: string, paths: string[]): Promise<Path
   if (paths.length === 0) return [];
   const wholeTree = paths.reduce((n, p) => n + p.length + 1, 0) > MAX_PATHSPEC_CHARS;
   const args = [
-    // Our paths are file names, never globs: "a[1].txt" must not match "a1.txt".
+    // Our paths are file names, never globs: "a[1].txt" must not match "a1.txt". Given
+    // per command, not to every call: git exports it to hooks, where it breaks globs.
     "--literal-pathspecs",
     "status",
     "--porcelain=v1",
@@ -108,7 +112,12 @@ export async function statusOfPaths(root: string, paths: string[]): Promise<Path
     "--ignored=matching",
     ...(wholeTree ? [] : ["--", ...paths]),
   ];
-  const entries = parsePorcelainV1(await runGit(root, args));
+  const entries = parsePorcelainV1(await runGit(root, args)).flatMap((entry) => {
+    // An ignored directory is one "dir/" entry; answer for the requested files inside it.
+    if (!entry.path.endsWith("/")) return [entry];
+    const inside = paths.filter((p) => p.startsWith(entry.path) && p !== entry.path);
+    return inside.length > 0 ? inside.map((path) => ({ ...entry, path })) : [entry];
+  });
   return wholeTree ? entries.filter((entry) => paths.some((p) => covers(entry.path, p))) : entries;
 }
 

@@ -129,7 +129,8 @@ export function runGit(cwd: string, args: string[], opts: RunGitOptions = {}): P
   });
 }
 
-function spawnFailureMessage(args: string[], cwd: string, cause: NodeJS.ErrnoException): string {
+/** Why git did not start, for a GitError's message. */
+export function spawnFailureMessage(args: string[], cwd: string, cause: NodeJS.ErrnoException): string {
   const command = `git ${args.join(" ")}`;
   // Node reports a missing cwd as ENOENT for "git" itself; tell the two apart.
   if (cause.code === "ENOENT") {

@@ -19,23 +19,27 @@ export interface TagInfo {
   trailers: Trailer[];
 }
 
-const FIELDS = [
-  "%(refname)",
-  "%(objecttype)",
-  "%(objectname)",
+const FIELDS = {
+  refname: "%(refname)",
+  objectType: "%(objecttype)",
+  objectSha: "%(objectname)",
   // "*" peels an annotated tag to what it tags.
-  "%(*objecttype)",
-  "%(*objectname)",
-  "%(taggername)",
-  "%(taggeremail)",
-  "%(taggerdate:iso-strict)",
+  peeledType: "%(*objecttype)",
+  peeledSha: "%(*objectname)",
+  taggerName: "%(taggername)",
+  taggerEmail: "%(taggeremail)",
+  taggerDate: "%(taggerdate:iso-strict)",
   // %(contents) ends with the signature of a signed tag; we cut it off.
-  "%(contents)",
-  "%(contents:signature)",
-];
+  contents: "%(contents)",
+  signature: "%(contents:signature)",
+};
+type TagRecord = Record<keyof typeof FIELDS, string>;
+const KEYS = Object.keys(FIELDS) as Array<keyof typeof FIELDS>;
 // Every field ends in NUL, which git cannot put inside a ref name or a message (it stores
 // them as C strings), so any text at all in a message parses unambiguously.
-const FORMAT = FIELDS.map((field) => `${field}%00`).join("");
+const FORMAT = Object.values(FIELDS)
+  .map((field) => `${field}%00`)
+  .join("");
 
 /**
  * Every tag whose name starts with `prefix`, with everything promptops needs about it,
@@ -48,37 +52,50 @@ export async function listTags(root: string, prefix: string): Promise<TagInfo[]>
   const pattern = fullPrefix.slice(0, fullPrefix.lastIndexOf("/") + 1);
   const args = ["for-each-ref", `--format=${FORMAT}`, "--sort=refname", pattern];
   const stdout = await runGit(root, args);
-  return parseRecords(stdout, args, root).filter((tag) => `refs/tags/${tag.name}`.startsWith(fullPrefix));
+  return parseRecords(stdout, args, root)
+    .filter((record) => record.refname.startsWith(fullPrefix))
+    .map(toTagInfo);
 }
 
-function parseRecords(stdout: string, args: string[], cwd: string): TagInfo[] {
+function parseRecords(stdout: string, args: string[], cwd: string): TagRecord[] {
   if (stdout === "") return [];
-  // for-each-ref ends each record with "\n" after our last NUL: it is the last token,
-  // and starts every record's first field after the first.
+  // for-each-ref ends each record with "\n" after our last NUL: that "\n" is the last
+  // token, and begins the first field of every record after the first.
   const tokens = stdout.split("\0");
-  if (tokens.length % FIELDS.length !== 1 || tokens.at(-1) !== "\n") {
+  if (tokens.length % KEYS.length !== 1 || tokens.at(-1) !== "\n") {
     throw new GitError({ args, cwd, stdout, exitCode: 0, message: "git for-each-ref: unexpected output" });
   }
-  const tags: TagInfo[] = [];
-  for (let i = 0; i + FIELDS.length < tokens.length; i += FIELDS.length) {
-    const [refname, objectType, objectSha, peeledType, peeledSha, taggerName, taggerEmail, taggerDate, contents, signature] =
-      tokens.slice(i, i + FIELDS.length) as [string, string, string, string, string, string, string, string, string, string];
-    const annotated = objectType === "tag";
-    const message = annotated ? stripSuffix(contents, signature) : "";
-    tags.push({
-      name: refname.replace(/^\n/, "").replace(/^refs\/tags\//, ""),
-      objectType,
-      annotated,
-      objectSha,
-      commit: annotated ? (peeledType === "commit" ? peeledSha : null) : objectType === "commit" ? objectSha : null,
-      tagger: annotated
-        ? { name: taggerName, email: taggerEmail.replace(/^<(.*)>$/, "$1"), date: taggerDate }
-        : null,
-      message,
-      trailers: parseTrailers(message),
-    });
+  const records: TagRecord[] = [];
+  for (let i = 0; i + KEYS.length < tokens.length; i += KEYS.length) {
+    const record = Object.fromEntries(KEYS.map((key, k) => [key, tokens[i + k] ?? ""])) as TagRecord;
+    record.refname = record.refname.replace(/^\n/, "");
+    records.push(record);
   }
-  return tags;
+  return records;
+}
+
+function toTagInfo(record: TagRecord): TagInfo {
+  const annotated = record.objectType === "tag";
+  const message = annotated ? stripSuffix(record.contents, record.signature) : "";
+  let commit: string | null = null;
+  if (annotated && record.peeledType === "commit") commit = record.peeledSha;
+  if (!annotated && record.objectType === "commit") commit = record.objectSha;
+  return {
+    name: record.refname.replace(/^refs\/tags\//, ""),
+    objectType: record.objectType,
+    annotated,
+    objectSha: record.objectSha,
+    commit,
+    tagger: annotated
+      ? {
+          name: record.taggerName,
+          email: record.taggerEmail.replace(/^<(.*)>$/, "$1"),
+          date: record.taggerDate,
+        }
+      : null,
+    message,
+    trailers: parseTrailers(message),
+  };
 }
 
 function stripSuffix(text: string, suffix: string): string {
@@ -91,7 +108,12 @@ function stripSuffix(text: string, suffix: string): string {
  * exists: a published version is never moved. The tagger is the repository's committer
  * identity; a user's tag.gpgSign setting is honoured, so tags are signed if they ask.
  */
-export async function createAnnotatedTag(root: string, name: string, commit: string, message: string): Promise<void> {
+export async function createAnnotatedTag(
+  root: string,
+  name: string,
+  commit: string,
+  message: string,
+): Promise<void> {
   await runGit(
     root,
     [
@@ -114,7 +136,14 @@ export async function deleteTag(root: string, name: string): Promise<void> {
   await runGit(root, ["tag", "--delete", "--", name]);
 }
 
-export type TagPushStatus = "created" | "up-to-date" | "updated" | "forced" | "deleted" | "rejected" | "unknown";
+export type TagPushStatus =
+  | "created"
+  | "up-to-date"
+  | "updated"
+  | "forced"
+  | "deleted"
+  | "rejected"
+  | "unknown";
 
 export interface TagPushOutcome {
   tag: string;
