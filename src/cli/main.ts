@@ -15,7 +15,19 @@ function packageVersion(): string {
 
 function globals(command: Command): GlobalOptions {
   const opts = command.optsWithGlobals();
+  // optsWithGlobals lets the program's value win; the command's own --cwd is the later, more specific one.
+  const own = command.opts();
+  if (own.cwd !== undefined) opts.cwd = own.cwd;
+  if (own.debug !== undefined) opts.debug = own.debug;
   return { cwd: resolve(opts.cwd ?? "."), debug: Boolean(opts.debug) };
+}
+
+/** Options every command takes, before or after its name. */
+function withCommonOptions(command: Command): Command {
+  return command
+    .option("--cwd <dir>", "run as if started in <dir>")
+    .option("--debug", "print stack traces for errors")
+    .option("--no-color", "never colour output (also: NO_COLOR=1)");
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -27,18 +39,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command("promptops")
     .description("Git-native PromptOps: validate, version, test and activate prompts kept as YAML files")
     .version(packageVersion(), "-V, --version", "print the version")
-    .option("--cwd <dir>", "run as if started in <dir>", ".")
-    .option("--debug", "print stack traces for errors")
-    .option("--no-color", "never colour output (also: NO_COLOR=1)")
+    // Positional: program options only before the command, so `render --version 3` reaches render.
+    .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .hook("preAction", (command) => {
-      if (command.opts().color === false) process.env.NO_COLOR = "1";
+    .hook("preAction", (_program, actionCommand) => {
+      if (actionCommand.opts().color === false) process.env.NO_COLOR = "1";
     });
+  withCommonOptions(program);
   program.configureOutput({ outputError: (text, write) => write(text) });
 
-  program
-    .command("init")
+  withCommonOptions(program.command("init"))
     .description("scaffold a config, an example prompt with tests, a partial, .gitignore and editor settings")
     .option("--force", "overwrite files that already exist")
     .action(async (opts, command: Command) => {
@@ -46,8 +57,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await runInit({ ...globals(command), force: Boolean(opts.force) }));
     });
 
-  program
-    .command("validate")
+  withCommonOptions(program.command("validate"))
     .description(
       "check every prompt file and the config: YAML, schema, templates, variables, partials, tests",
     )
@@ -61,10 +71,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       );
     });
 
-  program
-    .command("render")
+  withCommonOptions(program.command("render"))
     .description("print the rendered messages of a prompt (default: the working-tree draft)")
     .argument("<id>", "prompt id, e.g. billing/refund")
+    .option("--version <n>", "render published version N (read from git at its tag)")
     .option("--vars <file>", "YAML or JSON file of variable values")
     .option("--var <name=value>", "a variable value (repeatable; dotted names set nested fields)", collect)
     .addOption(
@@ -81,8 +91,70 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           varsFile: opts.vars,
           vars: opts.var ?? [],
           format: opts.format,
+          version: opts.version,
         }),
       );
+    });
+
+  withCommonOptions(program.command("status"))
+    .description("each prompt: latest version and whether the draft changed since")
+    .option("--json", "print as JSON")
+    .action(async (opts, command: Command) => {
+      const { runStatus } = await import("./commands/status.js");
+      setExitCode(await runStatus({ ...globals(command), json: Boolean(opts.json) }));
+    });
+
+  withCommonOptions(program.command("publish"))
+    .description("tag a new version of each named prompt (default: every changed draft)")
+    .argument("[ids...]", "prompt ids")
+    .option("-m, --message <why>", "why (default: the last commit that touched the prompt)")
+    .option("--push", "push the new tags to the remote")
+    .option("--remote <name>", "remote to push to", "origin")
+    .option("--dry-run", "print the plan, change nothing")
+    .option("--allow-detached", "allow publishing from a detached HEAD")
+    .option("--json", "print the result as JSON")
+    .action(async (ids: string[], opts, command: Command) => {
+      const { runPublish } = await import("./commands/publish.js");
+      setExitCode(
+        await runPublish({
+          ...globals(command),
+          ids,
+          message: opts.message,
+          push: Boolean(opts.push),
+          remote: opts.remote,
+          dryRun: Boolean(opts.dryRun),
+          allowDetached: Boolean(opts.allowDetached),
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+
+  withCommonOptions(program.command("log"))
+    .description("versions of a prompt, newest first")
+    .argument("<id>", "prompt id")
+    .option("--json", "print as JSON")
+    .action(async (id: string, opts, command: Command) => {
+      const { runLog } = await import("./commands/log.js");
+      setExitCode(await runLog({ ...globals(command), id, json: Boolean(opts.json) }));
+    });
+
+  withCommonOptions(program.command("diff"))
+    .description("unified diff of the versioned content, with the change in prompt tokens")
+    .argument("<id>", "prompt id")
+    .argument("[from]", "v3, 3 or draft (default: latest version)")
+    .argument("[to]", "v3, 3 or draft (default: draft)")
+    .option("--json", "print as JSON")
+    .action(async (id: string, from: string | undefined, to: string | undefined, opts, command: Command) => {
+      const { runDiff } = await import("./commands/diff.js");
+      setExitCode(await runDiff({ ...globals(command), id, from, to, json: Boolean(opts.json) }));
+    });
+
+  withCommonOptions(program.command("verify"))
+    .description("check every version tag: made by promptops, trailers consistent, content matches its hash")
+    .option("--json", "print as JSON")
+    .action(async (opts, command: Command) => {
+      const { runVerify } = await import("./commands/verify.js");
+      setExitCode(await runVerify({ ...globals(command), json: Boolean(opts.json) }));
     });
 
   return program;

@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { PromptOpsError } from "../../errors.js";
 import { toAnthropicMessages, toOpenAIMessages, toText } from "../../prompt/provider-formats.js";
 import { renderDraft } from "../../prompt/render-draft.js";
+import { renderVersion } from "../../versions/render-version.js";
 import type { GlobalOptions } from "../main.js";
 import { printJson } from "../output.js";
 
@@ -12,11 +13,20 @@ export interface RenderCommandOptions extends GlobalOptions {
   varsFile: string | undefined;
   vars: string[];
   format: "openai" | "anthropic" | "text";
+  version: string | undefined;
 }
 
 export async function runRender(options: RenderCommandOptions): Promise<number> {
   const vars = options.varsFile ? readVarsFile(resolve(options.cwd, options.varsFile)) : {};
-  const rendered = renderDraft({ cwd: options.cwd, id: options.id, vars, assignments: options.vars });
+  const rendered = options.version
+    ? await renderVersion({
+        cwd: options.cwd,
+        id: options.id,
+        version: options.version,
+        vars,
+        assignments: options.vars,
+      })
+    : renderDraft({ cwd: options.cwd, id: options.id, vars, assignments: options.vars });
   if (options.format === "text") process.stdout.write(toText(rendered.messages));
   else if (options.format === "anthropic") printJson(toAnthropicMessages(rendered.messages));
   else printJson(toOpenAIMessages(rendered.messages));

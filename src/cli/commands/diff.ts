@@ -1,0 +1,42 @@
+import { diffVersions } from "../../versions/diff-versions.js";
+import type { GlobalOptions } from "../main.js";
+import { colourFor, printJson } from "../output.js";
+
+export interface DiffCommandOptions extends GlobalOptions {
+  id: string;
+  from: string | undefined;
+  to: string | undefined;
+  json: boolean;
+}
+
+export async function runDiff(options: DiffCommandOptions): Promise<number> {
+  const diff = await diffVersions(options);
+  if (options.json) {
+    printJson(diff);
+    return 0;
+  }
+  const c = colourFor(process.stdout);
+  if (diff.patch === "") {
+    process.stdout.write(
+      `${diff.id}: ${diff.from.label} and ${diff.to.label} have the same content (${diff.to.hash.slice(0, 15)}…)\n`,
+    );
+    return 0;
+  }
+  // The "Index:" and "===" lines of the patch header say nothing here.
+  const lines = diff.patch.split("\n").filter((line) => !/^(Index: |={10,}$)/.test(line));
+  for (const line of lines) {
+    const painted = line.startsWith("+")
+      ? c.green(line)
+      : line.startsWith("-")
+        ? c.red(line)
+        : line.startsWith("@@")
+          ? c.cyan(line)
+          : line;
+    process.stdout.write(`${painted}\n`);
+  }
+  const sign = diff.tokenDelta > 0 ? "+" : "";
+  process.stdout.write(
+    `static prompt tokens (estimated): ${diff.from.staticTokens} -> ${diff.to.staticTokens} (${sign}${diff.tokenDelta})\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,65 @@
+import { CatFileBatch } from "../git/index.js";
+import { compileAtCommit } from "./compile-at-commit.js";
+import { openGitProject, SHALLOW_HINT } from "./git-project.js";
+import { readVersionIndex } from "./version-index.js";
+
+export interface VerifyProblem {
+  id?: string;
+  version?: number;
+  tag: string;
+  message: string;
+}
+
+export interface VerifyReport {
+  versionsChecked: number;
+  problems: VerifyProblem[];
+  /** Said when the clone is shallow: a missing commit may be history not fetched, not tampering. */
+  warning?: string;
+}
+
+/**
+ * Checks every prompt tag: annotated, with trailers that agree with its name, and content at
+ * the tagged commit that still hashes to its Prompt-Hash. One git process lists the tags and
+ * one reads every blob, however many versions there are.
+ */
+export async function verifyVersions(cwd: string): Promise<VerifyReport> {
+  const project = await openGitProject(cwd);
+  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
+  const problems: VerifyProblem[] = index.problems.map((p) => ({ ...p }));
+  const versions = [...index.byId.values()].flat();
+  const batch = new CatFileBatch(project.repoRoot);
+  try {
+    const results = await Promise.all(versions.map((v) => compileAtCommit(batch, project, v.commit, v.id)));
+    versions.forEach((version, i) => {
+      const outcome = results[i]!;
+      const where = { id: version.id, version: version.version, tag: version.tag };
+      if (!outcome.ok)
+        problems.push({ ...where, message: `content cannot be read back: ${outcome.problem}` });
+      else if (outcome.result.hash !== version.hash) {
+        problems.push({
+          ...where,
+          message: `content at ${version.commit.slice(0, 12)} hashes to ${outcome.result.hash.slice(0, 19)}…, not its Prompt-Hash ${version.hash.slice(0, 19)}…: the tag was moved or its content tampered with`,
+        });
+      }
+    });
+  } finally {
+    await batch.close();
+  }
+  for (const [id, list] of index.byId) {
+    list.forEach((v, i) => {
+      if (v.version !== i + 1)
+        problems.push({
+          id,
+          version: v.version,
+          tag: v.tag,
+          message: `version ${i + 1} of ${id} is missing: versions must count up from 1`,
+        });
+    });
+  }
+  problems.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
+  return {
+    versionsChecked: versions.length,
+    problems,
+    ...(project.shallow ? { warning: SHALLOW_HINT } : {}),
+  };
+}
