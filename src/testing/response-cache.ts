@@ -1,0 +1,59 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { canonicalJson } from "../prompt/hash.js";
+
+/** Everything that decides a reply: the cache key. Never holds credentials. */
+export interface CacheKeyParts {
+  provider: string;
+  model: string;
+  params: Record<string, unknown>;
+  messages: unknown;
+  responseFormat?: unknown;
+  tools?: unknown;
+  /** With --repeat N, each repeat is its own sample, not a cache hit of the first. */
+  sample: number;
+}
+
+export interface CachedReply {
+  output: string;
+  tokens: { input: number; output: number; estimated: boolean };
+  latencyMs: number;
+}
+
+const CACHE_FORMAT = 1;
+
+export function cacheKey(parts: CacheKeyParts): string {
+  return createHash("sha256")
+    .update(canonicalJson({ format: CACHE_FORMAT, ...parts }))
+    .digest("hex");
+}
+
+/**
+ * Replies on disk under `.promptops/cache/ab/abcdef….json`, one file per request, written
+ * atomically, so concurrent runs and a Ctrl-C never leave a torn entry. Errors are never stored.
+ */
+export class ResponseCache {
+  constructor(readonly dir: string) {}
+
+  private file(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  async get(key: string): Promise<CachedReply | undefined> {
+    try {
+      const entry = JSON.parse(await readFile(this.file(key), "utf8"));
+      return typeof entry?.output === "string" ? (entry as CachedReply) : undefined;
+    } catch {
+      return undefined; // missing or unreadable: a miss, never a failure
+    }
+  }
+
+  async set(key: string, reply: CachedReply): Promise<void> {
+    const file = this.file(key);
+    await mkdir(dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    await writeFile(temp, JSON.stringify(reply));
+    await rename(temp, file);
+  }
+}
