@@ -131,12 +131,9 @@ function checkAssertion(
         ),
       );
   }
-  // Expected values may use the test's variables, e.g. `contains: "{{ customer.name }}"`.
-  for (const text of typeof value === "string"
-    ? [value]
-    : Array.isArray(value)
-      ? value.filter((v) => typeof v === "string")
-      : []) {
+  // Expected values may use the test's variables, e.g. `contains: "{{ customer.name }}"`; a
+  // javascript check is code, not a template, and judge rubrics and `similar.to` are templates too.
+  for (const text of templatedValues(type, value)) {
     if (!text.includes("{{") && !text.includes("{%")) continue;
     try {
       for (const name of analyseTemplate(text).variables.keys()) {
@@ -164,4 +161,15 @@ function checkAssertion(
     }
   }
   return diagnostics;
+}
+
+function templatedValues(type: string, value: unknown): string[] {
+  if (type === "javascript") return [];
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
+  if (value && typeof value === "object") {
+    const { rubric, to } = value as { rubric?: unknown; to?: unknown };
+    return [rubric, to].filter((v): v is string => typeof v === "string");
+  }
+  return [];
 }

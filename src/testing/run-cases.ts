@@ -165,14 +165,23 @@ async function runCase(
   // Assertions see the call's price even when cached, so max-cost-usd passes or fails the same way;
   // the run's own cost counts only what was spent now, so a cached re-run costs 0.
   const costUsd = deps.price(provider, tokens);
-  const assertions = await deps.evaluate(testCase.test.assert, {
-    output: reply.output,
-    vars: testCase.vars,
-    tokens,
-    latencyMs: reply.latencyMs,
-    costUsd,
-    promptDir: testCase.promptDir,
-  });
+  let assertions: AssertionResult[];
+  try {
+    assertions = await deps.evaluate(testCase.test.assert, {
+      output: reply.output,
+      vars: testCase.vars,
+      tokens,
+      latencyMs: reply.latencyMs,
+      costUsd,
+      promptDir: testCase.promptDir,
+    });
+  } catch (error) {
+    // A grader that cannot grade (a judge provider down) makes the case an error, not a fail.
+    return {
+      ...failed(`assertion could not run: ${error instanceof Error ? error.message : String(error)}`),
+      output: reply.output,
+    };
+  }
   return {
     ...base,
     status: assertions.every((a) => a.pass) ? "pass" : "fail",

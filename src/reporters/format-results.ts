@@ -1,0 +1,99 @@
+import { relative, resolve, sep } from "node:path";
+import type { CaseResult, RunSummary, TokenCounts } from "../testing/results.js";
+
+// C0 and C1 controls but tab and newline: escape sequences or carriage returns in a model's reply
+// would repaint a terminal, and NUL and friends make a Markdown or log file unreadable.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text safe to show: line breaks as \n, other control characters replaced with U+FFFD. */
+export function printable(text: string): string {
+  return text.replace(/\r\n?/g, "\n").replace(CONTROL, "\uFFFD");
+}
+
+/** "support-agent" for the draft, "support-agent v3" for a published version (as `promptops log` says). */
+export function promptLabel(result: CaseResult): string {
+  return result.version === "draft" ? result.prompt : `${result.prompt} v${result.version}`;
+}
+
+export function caseTitle(result: CaseResult): string {
+  return `${promptLabel(result)} › ${result.test} [${result.provider}]`;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
+}
+
+const count = new Intl.NumberFormat("en-US");
+
+export function formatTokens(tokens: TokenCounts): string {
+  return `${count.format(tokens.input)} in / ${count.format(tokens.output)} out tokens`;
+}
+
+/** Never "$0.0000" for a cost that is merely small, and never a number for an unknown one. */
+export function formatCost(costUsd: number | null): string {
+  if (costUsd === null) return "cost unknown";
+  if (costUsd > 0 && costUsd < 0.00005) return "<$0.0001";
+  return `$${costUsd.toFixed(costUsd >= 1 ? 2 : 4)}`;
+}
+
+export function formatCounts(summary: RunSummary): string {
+  const errors = `${summary.errors} ${summary.errors === 1 ? "error" : "errors"}`;
+  return `${summary.passed} passed, ${summary.failed} failed, ${errors}, ${summary.total} total`;
+}
+
+/** The first `max` characters, cut between code points (never half an emoji), with "…" when cut. */
+export function excerpt(text: string, max = 300): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max).join("")}…`;
+}
+
+/** For a failed case the messages of its failed assertions; for an error, the error text. */
+export function problemMessages(result: CaseResult): string[] {
+  if (result.status === "error") return [result.error?.trim() || "the case ended with an unknown error"];
+  const failed = result.assertions.filter((a) => !a.pass).map((a) => `${a.type}: ${a.message}`);
+  if (result.status === "fail" && failed.length === 0) return ["the case failed, but no assertion says why"];
+  return failed;
+}
+
+export function isProblem(result: CaseResult): boolean {
+  return result.status !== "pass";
+}
+
+/** A test's file as the user would type it from `from` (the cwd, or the repository root in CI). */
+export function locationPath(file: string, projectRoot: string, from: string): string {
+  const path = relative(from, resolve(projectRoot, file));
+  return sep === "/" ? path : path.split(sep).join("/");
+}
+
+export interface ResultGroup {
+  /** promptLabel of its cases. */
+  prompt: string;
+  provider: string;
+  cases: CaseResult[];
+  passed: number;
+  failed: number;
+  errors: number;
+}
+
+/** Cases per prompt version × provider, in order of first appearance. */
+export function groupByPromptAndProvider(results: readonly CaseResult[]): ResultGroup[] {
+  const groups = new Map<string, ResultGroup>();
+  for (const result of results) {
+    const prompt = promptLabel(result);
+    const key = JSON.stringify([prompt, result.provider]);
+    let group = groups.get(key);
+    if (!group) {
+      group = { prompt, provider: result.provider, cases: [], passed: 0, failed: 0, errors: 0 };
+      groups.set(key, group);
+    }
+    group.cases.push(result);
+    if (result.status === "pass") group.passed++;
+    else if (result.status === "fail") group.failed++;
+    else group.errors++;
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,67 @@
+import type { CaseResult } from "../testing/results.js";
+import { caseTitle, isProblem, locationPath, printable, problemMessages } from "./format-results.js";
+import { formatMarkdownSummary } from "./markdown-summary.js";
+import { mapStrings, redactSecrets } from "./redact.js";
+import type { ReportDestination, Reporter } from "./reporter.js";
+import { appendToFile, writeToStream } from "./write-report.js";
+
+export interface GithubReporterOptions {
+  stream: NodeJS.WriteStream;
+  /** Which of stdout and stderr `stream` is, for ReporterOutput. */
+  streamName: "stdout" | "stderr";
+  env: NodeJS.ProcessEnv;
+  projectRoot: string;
+  cwd: string;
+}
+
+// The runner's workflow-command escaping (as in src/cli/output.ts formatGithubAnnotation):
+// data escapes %, CR and LF; property values also escape : and , which separate properties.
+export const escapeWorkflowData = (s: string): string =>
+  s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+
+export const escapeWorkflowProperty = (s: string): string =>
+  escapeWorkflowData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+
+/**
+ * Annotations point at files relative to the repository root, which is GITHUB_WORKSPACE in
+ * Actions; the project may be a sub-folder of it.
+ */
+export function formatGithubAnnotations(
+  results: readonly CaseResult[],
+  paths: { projectRoot: string; from: string },
+): string[] {
+  const lines: string[] = [];
+  for (const result of mapStrings(results, (text) => printable(redactSecrets(text)))) {
+    if (!isProblem(result) || !result.location) continue;
+    const file = locationPath(result.location.file, paths.projectRoot, paths.from);
+    const title = `promptops test ${result.status === "error" ? "error" : "failed"}: ${caseTitle(result)}`;
+    const props = [`file=${escapeWorkflowProperty(file)}`, `line=${result.location.line}`];
+    props.push(`title=${escapeWorkflowProperty(title)}`);
+    lines.push(`::error ${props.join(",")}::${escapeWorkflowData(problemMessages(result).join("\n"))}`);
+  }
+  return lines;
+}
+
+export function createGithubReporter(options: GithubReporterOptions): Reporter {
+  const from = options.env.GITHUB_WORKSPACE || options.cwd;
+  const paths = { projectRoot: options.projectRoot, from };
+  return {
+    name: "github",
+    async finish(results) {
+      const written: ReportDestination[] = [];
+      const annotations = formatGithubAnnotations(results.results, paths);
+      if (annotations.length > 0) {
+        writeToStream(options.stream, `${annotations.join("\n")}\n`);
+        written.push({ kind: options.streamName });
+      }
+      const summaryFile = options.env.GITHUB_STEP_SUMMARY;
+      if (summaryFile) {
+        const displayFile = (file: string) => locationPath(file, options.projectRoot, from);
+        // Earlier commands of the step may have written to the file: start on a line of our own.
+        appendToFile(summaryFile, `\n${formatMarkdownSummary(results, { displayFile })}`);
+        written.push({ kind: "file", path: summaryFile, mode: "append" });
+      }
+      return { reporter: "github", written };
+    },
+  };
+}

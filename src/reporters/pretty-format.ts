@@ -1,0 +1,79 @@
+import type { ChalkInstance } from "chalk";
+import type { CaseResult, RunResults } from "../testing/results.js";
+import {
+  caseTitle,
+  excerpt,
+  formatCost,
+  formatCounts,
+  formatMs,
+  formatTokens,
+  isProblem,
+  problemMessages,
+} from "./format-results.js";
+import type { RunProgress } from "./reporter.js";
+
+export function statusMark(result: CaseResult, c: ChalkInstance): string {
+  if (result.status === "pass") return c.green("✓");
+  return result.status === "fail" ? c.red("✗") : c.yellow("!");
+}
+
+/** `✓ support-agent › mentions refund window [openai:gpt-4o-mini] 812ms` */
+export function formatCaseLine(result: CaseResult, c: ChalkInstance): string {
+  const cached = result.cached ? c.dim(" (cached)") : "";
+  return `${statusMark(result, c)} ${caseTitle(result)} ${c.dim(formatMs(result.latencyMs))}${cached}`;
+}
+
+const BAR_WIDTH = 20;
+
+/** `[██████░░░░] 12/40 ✓ 10 ✗ 1 ! 1 3.2s` */
+export function formatProgressLine(progress: RunProgress, elapsedMs: number, c: ChalkInstance): string {
+  const ratio = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0;
+  const filled = Math.round(ratio * BAR_WIDTH);
+  const bar = `${c.cyan("█".repeat(filled))}${c.dim("░".repeat(BAR_WIDTH - filled))}`;
+  const counts = [
+    c.green(`✓ ${progress.passed}`),
+    c.red(`✗ ${progress.failed}`),
+    c.yellow(`! ${progress.errors}`),
+  ].join(" ");
+  return `${bar} ${progress.done}/${progress.total} ${counts} ${c.dim(formatMs(elapsedMs))}`;
+}
+
+const indent = (text: string, spaces: number) =>
+  text
+    .split(/\r?\n/)
+    .map((line) => `${" ".repeat(spaces)}${line}`)
+    .join("\n");
+
+/** Every failed or errored case: where, why (expected vs found), and what the model said. */
+export function formatFailures(
+  results: RunResults,
+  c: ChalkInstance,
+  displayFile: (file: string) => string,
+): string {
+  const problems = results.results.filter(isProblem);
+  if (problems.length === 0) return "";
+  const out = [c.bold(c.red(`Failures (${problems.length}):`))];
+  for (const result of problems) {
+    const where = result.location
+      ? `  ${c.dim(`${displayFile(result.location.file)}:${result.location.line}`)}`
+      : "";
+    out.push("", `${statusMark(result, c)} ${c.bold(caseTitle(result))}${where}`);
+    for (const message of problemMessages(result)) {
+      const label = result.status === "error" ? c.yellow("error: ") : "";
+      out.push(indent(`${label}${message}`, 4));
+    }
+    if (result.output !== "") {
+      out.push(c.dim("    output:"), c.dim(indent(excerpt(result.output), 6)));
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** `10 passed, 1 failed, 1 error, 12 total · 5.3s · 4,200 in / 900 out tokens · $0.0031` */
+export function formatSummaryLine(results: RunResults, c: ChalkInstance): string {
+  const { summary } = results;
+  const ok = summary.failed === 0 && summary.errors === 0;
+  const counts = ok ? c.green(formatCounts(summary)) : c.red(formatCounts(summary));
+  const rest = [formatMs(summary.durationMs), formatTokens(summary.tokens), formatCost(summary.costUsd)];
+  return `${c.bold(counts)} ${c.dim(`· ${rest.join(" · ")}`)}\n`;
+}

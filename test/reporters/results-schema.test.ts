@@ -1,0 +1,107 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { formatJsonReport } from "../../src/reporters/json-reporter.js";
+import { readSchema } from "../../src/schemas/ajv.js";
+import type {
+  AssertionResult,
+  CaseResult,
+  RunResults,
+  RunSummary,
+  TokenCounts,
+} from "../../src/testing/results.js";
+import { allCases, errored, passed, runResults } from "./fixtures.js";
+
+type Schema = { properties?: Record<string, Schema>; $defs?: Record<string, Schema>; $ref?: string };
+
+const schema = readSchema("results") as Schema;
+// Same options as our other schemas (src/schemas/ajv.ts): strict, so a typo in the schema fails here.
+const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
+
+const keys = (s: Schema | undefined) => Object.keys(s?.properties ?? {}).sort();
+const def = (name: string) => schema.$defs?.[name];
+
+// `satisfies Record<keyof T, true>` fails to compile when src/testing/results.ts gains or loses a key.
+const runResultsKeys = { summary: true, results: true } as const satisfies Record<keyof RunResults, true>;
+const runSummaryKeys = {
+  total: true,
+  passed: true,
+  failed: true,
+  errors: true,
+  durationMs: true,
+  tokens: true,
+  costUsd: true,
+} as const satisfies Record<keyof RunSummary, true>;
+const caseResultKeys = {
+  prompt: true,
+  version: true,
+  hash: true,
+  provider: true,
+  test: true,
+  status: true,
+  output: true,
+  latencyMs: true,
+  cached: true,
+  tokens: true,
+  costUsd: true,
+  assertions: true,
+  error: true,
+  location: true,
+} as const satisfies Record<keyof CaseResult, true>;
+const assertionResultKeys = { type: true, pass: true, score: true, message: true } as const satisfies Record<
+  keyof AssertionResult,
+  true
+>;
+const tokenCountsKeys = { input: true, output: true } as const satisfies Record<keyof TokenCounts, true>;
+const locationKeys = { file: true, line: true } as const satisfies Record<
+  keyof NonNullable<CaseResult["location"]>,
+  true
+>;
+
+describe("schemas/results.schema.json describes exactly the results of src/testing/results.ts", () => {
+  it.each([
+    ["RunResults", runResultsKeys, schema],
+    ["RunSummary", runSummaryKeys, def("runSummary")],
+    ["CaseResult", caseResultKeys, def("caseResult")],
+    ["AssertionResult", assertionResultKeys, def("assertionResult")],
+    ["TokenCounts", tokenCountsKeys, def("tokenCounts")],
+    ["location", locationKeys, def("location")],
+  ])("%s has the same keys", (_name, typeKeys, schemaPart) => {
+    expect(keys(schemaPart)).toEqual(Object.keys(typeKeys).sort());
+  });
+
+  it("accepts a run with passes, failures, errors, cached cases and unknown costs", () => {
+    const ok = validate(runResults());
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it("accepts what the json reporter writes, unchanged but for redacted keys", () => {
+    const written = JSON.parse(formatJsonReport(runResults()));
+    expect(validate(written)).toBe(true);
+    expect(written.results).toHaveLength(allCases.length);
+    expect(written.results[0]).toEqual(passed);
+  });
+
+  it.each([
+    ["version 0", { ...passed, version: 0 }],
+    ['version "v3"', { ...passed, version: "v3" }],
+    ["version 1.5", { ...passed, version: 1.5 }],
+    ["an unknown key", { ...passed, temprature: 1 }],
+    ["a cost of a string", { ...passed, costUsd: "0.01" }],
+    ["a missing cost (unknown is null, not absent)", { ...passed, costUsd: undefined }],
+    ["status skipped", { ...passed, status: "skipped" }],
+    ["a line 0", { ...errored, location: { file: "a.prompt.yaml", line: 0 } }],
+    [
+      "a score above 1",
+      { ...passed, assertions: [{ type: "similar", pass: true, score: 1.2, message: "" }] },
+    ],
+  ])("rejects a case with %s", (_why, bad) => {
+    const run = runResults([JSON.parse(JSON.stringify(bad))]);
+    expect(validate(run)).toBe(false);
+  });
+
+  it("accepts a published version number and a case without a location", () => {
+    const { location: _omitted, ...noLocation } = passed;
+    expect(validate(runResults([{ ...noLocation, version: 12 }]))).toBe(true);
+  });
+});
