@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { CatFileBatch } from "../git/index.js";
 import { type CompiledPrompt, isPlaceholder } from "../prompt/prompt-file.js";
 import { textOf } from "../prompt/provider-formats.js";
+import { costUsd as costOfTokens } from "../providers/pricing.js";
 import { openGitProject } from "./git-project.js";
 import { resolveVersion } from "./resolve-version.js";
 import { readVersionIndex } from "./version-index.js";
@@ -19,11 +20,13 @@ export interface DiffOptions {
 
 export interface VersionDiff {
   id: string;
-  from: { label: string; hash: string; staticTokens: number };
-  to: { label: string; hash: string; staticTokens: number };
+  from: { label: string; hash: string; staticTokens: number; model: string | null; costUsd: number | null };
+  to: { label: string; hash: string; staticTokens: number; model: string | null; costUsd: number | null };
   /** Unified diff of the compiled content as YAML; empty when identical. */
   patch: string;
   tokenDelta: number;
+  /** Change in the estimated cost of those tokens per call at the model's list price; null when unpriced. */
+  costDeltaUsd: number | null;
 }
 
 /** Readable YAML of the versioned content, so a changed partial shows as changed lines. */
@@ -66,14 +69,34 @@ export async function diffVersions(options: DiffOptions): Promise<VersionDiff> {
             undefined,
             { context: 3 },
           );
-    const fromTokens = staticPromptTokens(from.result.compiled);
-    const toTokens = staticPromptTokens(to.result.compiled);
+    const side = (resolved: typeof from) => {
+      const staticTokens = staticPromptTokens(resolved.result.compiled);
+      const model = resolved.result.compiled.model;
+      const costUsd = model
+        ? costOfTokens(
+            { kind: model.provider, model: model.name },
+            { input: staticTokens, output: 0 },
+            project.config.pricing,
+          )
+        : null;
+      return {
+        label: resolved.label,
+        hash: resolved.result.hash,
+        staticTokens,
+        model: model ? `${model.provider}:${model.name}` : null,
+        costUsd,
+      };
+    };
+    const fromSide = side(from);
+    const toSide = side(to);
     return {
       id: options.id,
-      from: { label: from.label, hash: from.result.hash, staticTokens: fromTokens },
-      to: { label: to.label, hash: to.result.hash, staticTokens: toTokens },
+      from: fromSide,
+      to: toSide,
       patch,
-      tokenDelta: toTokens - fromTokens,
+      tokenDelta: toSide.staticTokens - fromSide.staticTokens,
+      costDeltaUsd:
+        fromSide.costUsd === null || toSide.costUsd === null ? null : toSide.costUsd - fromSide.costUsd,
     };
   } finally {
     await batch.close();

@@ -38,5 +38,10 @@ export async function runDiff(options: DiffCommandOptions): Promise<number> {
   process.stdout.write(
     `static prompt tokens (estimated): ${diff.from.staticTokens} -> ${diff.to.staticTokens} (${sign}${diff.tokenDelta})\n`,
   );
+  const cost =
+    diff.costDeltaUsd === null
+      ? `unknown (no list price for ${diff.to.model ?? "a prompt without a model"})`
+      : `${diff.costDeltaUsd >= 0 ? "+" : "-"}$${Math.abs(diff.costDeltaUsd).toFixed(6)} per call (${diff.to.model})`;
+  process.stdout.write(`estimated input cost change: ${cost}\n`);
   return 0;
 }

@@ -1,0 +1,197 @@
+import type Anthropic from "@anthropic-ai/sdk";
+import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
+import { PromptOpsError } from "../errors.js";
+import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
+import { toAnthropicMessages } from "../prompt/provider-formats.js";
+import { estimateTokens } from "./echo-provider.js";
+import {
+  type Provider,
+  type ProviderCall,
+  ProviderError,
+  type ProviderReply,
+  type SdkErrorClasses,
+  type ToolCall,
+  translateSdkError,
+} from "./provider.js";
+import type { ProviderSpec } from "./provider-spec.js";
+
+export interface AnthropicProviderOptions {
+  apiKey: string;
+  baseURL: string;
+  /** For tests: how the SDK module is loaded (it is an optional peer dependency). */
+  importer?: () => Promise<unknown>;
+}
+
+/** Anthropic requires max_tokens; prompts written for OpenAI often leave it out. */
+export const DEFAULT_MAX_TOKENS = 1024;
+const SDK_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+// OpenAI-only knobs a shared prompt may carry: the Messages API rejects unknown fields with a 400,
+// which would fail every case of the matrix for a setting that means nothing here.
+const OPENAI_ONLY = new Set([
+  "seed",
+  "frequency_penalty",
+  "presence_penalty",
+  "logit_bias",
+  "logprobs",
+  "top_logprobs",
+  "n",
+  "user",
+  "parallel_tool_calls",
+  "reasoning_effort",
+  "store",
+]);
+const RESERVED = new Set([
+  "model",
+  "messages",
+  "system",
+  "stream",
+  "max_tokens",
+  "max_completion_tokens",
+  "stop",
+]);
+
+type AnthropicModule = typeof import("@anthropic-ai/sdk");
+
+export async function createAnthropicProvider(
+  spec: ProviderSpec,
+  options: AnthropicProviderOptions,
+): Promise<Provider> {
+  let sdk: AnthropicModule;
+  try {
+    sdk = (await (options.importer ?? (() => import("@anthropic-ai/sdk")))()) as AnthropicModule;
+  } catch (error) {
+    throw new PromptOpsError(
+      "provider-sdk-missing",
+      "the anthropic provider needs the optional package @anthropic-ai/sdk",
+      {
+        hint: "npm install @anthropic-ai/sdk",
+        exitCode: 2,
+        cause: error,
+      },
+    );
+  }
+  const client: Anthropic = new sdk.Anthropic({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    maxRetries: 0,
+    // Also keeps the SDK from refusing large max_tokens without streaming: that check only runs
+    // when no timeout was chosen. Our runner cancels through the signal.
+    timeout: SDK_TIMEOUT_MS,
+  });
+  const errors = sdk as unknown as SdkErrorClasses;
+  const secrets = [options.apiKey];
+
+  return {
+    id: spec.id,
+    kind: "anthropic",
+    model: spec.model,
+    cacheScope: JSON.stringify({
+      kind: "anthropic",
+      model: spec.model,
+      baseURL: options.baseURL,
+      params: spec.params ?? {},
+    }),
+    async call(request: ProviderCall): Promise<ProviderReply> {
+      const { body, notes } = requestBody(spec, request);
+      let message: Message;
+      try {
+        message = await client.messages.create(body, { signal: request.signal });
+      } catch (error) {
+        throw translateSdkError(error, { providerId: spec.id, signal: request.signal, sdk: errors, secrets });
+      }
+      return reply(message, request, spec.id, notes);
+    },
+  };
+}
+
+function requestBody(
+  spec: ProviderSpec,
+  request: ProviderCall,
+): { body: MessageCreateParamsNonStreaming; notes: string[] } {
+  const params: Record<string, unknown> = { ...request.params, ...spec.params };
+  const notes: string[] = [];
+  const { system, messages } = toAnthropicMessages(request.messages);
+  const body: Record<string, unknown> = {};
+  const dropped: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || RESERVED.has(key)) continue;
+    if (OPENAI_ONLY.has(key)) dropped.push(key);
+    else body[key] = value;
+  }
+  if (dropped.length > 0) notes.push(`not sent, Anthropic has no such parameter: ${dropped.join(", ")}`);
+  body.model = spec.model;
+  if (system !== undefined) body.system = system;
+  body.messages = messages;
+  body.max_tokens = params.max_tokens ?? params.max_completion_tokens ?? DEFAULT_MAX_TOKENS;
+  if (params.stop !== undefined && params.stop !== null)
+    body.stop_sequences = Array.isArray(params.stop) ? params.stop : [params.stop];
+  if (request.tools && request.tools.length > 0) body.tools = request.tools.map(toAnthropicTool);
+  applyResponseFormat(body, request.responseFormat, notes);
+  body.stream = false;
+  return { body: body as unknown as MessageCreateParamsNonStreaming, notes };
+}
+
+function toAnthropicTool(tool: FunctionTool): Record<string, unknown> {
+  const { name, description, parameters, strict } = tool.function;
+  return {
+    name,
+    ...(description ? { description } : {}),
+    input_schema: parameters ?? { type: "object", properties: {} },
+    ...(strict === undefined ? {} : { strict }),
+  };
+}
+
+/**
+ * json_schema becomes Anthropic's structured output (`output_config.format`), which enforces the
+ * same schema but has no name nor strict flag; json_object has no counterpart and is not enforced.
+ * Both are said in the reply's notes, and nothing is added to the prompt's text.
+ */
+function applyResponseFormat(
+  body: Record<string, unknown>,
+  format: ResponseFormat | undefined,
+  notes: string[],
+): void {
+  if (!format || format.type === "text") return;
+  if (format.type === "json_object") {
+    notes.push("response_format json_object has no Anthropic equivalent: JSON output was not enforced");
+    return;
+  }
+  const config = (body.output_config ?? {}) as Record<string, unknown>;
+  if (config.format !== undefined) {
+    notes.push("response_format not sent: the provider's params already set output_config.format");
+    return;
+  }
+  if (!format.json_schema?.schema) {
+    notes.push("response_format json_schema has no schema: not sent");
+    return;
+  }
+  body.output_config = { ...config, format: { type: "json_schema", schema: format.json_schema.schema } };
+  notes.push("response_format json_schema sent as output_config.format (its name and strict flag are not)");
+}
+
+function reply(message: Message, request: ProviderCall, providerId: string, notes: string[]): ProviderReply {
+  if (typeof message !== "object" || message === null || !Array.isArray(message.content))
+    throw new ProviderError(`${providerId}: malformed response: no content blocks`, {
+      kind: "malformed",
+      providerId,
+    });
+  const texts: string[] = [];
+  const toolCalls: ToolCall[] = [];
+  for (const block of message.content) {
+    if (block.type === "text") texts.push(block.text);
+    else if (block.type === "tool_use")
+      toolCalls.push({ name: block.name, arguments: JSON.stringify(block.input) });
+  }
+  const output = texts.length > 0 ? texts.join("") : toolCalls.length > 0 ? JSON.stringify(toolCalls) : "";
+  const usage = message.usage;
+  const counted = typeof usage?.input_tokens === "number" && typeof usage.output_tokens === "number";
+  return {
+    output,
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
+    tokens: counted
+      ? { input: usage.input_tokens, output: usage.output_tokens, estimated: false }
+      : estimateTokens(request.messages, output),
+    ...(message.stop_reason ? { finishReason: message.stop_reason } : {}),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+}

@@ -1,0 +1,29 @@
+import { estimateTokenCount } from "tokenx";
+import { textOf, toText } from "../prompt/provider-formats.js";
+import type { RenderedMessage } from "../prompt/render.js";
+import { abortError, type Provider, type ProviderCall, type ProviderReply } from "./provider.js";
+import type { ProviderSpec } from "./provider-spec.js";
+
+/** Offline: the reply is the rendered prompt itself, every message and the history included. */
+export function createEchoProvider(spec: ProviderSpec): Provider {
+  return {
+    id: spec.id,
+    kind: "echo",
+    model: spec.model,
+    cacheScope: JSON.stringify({ kind: "echo", model: spec.model }),
+    async call(request: ProviderCall): Promise<ProviderReply> {
+      if (request.signal.aborted) throw abortError(request.signal, spec.id);
+      const output = toText(request.messages);
+      return { output, tokens: estimateTokens(request.messages, output) };
+    },
+  };
+}
+
+/** tokenx estimates, for providers that report no usage: close to, not equal to, a real tokenizer. */
+export function estimateTokens(
+  messages: readonly RenderedMessage[],
+  output: string,
+): { input: number; output: number; estimated: true } {
+  const input = messages.reduce((sum, m) => sum + estimateTokenCount(textOf(m.content)), 0);
+  return { input, output: estimateTokenCount(output), estimated: true };
+}

@@ -1,0 +1,127 @@
+import type { ProviderConfig } from "../config/config.js";
+import { PromptOpsError } from "../errors.js";
+import { closestMatch } from "../schemas/did-you-mean.js";
+import { PROVIDER_KINDS, type ProviderKind } from "./provider.js";
+
+/** A provider reference made whole: what createProvider needs, nothing secret (keys stay in env). */
+export interface ProviderSpec {
+  /** Shown in reports: "openai:gpt-4o-mini", or a config entry's `id`. */
+  id: string;
+  kind: ProviderKind;
+  /** For exec, the command; for echo, "echo". */
+  model: string;
+  baseURL?: string;
+  /** Name of the environment variable holding the key (never the key itself). */
+  apiKeyEnv?: string;
+  command?: string;
+  concurrency?: number;
+  /** Merged over the prompt's params in every request: a matrix entry can pin e.g. temperature. */
+  params?: Record<string, unknown>;
+}
+
+/** Parses a `providers:` entry of the config, or one `--providers` item that is not a config id. */
+export function parseProviderSpec(ref: ProviderConfig): ProviderSpec {
+  if (typeof ref === "string") return parseProviderString(ref);
+  if (!ref.id) throw specError("a provider entry has no id", "give each provider object an `id`");
+  const kind = checkKind(ref.kind, `provider "${ref.id}"`);
+  const model =
+    kind === "exec" ? (ref.command ?? ref.model) : kind === "echo" ? (ref.model ?? "echo") : ref.model;
+  if (!model) {
+    const key = kind === "exec" ? "command" : "model";
+    throw specError(
+      `provider "${ref.id}" (${kind}) has no ${key}`,
+      `add \`${key}:\` to its entry in the config`,
+    );
+  }
+  return {
+    id: ref.id,
+    kind,
+    model,
+    ...(ref.baseURL ? { baseURL: ref.baseURL } : {}),
+    ...(ref.apiKeyEnv ? { apiKeyEnv: ref.apiKeyEnv } : {}),
+    ...(kind === "exec" ? { command: model } : {}),
+    ...(ref.concurrency === undefined ? {} : { concurrency: ref.concurrency }),
+    ...(ref.params ? { params: ref.params } : {}),
+  };
+}
+
+function parseProviderString(ref: string): ProviderSpec {
+  const text = ref.trim();
+  // Split at the first colon only: model names ("llama3.2:3b") and commands may hold more.
+  const colon = text.indexOf(":");
+  const kindText = colon < 0 ? text : text.slice(0, colon);
+  const rest = colon < 0 ? "" : text.slice(colon + 1).trim();
+  const kind = checkKind(kindText, `"${ref}"`);
+  if (kind === "echo") return { id: rest ? `echo:${rest}` : "echo", kind, model: rest || "echo" };
+  if (!rest) {
+    const example = kind === "exec" ? "exec:./reply.sh" : `${kind}:<model>`;
+    throw specError(
+      `provider "${ref}" names no ${kind === "exec" ? "command" : "model"}`,
+      `write it as ${example}`,
+    );
+  }
+  if (kind === "exec") return { id: `exec:${rest}`, kind, model: rest, command: rest };
+  return { id: `${kind}:${rest}`, kind, model: rest };
+}
+
+function checkKind(kind: string, where: string): ProviderKind {
+  if ((PROVIDER_KINDS as readonly string[]).includes(kind)) return kind as ProviderKind;
+  const near = closestMatch(kind, PROVIDER_KINDS);
+  throw specError(
+    `unknown provider kind "${kind}" in ${where}${near ? ` (did you mean "${near}"?)` : ""}`,
+    `known kinds: ${PROVIDER_KINDS.join(", ")}`,
+  );
+}
+
+/**
+ * The providers a run uses: each `--providers` item is a config entry's id or a "kind:model"
+ * reference; with none given, every configured provider. Duplicates collapse to one.
+ */
+export function selectProviders(
+  selected: readonly string[] | undefined,
+  configured: readonly ProviderConfig[],
+): ProviderSpec[] {
+  const byId = configuredById(configured);
+  if (!selected || selected.length === 0) return [...byId.values()];
+  const chosen = new Map<string, ProviderSpec>();
+  for (const item of selected) {
+    const spec = resolveIn(item, byId);
+    chosen.set(spec.id, spec);
+  }
+  return [...chosen.values()];
+}
+
+/** One reference (`judge:`, `embeddings:`) that may name a configured id. */
+export function resolveProviderRef(ref: string, configured: readonly ProviderConfig[] = []): ProviderSpec {
+  return resolveIn(ref, configuredById(configured));
+}
+
+function configuredById(configured: readonly ProviderConfig[]): Map<string, ProviderSpec> {
+  const byId = new Map<string, ProviderSpec>();
+  for (const spec of configured.map(parseProviderSpec)) {
+    if (byId.has(spec.id))
+      throw specError(
+        `two providers in the config have the id "${spec.id}"`,
+        "give each provider a distinct id",
+      );
+    byId.set(spec.id, spec);
+  }
+  return byId;
+}
+
+function resolveIn(ref: string, byId: ReadonlyMap<string, ProviderSpec>): ProviderSpec {
+  const text = ref.trim();
+  const named = byId.get(text);
+  if (named) return named;
+  if (text.includes(":") || (PROVIDER_KINDS as readonly string[]).includes(text))
+    return parseProviderString(text);
+  const near = closestMatch(text, [...byId.keys(), ...PROVIDER_KINDS]);
+  throw specError(
+    `no provider "${text}" in the config${near ? ` (did you mean "${near}"?)` : ""}`,
+    `use a configured id (${[...byId.keys()].join(", ") || "none"}) or "kind:model", e.g. openai:gpt-4o-mini`,
+  );
+}
+
+function specError(message: string, hint: string): PromptOpsError {
+  return new PromptOpsError("provider-invalid", message, { hint, exitCode: 2 });
+}

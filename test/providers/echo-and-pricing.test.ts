@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { createProvider } from "../../src/providers/create-provider.js";
+import { costUsd, priceOf } from "../../src/providers/pricing.js";
+import { ProviderError } from "../../src/providers/provider.js";
+import { parseProviderSpec } from "../../src/providers/provider-spec.js";
+
+describe("the echo provider, offline", () => {
+  it("replies with every rendered message, history included, and estimated tokens", async () => {
+    const provider = await createProvider(parseProviderSpec("echo"), {});
+    const reply = await provider.call({
+      messages: [
+        { role: "system", content: "You are a support agent for Acme." },
+        { role: "user", content: "My order is late." },
+        { role: "assistant", content: "Which order?" },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "Order A-17" },
+            { type: "image_url", image_url: { url: "https://x/receipt.png" } },
+          ],
+        },
+      ],
+      params: { temperature: 0 },
+      signal: new AbortController().signal,
+    });
+    expect(reply.output).toBe(
+      [
+        "── system ──\nYou are a support agent for Acme.",
+        "── user ──\nMy order is late.",
+        "── assistant ──\nWhich order?",
+        "── user ──\nOrder A-17\n[image: https://x/receipt.png]\n",
+      ].join("\n\n"),
+    );
+    expect(reply.tokens.estimated).toBe(true);
+    expect(reply.tokens.input).toBeGreaterThan(10);
+    expect(reply.tokens.output).toBeGreaterThan(10);
+  });
+
+  it("an aborted call does not answer", async () => {
+    const provider = await createProvider(parseProviderSpec("echo"), {});
+    const controller = new AbortController();
+    controller.abort();
+    const error = await provider
+      .call({ messages: [], params: {}, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: "aborted" });
+  });
+});
+
+describe("what a call costs", () => {
+  it("prices known models from the built-in table, dated snapshots included", () => {
+    expect(costUsd("openai:gpt-4o-mini", { input: 1_000_000, output: 1_000_000 })).toBeCloseTo(0.75, 10);
+    expect(costUsd("openai:gpt-4o-mini-2024-07-18", { input: 2000, output: 500 })).toBeCloseTo(0.0006, 10);
+    expect(
+      costUsd({ kind: "anthropic", model: "claude-haiku-4-5" }, { input: 1000, output: 1000 }),
+    ).toBeCloseTo(0.006, 10);
+    expect(priceOf("anthropic:claude-sonnet-4-5-20250929")).toEqual({ input: 3, output: 15 });
+    expect(priceOf("anthropic:claude-3-5-haiku-latest")).toEqual({ input: 0.8, output: 4 });
+    expect(priceOf("openai:gpt-4o-2024-05-13")).toEqual({ input: 5, output: 15 });
+  });
+
+  it("an unknown model costs null, never 0", () => {
+    expect(costUsd("openai:gpt-99-turbo", { input: 10, output: 10 })).toBeNull();
+    expect(costUsd("anthropic:claude-opus-9", { input: 10, output: 10 })).toBeNull();
+    // The same model name behind another endpoint need not cost the same.
+    expect(costUsd("openai-compatible:gpt-4o-mini", { input: 10, output: 10 })).toBeNull();
+  });
+
+  it("echo and exec cost nothing only when the user priced them", () => {
+    expect(costUsd("echo", { input: 100, output: 100 })).toBeNull();
+    expect(costUsd("exec:./reply.sh", { input: 100, output: 100 })).toBeNull();
+    expect(costUsd("echo", { input: 100, output: 100 }, { echo: { input: 0, output: 0 } })).toBe(0);
+    expect(
+      costUsd("exec:./reply.sh", { input: 1e6, output: 0 }, { "exec:./reply.sh": { input: 1, output: 2 } }),
+    ).toBe(1);
+  });
+
+  it("config pricing overrides the built-in table", () => {
+    const overrides = { "openai:gpt-4o-mini": { input: 0.1, output: 0.2 } };
+    expect(costUsd("openai:gpt-4o-mini", { input: 1e6, output: 1e6 }, overrides)).toBeCloseTo(0.3, 10);
+    expect(
+      costUsd(
+        { kind: "openai-compatible", model: "llama3.2" },
+        { input: 1e6, output: 0 },
+        { "openai-compatible:llama3.2": { input: 0.05, output: 0 } },
+      ),
+    ).toBeCloseTo(0.05, 10);
+  });
+});

@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PromptOpsError } from "../../src/errors.js";
+import { checkProviderCredentials, createProvider } from "../../src/providers/create-provider.js";
+import { parseProviderSpec, resolveProviderRef, selectProviders } from "../../src/providers/provider-spec.js";
+import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+
+function thrown(fn: () => unknown): PromptOpsError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PromptOpsError);
+    return error as PromptOpsError;
+  }
+  throw new Error("expected an error");
+}
+
+describe("provider references in the config and on the command line", () => {
+  it.each([
+    ["openai:gpt-4o-mini", { id: "openai:gpt-4o-mini", kind: "openai", model: "gpt-4o-mini" }],
+    [
+      "anthropic:claude-haiku-4-5",
+      { id: "anthropic:claude-haiku-4-5", kind: "anthropic", model: "claude-haiku-4-5" },
+    ],
+    [
+      "openai-compatible:llama3.2:3b",
+      { id: "openai-compatible:llama3.2:3b", kind: "openai-compatible", model: "llama3.2:3b" },
+    ],
+    ["echo", { id: "echo", kind: "echo", model: "echo" }],
+    [
+      "exec:./reply.sh --fast",
+      {
+        id: "exec:./reply.sh --fast",
+        kind: "exec",
+        model: "./reply.sh --fast",
+        command: "./reply.sh --fast",
+      },
+    ],
+  ])("%s", (ref, expected) => {
+    expect(parseProviderSpec(ref)).toEqual(expected);
+  });
+
+  it("takes a config object with its own id, endpoint, key variable and params", () => {
+    const spec = parseProviderSpec({
+      id: "local-llama",
+      kind: "openai-compatible",
+      model: "llama3.2",
+      baseURL: "http://127.0.0.1:11434/v1",
+      apiKeyEnv: "OLLAMA_KEY",
+      concurrency: 2,
+      params: { temperature: 0 },
+    });
+    expect(spec).toEqual({
+      id: "local-llama",
+      kind: "openai-compatible",
+      model: "llama3.2",
+      baseURL: "http://127.0.0.1:11434/v1",
+      apiKeyEnv: "OLLAMA_KEY",
+      concurrency: 2,
+      params: { temperature: 0 },
+    });
+  });
+
+  it("an unknown kind is a usage error (exit 2) listing the known kinds", () => {
+    const error = thrown(() => parseProviderSpec("gemni:gemini-2.5-flash"));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe('unknown provider kind "gemni" in "gemni:gemini-2.5-flash"');
+    expect(error.hint).toBe("known kinds: openai, anthropic, openai-compatible, exec, echo");
+    expect(thrown(() => parseProviderSpec("opnai:gpt-4o")).message).toContain('did you mean "openai"?');
+  });
+
+  it("a kind with no model, or exec with no command, says how to write it", () => {
+    expect(thrown(() => parseProviderSpec("openai")).hint).toBe("write it as openai:<model>");
+    expect(thrown(() => parseProviderSpec("exec:")).hint).toBe("write it as exec:./reply.sh");
+    expect(thrown(() => parseProviderSpec({ id: "x", kind: "anthropic" })).message).toBe(
+      'provider "x" (anthropic) has no model',
+    );
+  });
+
+  it("--providers picks config entries by id, or takes kind:model references", () => {
+    const configured = [
+      "openai:gpt-4o-mini",
+      {
+        id: "local-llama",
+        kind: "openai-compatible" as const,
+        model: "llama3.2",
+        baseURL: "http://127.0.0.1:11434/v1",
+      },
+    ];
+    expect(selectProviders(undefined, configured).map((s) => s.id)).toEqual([
+      "openai:gpt-4o-mini",
+      "local-llama",
+    ]);
+    const picked = selectProviders(["local-llama", "anthropic:claude-haiku-4-5", "local-llama"], configured);
+    expect(picked.map((s) => s.id)).toEqual(["local-llama", "anthropic:claude-haiku-4-5"]);
+    expect(picked[0]).toMatchObject({ baseURL: "http://127.0.0.1:11434/v1" });
+    const typo = thrown(() => selectProviders(["local-lama"], configured));
+    expect(typo.message).toBe('no provider "local-lama" in the config (did you mean "local-llama"?)');
+    expect(resolveProviderRef("local-llama", configured).kind).toBe("openai-compatible");
+  });
+
+  it("two config entries with one id are refused", () => {
+    const configured = [
+      { id: "a", kind: "echo" as const },
+      { id: "a", kind: "openai" as const, model: "gpt-4o" },
+    ];
+    expect(thrown(() => selectProviders(undefined, configured)).message).toContain('the id "a"');
+  });
+});
+
+describe("missing credentials stop the run before any request", () => {
+  let server: FakeProviderServer;
+  beforeAll(async () => {
+    server = await FakeProviderServer.start();
+  });
+  afterAll(() => server.close());
+
+  it("OPENAI_API_KEY not set: exit 2 naming the variable, and the server saw nothing", async () => {
+    const error = await createProvider(parseProviderSpec("openai:gpt-4o-mini"), {
+      OPENAI_BASE_URL: server.openaiBaseURL,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PromptOpsError);
+    expect(error).toMatchObject({
+      exitCode: 2,
+      message: "OPENAI_API_KEY is not set: the provider openai:gpt-4o-mini needs it",
+    });
+    expect(server.stats.total).toBe(0);
+  });
+
+  it("checks every provider at once, naming each variable once", () => {
+    const specs = [
+      "openai:gpt-4o-mini",
+      "openai:gpt-4o",
+      "anthropic:claude-haiku-4-5",
+      "echo",
+      "exec:./x.sh",
+    ].map((r) => parseProviderSpec(r));
+    const error = thrown(() => checkProviderCredentials(specs, { OPENAI_API_KEY: "" }));
+    expect(error.message).toBe(
+      "OPENAI_API_KEY is not set: the providers openai:gpt-4o-mini, openai:gpt-4o need it; " +
+        "ANTHROPIC_API_KEY is not set: the provider anthropic:claude-haiku-4-5 needs it",
+    );
+    expect(error.hint).toContain("OPENAI_API_KEY, ANTHROPIC_API_KEY");
+    expect(() =>
+      checkProviderCredentials(specs, { OPENAI_API_KEY: "k", ANTHROPIC_API_KEY: "k" }),
+    ).not.toThrow();
+  });
+
+  it("reads the variable a config entry names, and never prints its value", () => {
+    const spec = parseProviderSpec({
+      id: "team",
+      kind: "openai",
+      model: "gpt-4o",
+      apiKeyEnv: "TEAM_OPENAI_KEY",
+    });
+    expect(thrown(() => checkProviderCredentials([spec], { OPENAI_API_KEY: "sk-other" })).message).toBe(
+      "TEAM_OPENAI_KEY is not set: the provider team needs it",
+    );
+  });
+
+  it("an openai-compatible entry needs a base URL but no key", () => {
+    const spec = parseProviderSpec({ id: "local", kind: "openai-compatible", model: "llama3.2" });
+    expect(thrown(() => checkProviderCredentials([spec], {})).message).toContain(
+      "the provider local has no baseURL",
+    );
+    expect(() =>
+      checkProviderCredentials([{ ...spec, baseURL: "http://127.0.0.1:11434/v1" }], {}),
+    ).not.toThrow();
+    expect(() =>
+      checkProviderCredentials([spec], { OPENAI_BASE_URL: "http://127.0.0.1:4000/v1" }),
+    ).not.toThrow();
+  });
+});
