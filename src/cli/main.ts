@@ -157,6 +157,51 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await runVerify({ ...globals(command), json: Boolean(opts.json) }));
     });
 
+  withCommonOptions(program.command("test"))
+    .description("run the prompts' regression suites against every selected provider")
+    .argument("[ids...]", "prompt ids (default: all)")
+    .option(
+      "--providers <list>",
+      "comma-separated providers: config ids or kind:model (default: config providers)",
+    )
+    .option("--filter <text>", "only tests whose name contains this text")
+    .option(
+      "--since <ref>",
+      "only prompts changed since this git ref (and prompts including changed partials)",
+    )
+    .option("--shard <i/n>", "run the i-th of n deterministic slices of the cases")
+    .option("--repeat <n>", "run each case n times (with a test's pass-rate)")
+    .option("--concurrency <n>", "requests in flight at once (default: config test.concurrency)")
+    .option("--retries <n>", "retries of a transient failure (default: config test.retries)")
+    .option("--timeout <ms>", "per-request timeout (default: config test.timeoutMs)")
+    .option("--max-cost <usd>", "stop sending once the run has spent this much")
+    .option("--no-cache", "ignore and do not fill the response cache")
+    .option("--reporter <name>", "pretty, json, junit, github, markdown (repeatable)", collect)
+    .option("--output <file>", "file for the one file-writing reporter")
+    .option("--output-dir <dir>", "folder for several reports")
+    .action(async (ids: string[], opts, command: Command) => {
+      const { runTestCommand } = await import("./commands/test.js");
+      setExitCode(
+        await runTestCommand({
+          ...globals(command),
+          ids,
+          providers: opts.providers,
+          filter: opts.filter,
+          since: opts.since,
+          shard: opts.shard,
+          repeat: opts.repeat,
+          concurrency: opts.concurrency,
+          retries: opts.retries,
+          timeout: opts.timeout,
+          maxCost: opts.maxCost,
+          cache: opts.cache !== false,
+          reporter: opts.reporter ?? [],
+          output: opts.output,
+          outputDir: opts.outputDir,
+        }),
+      );
+    });
+
   return program;
 }
 

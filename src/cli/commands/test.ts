@@ -1,0 +1,102 @@
+import { loadConfigOrThrow } from "../../config/load-config.js";
+import { PromptOpsError } from "../../errors.js";
+import { createReporters, parseReporterName } from "../../reporters/create-reporters.js";
+import { driveReporters } from "../../reporters/drive-reporters.js";
+import { parseShard } from "../../testing/plan-cases.js";
+import { runTests } from "../../testing/run-tests.js";
+import type { GlobalOptions } from "../main.js";
+
+export interface TestCommandOptions extends GlobalOptions {
+  ids: string[];
+  providers: string | undefined;
+  filter: string | undefined;
+  since: string | undefined;
+  shard: string | undefined;
+  repeat: string | undefined;
+  concurrency: string | undefined;
+  retries: string | undefined;
+  timeout: string | undefined;
+  maxCost: string | undefined;
+  cache: boolean;
+  reporter: string[];
+  output: string | undefined;
+  outputDir: string | undefined;
+}
+
+export async function runTestCommand(options: TestCommandOptions): Promise<number> {
+  const config = loadConfigOrThrow(options.cwd);
+  // Flags are checked before any request: a typo in --reporter must not cost API calls.
+  const reporters = createReporters(options.reporter.map(parseReporterName), {
+    ...(options.output ? { output: options.output } : {}),
+    ...(options.outputDir ? { outputDir: options.outputDir } : {}),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    projectRoot: config.root,
+    cwd: options.cwd,
+  });
+  const driver = driveReporters(reporters);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write("\nstopping: finishing reports for what ran (Ctrl-C again to quit at once)\n");
+    controller.abort(new Error("interrupted"));
+  };
+  process.on("SIGINT", onInterrupt);
+  try {
+    const run = await runTests({
+      cwd: options.cwd,
+      ids: options.ids,
+      ...(options.providers
+        ? {
+            providers: options.providers
+              .split(",")
+              .map((p) => p.trim())
+              .filter(Boolean),
+          }
+        : {}),
+      ...(options.filter ? { filter: options.filter } : {}),
+      ...(options.since ? { since: options.since } : {}),
+      ...(options.shard ? { shard: parseShard(options.shard) } : {}),
+      ...optionalNumber("repeat", options.repeat, 1),
+      ...optionalNumber("concurrency", options.concurrency, 1),
+      ...optionalNumber("retries", options.retries, 0),
+      ...optionalNumber("timeoutMs", options.timeout, 1),
+      ...(options.maxCost === undefined ? {} : { maxCostUsd: parseNumber("--max-cost", options.maxCost, 0) }),
+      noCache: !options.cache,
+      signal: controller.signal,
+      onPlanned: (cases) => driver.onPlanned(cases.length),
+      onCaseFinished: (result) => driver.onCaseFinished(result),
+    });
+    await driver.finish({ summary: run.summary, results: run.results });
+    const { failed, errors } = run.summary;
+    return failed > 0 || errors > 0 || run.cancelled ? 1 : 0;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+  }
+}
+
+function optionalNumber<K extends string>(
+  key: K,
+  text: string | undefined,
+  min: number,
+): Partial<Record<K, number>> {
+  if (text === undefined) return {};
+  const flag = `--${key === "timeoutMs" ? "timeout" : key}`;
+  const value = parseNumber(flag, text, min);
+  if (!Number.isInteger(value))
+    throw new PromptOpsError("bad-flag", `${flag} expects a whole number, got "${text}"`, { exitCode: 2 });
+  return { [key]: value } as Partial<Record<K, number>>;
+}
+
+function parseNumber(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < min) {
+    throw new PromptOpsError("bad-flag", `${flag} expects a number >= ${min}, got "${text}"`, {
+      exitCode: 2,
+    });
+  }
+  return value;
+}

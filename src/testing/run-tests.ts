@@ -1,0 +1,128 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { loadConfigOrThrow } from "../config/load-config.js";
+import { PromptOpsError } from "../errors.js";
+import { discoverPromptFiles } from "../prompt/discover.js";
+import { checkPrompts } from "../prompt/prompt-project.js";
+import { selectPrompt } from "../prompt/select-prompt.js";
+import { checkProviderCredentials, createProvider } from "../providers/create-provider.js";
+import { costUsd } from "../providers/pricing.js";
+import type { Provider } from "../providers/provider.js";
+import { selectProviders } from "../providers/provider-spec.js";
+import { evaluateAssertions } from "./assertions/index.js";
+import { type CaseSelection, type PromptUnderTest, planCases, type TestCase } from "./plan-cases.js";
+import { ResponseCache } from "./response-cache.js";
+import type { CaseResult, RunResults } from "./results.js";
+import { defaultRetryPolicy } from "./retry.js";
+import { runCases } from "./run-cases.js";
+import { selectChangedSince } from "./select-changed.js";
+import { summarise } from "./summarise.js";
+
+export interface TestRunOptions {
+  cwd: string;
+  ids: string[];
+  providers?: string[];
+  filter?: string;
+  since?: string;
+  shard?: CaseSelection["shard"];
+  repeat?: number;
+  concurrency?: number;
+  retries?: number;
+  timeoutMs?: number;
+  noCache?: boolean;
+  maxCostUsd?: number;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Called once the plan is known, before any request. */
+  onPlanned?(cases: readonly TestCase[]): void;
+  onCaseFinished?(result: CaseResult): void;
+}
+
+export interface TestRun extends RunResults {
+  projectRoot: string;
+  cancelled: boolean;
+  /** Where the run was recorded (.promptops/runs/…json). */
+  recordFile: string | undefined;
+}
+
+/** Plans the matrix, checks credentials before sending anything, runs it, and records the run. */
+export async function runTests(options: TestRunOptions): Promise<TestRun> {
+  const started = performance.now();
+  const env = options.env ?? process.env;
+  const signal = options.signal ?? new AbortController().signal;
+  const config = loadConfigOrThrow(options.cwd);
+  const all = discoverPromptFiles(config.promptsDir);
+  const refs = options.ids.length > 0 ? options.ids.map((id) => selectPrompt(all, id)) : all;
+  const run = checkPrompts(config, refs);
+  const invalid = run.prompts.filter((p) => !p.result);
+  if (invalid.length > 0) {
+    const first = invalid[0]!.diagnostics.find((d) => d.severity === "error");
+    throw new PromptOpsError(
+      "prompt-invalid",
+      `cannot test invalid prompt${invalid.length > 1 ? "s" : ""}: ${invalid.map((p) => p.id).join(", ")}`,
+      {
+        exitCode: 1,
+        location: first,
+        hint: `${first?.message ?? ""}; run \`promptops validate\``,
+      },
+    );
+  }
+  let checked = run.prompts;
+  if (options.since) checked = await selectChangedSince(config, checked, options.since);
+
+  const specs = selectProviders(options.providers, config.providers);
+  const units: PromptUnderTest[] = checked.map((prompt) => ({
+    prompt,
+    version: "draft",
+    hash: prompt.result!.hash,
+    compiled: prompt.result!.compiled,
+  }));
+  const cases = planCases(config, units, {
+    providers: specs.map((s) => s.id),
+    ...(options.filter ? { filter: options.filter } : {}),
+    repeat: options.repeat ?? 1,
+    ...(options.shard ? { shard: options.shard } : {}),
+  });
+  const usedSpecs = specs.filter((spec) => cases.some((c) => c.provider === spec.id));
+  checkProviderCredentials(usedSpecs, env);
+  const providers = new Map<string, Provider>();
+  for (const spec of usedSpecs) providers.set(spec.id, await createProvider(spec, env, { cwd: config.root }));
+  options.onPlanned?.(cases);
+
+  const cache = options.noCache ? undefined : new ResponseCache(resolve(config.root, config.test.cacheDir));
+  const results = await runCases(
+    cases,
+    {
+      provider: (id) => providers.get(id)!,
+      evaluate: (assertions, input) => evaluateAssertions(assertions, input),
+      price: (provider, tokens) =>
+        costUsd({ kind: provider.kind, model: provider.model }, tokens, config.pricing),
+      cache,
+    },
+    {
+      concurrency: options.concurrency ?? config.test.concurrency,
+      providerConcurrency: new Map(usedSpecs.filter((s) => s.concurrency).map((s) => [s.id, s.concurrency!])),
+      retry: { ...defaultRetryPolicy, retries: options.retries ?? config.test.retries },
+      timeoutMs: options.timeoutMs ?? config.test.timeoutMs,
+      signal,
+      ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+      ...(options.onCaseFinished ? { onCaseFinished: options.onCaseFinished } : {}),
+    },
+  );
+  const summary = summarise(results, Math.round(performance.now() - started));
+  const recordFile = await recordRun(config.root, { summary, results }).catch(() => undefined);
+  return { summary, results, projectRoot: config.root, cancelled: signal.aborted, recordFile };
+}
+
+/** Every run is kept in .promptops/runs/, for history and drift. */
+async function recordRun(root: string, results: RunResults): Promise<string> {
+  const dir = join(root, ".promptops", "runs");
+  await mkdir(dir, { recursive: true });
+  const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
+  const file = join(dir, name);
+  const temp = `${file}.tmp`;
+  await writeFile(temp, `${JSON.stringify(results, null, 2)}\n`);
+  await rename(temp, file);
+  return file;
+}
