@@ -4,6 +4,7 @@ import {
   createAnnotatedTag,
   currentBranch,
   deleteTag,
+  GitError,
   headCommit,
   lastCommitTouching,
   pushTags,
@@ -83,7 +84,12 @@ export async function planPublish(
     );
   }
   const all = discoverPromptFiles(config.promptsDir);
-  const refs = options.ids.length > 0 ? options.ids.map((id) => selectPrompt(all, id)) : all;
+  // Once each, however it was named (`support`, `prompts/support.prompt.yaml`): a second tag for
+  // the same version would fail and undo the whole publish.
+  const refs =
+    options.ids.length > 0
+      ? [...new Map(options.ids.map((id) => selectPrompt(all, id)).map((ref) => [ref.id, ref])).values()]
+      : all;
   const [index, run] = await Promise.all([
     readVersionIndex(repoRoot, config.tagPrefix),
     Promise.resolve(checkPrompts(config, refs)),
@@ -195,7 +201,23 @@ export async function publishVersions(options: PublishOptions): Promise<PublishR
   }
   const pushed =
     options.push && created.length > 0
-      ? await pushTags(project.repoRoot, options.remote ?? "origin", created)
+      ? await pushCreatedTags(project.repoRoot, options.remote ?? "origin", created)
       : undefined;
   return { ...plan, created, pushed, dryRun: false };
+}
+
+/**
+ * The tags are made by now and stay: a push that fails as a whole (no such remote, no
+ * network, access denied) is reported as a failure of each tag, so the caller can say how
+ * to retry instead of losing the result.
+ */
+async function pushCreatedTags(root: string, remote: string, tags: string[]): Promise<TagPushOutcome[]> {
+  try {
+    return await pushTags(root, remote, tags);
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    const fatal = error.stderr.split("\n").find((line) => /^(fatal|error): /.test(line));
+    const reason = fatal?.replace(/^(fatal|error): /, "") ?? error.message;
+    return tags.map((tag) => ({ tag, status: "unknown", ok: false, summary: "", reason }));
+  }
 }

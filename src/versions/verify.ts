@@ -2,6 +2,7 @@ import { CatFileBatch } from "../git/index.js";
 import { compileAtCommit } from "./compile-at-commit.js";
 import { openGitProject, SHALLOW_HINT } from "./git-project.js";
 import { readVersionIndex } from "./version-index.js";
+import { versionTagName } from "./version-tag.js";
 
 export interface VerifyProblem {
   id?: string;
@@ -46,15 +47,21 @@ export async function verifyVersions(cwd: string): Promise<VerifyReport> {
     await batch.close();
   }
   for (const [id, list] of index.byId) {
-    list.forEach((v, i) => {
-      if (v.version !== i + 1)
+    // One problem per gap, on its first missing number: a gap must not blame the versions after it.
+    let expected = 1;
+    for (const { version } of list) {
+      if (version > expected) {
+        const missing =
+          version === expected + 1 ? `version ${expected}` : `versions ${expected} to ${version - 1}`;
         problems.push({
           id,
-          version: v.version,
-          tag: v.tag,
-          message: `version ${i + 1} of ${id} is missing: versions must count up from 1`,
+          version: expected,
+          tag: versionTagName(project.config.tagPrefix, id, expected),
+          message: `${missing} of ${id} ${version === expected + 1 ? "is" : "are"} missing, though v${version} exists: versions must count up from 1`,
         });
-    });
+      }
+      expected = version + 1;
+    }
   }
   problems.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
   return {
