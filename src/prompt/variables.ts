@@ -35,6 +35,7 @@ const chatMessageSchema = {
 
 let userAjv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction | Error>();
+const bySchemaObject = new WeakMap<object, ValidateFunction | Error>();
 
 // Users' schemas: not strict (they may carry editor-only keywords like `examples` or x- extensions).
 function ajvForUserSchemas(): Ajv2020 {
@@ -63,6 +64,12 @@ function expandSchema(schema: VariableSchema): Record<string, unknown> {
 
 /** Compiled once per distinct schema: many prompts share `{ type: string }`-like schemas. */
 export function variableValidator(schema: VariableSchema): ValidateFunction {
+  // The same schema object is validated against on every render: skip re-serialising it.
+  const known = bySchemaObject.get(schema);
+  if (known) {
+    if (known instanceof Error) throw known;
+    return known;
+  }
   const key = canonicalJson(schema);
   let entry = compiled.get(key);
   if (!entry) {
@@ -74,6 +81,8 @@ export function variableValidator(schema: VariableSchema): ValidateFunction {
     }
     compiled.set(key, entry);
   }
+  // Only frozen schemas (the runtime's) are safe to remember by identity: others may be edited.
+  if (Object.isFrozen(schema)) bySchemaObject.set(schema, entry);
   if (entry instanceof Error) throw entry;
   return entry;
 }

@@ -1,0 +1,258 @@
+import { join } from "node:path";
+import { PromptOpsError } from "../errors.js";
+import { CatFileBatch, identity } from "../git/index.js";
+import { discoverPromptFiles } from "../prompt/discover.js";
+import { closeMatches } from "../schemas/did-you-mean.js";
+import { compileAtCommit } from "../versions/compile-at-commit.js";
+import { type GitProject, openGitProject } from "../versions/git-project.js";
+import { type PublishedVersion, readVersionIndex, type VersionIndex } from "../versions/version-index.js";
+import { type Lockfile, type LockfileEntry, lockedPrompt } from "./lockfile.js";
+import { activationTimeline, lockfileHistory } from "./lockfile-history.js";
+import { updateLockfile } from "./write-lockfile.js";
+
+export const LOCKFILE_NAME = "promptops.lock";
+
+export interface ActivationChange {
+  env: string;
+  id: string;
+  from: number | null;
+  to: number;
+  changed: boolean;
+  entry: LockfileEntry;
+}
+
+export function lockfilePathOf(project: GitProject): string {
+  return join(project.config.root, LOCKFILE_NAME);
+}
+
+export function checkEnvironment(project: GitProject, env: string): void {
+  if (project.config.environments.includes(env)) return;
+  const similar = closeMatches(env, project.config.environments, 1)[0];
+  throw new PromptOpsError(
+    "unknown-environment",
+    `unknown environment "${env}"${similar ? ` (did you mean "${similar}"?)` : ""}`,
+    {
+      exitCode: 2,
+      hint: `configured environments: ${project.config.environments.join(", ")} (config key \`environments\`)`,
+    },
+  );
+}
+
+function publishedVersion(
+  project: GitProject,
+  index: VersionIndex,
+  id: string,
+  version: number,
+): PublishedVersion {
+  const versions = index.byId.get(id);
+  if (!versions) {
+    const known = [
+      ...new Set([...index.byId.keys(), ...discoverPromptFiles(project.config.promptsDir).map((r) => r.id)]),
+    ];
+    const similar = closeMatches(id, known);
+    throw new PromptOpsError(
+      "unknown-prompt",
+      known.includes(id) ? `"${id}" has no published version` : `unknown prompt "${id}"`,
+      {
+        exitCode: 2,
+        hint: known.includes(id)
+          ? `publish it first: promptops publish ${id}`
+          : similar.length
+            ? `did you mean ${similar.map((s) => `"${s}"`).join(", ")}?`
+            : "run `promptops status`",
+      },
+    );
+  }
+  const found = versions.find((v) => v.version === version);
+  if (!found) {
+    throw new PromptOpsError("unknown-version", `${id} has no version ${version}`, {
+      exitCode: 2,
+      hint: `published versions: ${versions.map((v) => `v${v.version}`).join(", ")}`,
+    });
+  }
+  return found;
+}
+
+/** Reads a version's content from its tag and refuses one whose content no longer matches its hash. */
+async function lockableVersion(project: GitProject, version: PublishedVersion) {
+  const batch = new CatFileBatch(project.repoRoot);
+  try {
+    const outcome = await compileAtCommit(batch, project, version.commit, version.id);
+    if (!outcome.ok)
+      throw new PromptOpsError("version-unreadable", `${version.tag}: ${outcome.problem}`, { exitCode: 1 });
+    if (outcome.result.hash !== version.hash) {
+      throw new PromptOpsError(
+        "version-tampered",
+        `${version.tag}: its content no longer matches its Prompt-Hash`,
+        {
+          exitCode: 1,
+          hint: "run `promptops verify`; a tampered version cannot be activated",
+        },
+      );
+    }
+    return outcome.result;
+  } finally {
+    await batch.close();
+  }
+}
+
+interface Pointer {
+  env: string;
+  id: string;
+  version: PublishedVersion;
+  reason: string | undefined;
+  /** Overrides the default (the version active before this change). */
+  previous?: number | null;
+}
+
+async function setPointers(project: GitProject, pointers: Pointer[]): Promise<ActivationChange[]> {
+  const compiled = await Promise.all(pointers.map((p) => lockableVersion(project, p.version)));
+  const activatedBy = await identity(project.repoRoot).catch(() => "unknown");
+  // Seconds are enough for an audit trail and keep the file's diffs readable.
+  const activatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const changes: ActivationChange[] = [];
+  await updateLockfile(lockfilePathOf(project), (lockfile: Lockfile) => {
+    changes.length = 0;
+    pointers.forEach((pointer, i) => {
+      const result = compiled[i]!;
+      const current = lockfile.environments[pointer.env]?.[pointer.id];
+      if (current && current.version === pointer.version.version && current.hash === result.hash) {
+        changes.push({
+          env: pointer.env,
+          id: pointer.id,
+          from: current.version,
+          to: current.version,
+          changed: false,
+          entry: current,
+        });
+        return;
+      }
+      const entry: LockfileEntry = {
+        version: pointer.version.version,
+        hash: result.hash,
+        commit: pointer.version.commit,
+        activatedAt,
+        activatedBy,
+        ...(pointer.reason ? { reason: pointer.reason } : {}),
+        previous: pointer.previous !== undefined ? pointer.previous : (current?.version ?? null),
+      };
+      lockfile.environments[pointer.env] = { ...lockfile.environments[pointer.env], [pointer.id]: entry };
+      lockfile.prompts[result.hash] ??= lockedPrompt(pointer.id, pointer.version.version, result.compiled);
+      changes.push({
+        env: pointer.env,
+        id: pointer.id,
+        from: current?.version ?? null,
+        to: entry.version,
+        changed: true,
+        entry,
+      });
+    });
+    return lockfile;
+  });
+  return changes;
+}
+
+export interface ActivateOptions {
+  cwd: string;
+  id: string;
+  version: number;
+  env: string;
+  reason?: string;
+}
+
+/** Points an environment at a published version: one atomic edit of the lockfile. */
+export async function activateVersion(options: ActivateOptions): Promise<ActivationChange> {
+  const project = await openGitProject(options.cwd);
+  checkEnvironment(project, options.env);
+  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
+  const version = publishedVersion(project, index, options.id, options.version);
+  const [change] = await setPointers(project, [
+    { env: options.env, id: options.id, version, reason: options.reason },
+  ]);
+  return change!;
+}
+
+/**
+ * Returns an environment to the version active before the current one. The rolled-back-to
+ * entry takes the `previous` that version had when it was last activated (from the lockfile's
+ * git history), so a second rollback goes further back instead of flip-flopping to the bad version.
+ */
+export async function rollbackVersion(options: Omit<ActivateOptions, "version">): Promise<ActivationChange> {
+  const project = await openGitProject(options.cwd);
+  checkEnvironment(project, options.env);
+  const lockfilePath = lockfilePathOf(project);
+  const { readLockfile } = await import("./lockfile.js");
+  const current = (await readLockfile(lockfilePath)).environments[options.env]?.[options.id];
+  if (!current) {
+    throw new PromptOpsError("not-active", `${options.id} is not active in ${options.env}`, {
+      exitCode: 2,
+      hint: "nothing to roll back",
+    });
+  }
+  if (current.previous === null || current.previous === undefined) {
+    throw new PromptOpsError(
+      "no-previous",
+      `${options.id} v${current.version} is the first version active in ${options.env}: there is nothing to roll back to`,
+      {
+        exitCode: 2,
+        hint: `activate a version explicitly: promptops activate ${options.id}@<N> --env ${options.env}`,
+      },
+    );
+  }
+  const target = current.previous;
+  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
+  const version = publishedVersion(project, index, options.id, target);
+  const timeline = activationTimeline(await lockfileHistory(project, lockfilePath), options.env, options.id);
+  const lastActivation = timeline.findLast((event) => event.version === target);
+  const previous = lastActivation?.entry?.previous ?? null;
+  const reason = options.reason ?? `roll back v${current.version} to v${target}`;
+  const [change] = await setPointers(project, [
+    { env: options.env, id: options.id, version, reason, previous },
+  ]);
+  return change!;
+}
+
+export interface PromoteOptions {
+  cwd: string;
+  ids: string[];
+  all: boolean;
+  from: string;
+  to: string;
+  reason?: string;
+}
+
+/** Copies the `from` environment's pointers to `to` (the named prompts, or all with `all`). */
+export async function promoteVersions(options: PromoteOptions): Promise<ActivationChange[]> {
+  const project = await openGitProject(options.cwd);
+  checkEnvironment(project, options.from);
+  checkEnvironment(project, options.to);
+  if (options.from === options.to)
+    throw new PromptOpsError("promote-same-env", "--from and --to name the same environment", {
+      exitCode: 2,
+    });
+  if (!options.all && options.ids.length === 0) {
+    throw new PromptOpsError("promote-nothing", "name the prompts to promote, or pass --all", {
+      exitCode: 2,
+    });
+  }
+  const { readLockfile } = await import("./lockfile.js");
+  const source = (await readLockfile(lockfilePathOf(project))).environments[options.from] ?? {};
+  const ids = options.all ? Object.keys(source).sort() : options.ids;
+  const missing = ids.filter((id) => !source[id]);
+  if (missing.length > 0) {
+    throw new PromptOpsError("promote-not-active", `not active in ${options.from}: ${missing.join(", ")}`, {
+      exitCode: 2,
+    });
+  }
+  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
+  const reason = options.reason ?? `promote from ${options.from}`;
+  return setPointers(
+    project,
+    ids.map((id) => ({
+      env: options.to,
+      id,
+      version: publishedVersion(project, index, id, source[id]!.version),
+      reason,
+    })),
+  );
+}

@@ -1,0 +1,254 @@
+import { randomBytes } from "node:crypto";
+import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { PromptOpsError } from "../errors.js";
+import { emptyLockfile, type Lockfile, parseLockfile, validateLockfile } from "./lockfile.js";
+import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
+
+export type LockfileUpdater = (current: Lockfile) => Lockfile | Promise<Lockfile>;
+
+export interface LockfileWriteOptions {
+  /** How long to wait for another process's update to finish. Default 5000 ms. */
+  lockTimeoutMs?: number;
+}
+
+export interface LockfileUpdate {
+  before: Lockfile;
+  /** What was written (pruned), or what is already there when nothing changed. */
+  after: Lockfile;
+  /** False when the update produced the same bytes; the file was then left alone. */
+  changed: boolean;
+}
+
+/**
+ * Read–modify–write under an exclusive lock, so concurrent activations never lose an update. A
+ * missing lockfile reads as empty. The result is pruned and validated before anything is written,
+ * and written atomically, so a failed update or a crash leaves the old file whole.
+ */
+export async function updateLockfile(
+  file: string,
+  update: LockfileUpdater,
+  options: LockfileWriteOptions = {},
+): Promise<LockfileUpdate> {
+  return withFileLock(file, options, async () => {
+    const currentText = await readIfExists(file);
+    const current = currentText === undefined ? emptyLockfile() : parseLockfile(currentText, file);
+    const before = structuredClone(current);
+    const after = pruneLockfile(await update(current));
+    validateLockfile(after, file);
+    const text = serializeLockfile(after);
+    if (text === currentText) return { before, after, changed: false };
+    await writeFileAtomic(file, text);
+    return { before, after, changed: true };
+  });
+}
+
+/**
+ * Replaces the lockfile without reading it (for `promptops lock`, which rebuilds it from the tags
+ * even when the current file is corrupt), under the same lock and with the same checks.
+ */
+export async function writeLockfile(
+  file: string,
+  lockfile: Lockfile,
+  options: LockfileWriteOptions = {},
+): Promise<void> {
+  const pruned = pruneLockfile(lockfile);
+  validateLockfile(pruned, file);
+  const text = serializeLockfile(pruned);
+  await withFileLock(file, options, () => writeFileAtomic(file, text));
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  /** Tells our lock from one another process created after taking a stale one over. */
+  token?: string;
+}
+
+async function withFileLock<T>(
+  file: string,
+  options: LockfileWriteOptions,
+  work: () => Promise<T>,
+): Promise<T> {
+  const lockPath = `${file}.lock`;
+  const me: LockOwner = { pid: process.pid, host: hostname(), token: randomBytes(8).toString("hex") };
+  await acquire(lockPath, file, me, options.lockTimeoutMs ?? 5000);
+  try {
+    return await work();
+  } finally {
+    await release(lockPath, me);
+  }
+}
+
+async function release(lockPath: string, me: LockOwner): Promise<void> {
+  const owner = parseOwner(await readFile(lockPath, "utf8").catch(() => ""));
+  if (owner?.token === me.token) await unlink(lockPath).catch(() => {});
+}
+
+async function acquire(lockPath: string, file: string, me: LockOwner, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 4; ; delay = Math.min(delay * 2, 100)) {
+    try {
+      // "wx" fails if the file exists: creating it is the atomic test-and-set.
+      const handle = await open(lockPath, "wx");
+      try {
+        await handle.writeFile(`${JSON.stringify(me)}\n`);
+      } catch (error) {
+        await handle.close();
+        await unlink(lockPath).catch(() => {});
+        throw error;
+      }
+      await handle.close();
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = await takeOverIfStale(lockPath);
+    if (holder === "taken-over") continue;
+    if (Date.now() >= deadline) {
+      const who = holder ? ` (pid ${holder.pid}${holder.host === me.host ? "" : ` on ${holder.host}`})` : "";
+      throw new PromptOpsError("lockfile-busy", `${file} is being updated by another process${who}`, {
+        exitCode: 2,
+        hint: `try again; if no promptops command is running, delete ${lockPath}`,
+      });
+    }
+    // Jitter keeps a crowd of waiters from retrying in lockstep.
+    await sleep(delay * (0.5 + Math.random()));
+  }
+}
+
+/**
+ * Removes a lock whose owner died (crash, kill -9) and says so; otherwise returns its owner.
+ * Of several processes that find the same stale lock, only one may remove it, and never a fresh
+ * lock created after it: so the lock is moved aside (rename is atomic) and removed only if what
+ * was moved is the very file judged stale (same inode), else put back.
+ */
+async function takeOverIfStale(lockPath: string): Promise<LockOwner | undefined | "taken-over"> {
+  let identity: string;
+  let text: string;
+  let mtimeMs: number;
+  try {
+    const handle = await open(lockPath, "r");
+    try {
+      const info = await handle.stat({ bigint: true });
+      identity = `${info.dev}:${info.ino}`;
+      mtimeMs = Number(info.mtimeMs);
+      text = await handle.readFile("utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "taken-over";
+    throw error;
+  }
+  const owner = parseOwner(text);
+  // An unreadable owner is a process between creating the lock and writing its pid, unless that
+  // was long ago (it died in between).
+  const stale = owner ? !isAlive(owner) : Date.now() - mtimeMs > 10_000;
+  if (!stale) return owner;
+
+  const aside = join(
+    dirname(lockPath),
+    `.${basename(lockPath)}.${process.pid}.${randomBytes(4).toString("hex")}.stale`,
+  );
+  try {
+    await rename(lockPath, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "taken-over";
+    throw error;
+  }
+  const moved = await stat(aside, { bigint: true });
+  if (`${moved.dev}:${moved.ino}` !== identity) {
+    // Another process took the stale lock over between our look and our move: give it back.
+    await link(aside, lockPath).catch(() => {});
+  }
+  await unlink(aside).catch(() => {});
+  return "taken-over";
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(text) as Partial<LockOwner>;
+    if (Number.isInteger(owner.pid) && typeof owner.host === "string") return owner as LockOwner;
+  } catch {}
+  return undefined;
+}
+
+function isAlive(owner: LockOwner): boolean {
+  // A pid on another machine (a shared network folder) cannot be checked: assume it is alive.
+  if (owner.host !== hostname()) return true;
+  try {
+    process.kill(owner.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Writes a temp file beside the target, flushes it to disk, then renames it over the target:
+ * readers (and fs.watch in the runtime) see the old file or the new one, never half of one.
+ */
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const dir = dirname(file);
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const mode = await stat(file).then(
+    (info) => info.mode & 0o777,
+    () => undefined,
+  );
+  const handle = await open(temp, "wx", mode ?? 0o666);
+  try {
+    try {
+      // open's mode is masked by the umask; an existing lockfile keeps its exact mode.
+      if (mode !== undefined) await handle.chmod(mode);
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await renameWithRetry(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
+  }
+  await syncDirectory(dir);
+}
+
+// On Windows a rename over a file another process has open fails for a moment (EPERM/EBUSY).
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await rename(from, to);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (process.platform !== "win32" || attempt >= 10 || !["EPERM", "EBUSY", "EACCES"].includes(code ?? ""))
+        throw error;
+      await sleep(10 * (attempt + 1));
+    }
+  }
+}
+
+/** Makes the rename itself durable; directories cannot be opened on Windows, where this is skipped. */
+async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === "win32") return;
+  const handle = await open(dir, "r").catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on a directory; the data itself is already on disk.
+  } finally {
+    await handle.close();
+  }
+}

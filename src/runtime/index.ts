@@ -1,0 +1,200 @@
+// What applications import (`import { loadPrompts } from "promptops"`). This module and everything
+// it imports stay free of git, the CLI (commander, chalk) and provider SDKs, and of top-level await,
+// so that CommonJS apps can require() it (require(esm), Node 20.19+).
+import { readFile, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { PromptOpsError } from "../errors.js";
+import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
+import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
+import {
+  type AnthropicRequestMessages,
+  toAnthropicMessages,
+  toOpenAIMessages,
+} from "../prompt/provider-formats.js";
+import { type RenderedMessage, renderPrompt } from "../prompt/render.js";
+import { closestMatch } from "../schemas/did-you-mean.js";
+import { watchDirectoryEntry } from "./watch-directory-entry.js";
+
+export { PromptOpsError } from "../errors.js";
+export type { AnthropicContentBlock, AnthropicRequestMessages } from "../prompt/provider-formats.js";
+export type { RenderedMessage } from "../prompt/render.js";
+
+export interface LoadPromptsOptions {
+  /** Path to promptops.lock, relative to the current directory. */
+  lockfile: string;
+  /** The environment whose active versions are served, e.g. "production". */
+  env: string;
+  /** Reload when the lockfile changes (activate, rollback, a deploy replacing it), without a restart. */
+  watch?: boolean;
+  /**
+   * Called when a changed lockfile cannot be used (unreadable, invalid, tampered, or without this
+   * environment); the registry keeps serving the last good one. Default: a process warning.
+   */
+  onError?: (error: Error) => void;
+  /** Called after a changed lockfile was loaded, with the ids whose active version changed. */
+  onReload?: (event: { changed: string[] }) => void;
+}
+
+/** One active prompt's metadata: spread `model` and `params` into an SDK call. */
+export interface PromptInfo {
+  id: string;
+  version: number;
+  hash: string;
+  provider: string | undefined;
+  /** The model name, e.g. "gpt-4o-mini". */
+  model: string | undefined;
+  params: Readonly<Record<string, unknown>>;
+  response_format: ResponseFormat | undefined;
+  tools: readonly FunctionTool[] | undefined;
+  variables: Readonly<Record<string, VariableSchema>>;
+}
+
+export interface PromptRegistry {
+  /** Rendered OpenAI chat messages. Variables are validated against their schemas first. */
+  messages(id: string, vars?: Readonly<Record<string, unknown>>): RenderedMessage[];
+  /** Rendered for Anthropic's Messages API: system prompts in `system`, the rest in `messages`. */
+  anthropic(id: string, vars?: Readonly<Record<string, unknown>>): AnthropicRequestMessages;
+  get(id: string): PromptInfo;
+  /** The ids active in the environment, sorted. */
+  ids(): string[];
+  /** Stops watching; the registry keeps serving what it last loaded. */
+  close(): void;
+}
+
+interface ActivePrompt {
+  info: PromptInfo;
+  compiled: CompiledPrompt;
+}
+
+interface Loaded {
+  text: string;
+  /** The file's identity, size and mtime before it was read: a cheap "did it change" test. */
+  signature: string;
+  prompts: Map<string, ActivePrompt>;
+}
+
+/** Loads the active prompts of one environment from a lockfile; needs neither git nor the prompt files. */
+export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRegistry> {
+  const file = resolve(options.lockfile);
+  const { env } = options;
+  const reportError = options.onError ?? ((error: Error) => process.emitWarning(error));
+  let current = build(await read(file), file, env);
+  // What was last looked at, good or bad, so that one broken or missing file is reported once,
+  // not again at every event in its directory.
+  let seenSignature = current.signature;
+  let rejected: string | undefined;
+
+  const reload = async (byName: boolean) => {
+    if (!byName && (await signature(file)) === seenSignature) return;
+    let next: Loaded;
+    try {
+      const fresh = await read(file);
+      seenSignature = fresh.signature;
+      if (fresh.text === current.text || fresh.text === rejected) return;
+      rejected = fresh.text;
+      next = build(fresh, file, env);
+    } catch (error) {
+      if ((error as PromptOpsError).code === "lockfile-not-found") seenSignature = "missing";
+      reportError(error as Error);
+      return;
+    }
+    const changed = changedIds(current.prompts, next.prompts);
+    current = next;
+    rejected = undefined;
+    options.onReload?.({ changed });
+  };
+  const watcher = options.watch ? watchDirectoryEntry(file, reload, reportError) : undefined;
+
+  const active = (id: string): ActivePrompt => {
+    const prompt = current.prompts.get(id);
+    if (prompt) return prompt;
+    const ids = [...current.prompts.keys()].sort();
+    const guess = closestMatch(id, ids);
+    const listed =
+      ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length - 20} more)` : ids.join(", ");
+    throw new PromptOpsError("unknown-prompt", `no prompt "${id}" is active in environment "${env}"`, {
+      exitCode: 2,
+      location: { file },
+      hint: `${guess ? `did you mean "${guess}"? ` : ""}active prompts: ${listed || "(none)"}`,
+    });
+  };
+
+  return {
+    messages: (id, vars = {}) => toOpenAIMessages(renderPrompt(id, active(id).compiled, vars)),
+    anthropic: (id, vars = {}) => toAnthropicMessages(renderPrompt(id, active(id).compiled, vars)),
+    get: (id) => active(id).info,
+    ids: () => [...current.prompts.keys()].sort(),
+    close: () => watcher?.close(),
+  };
+}
+
+async function read(file: string): Promise<{ text: string; signature: string }> {
+  // The signature is taken before reading: a change during the read then shows as a difference later.
+  const before = await signature(file);
+  try {
+    return { text: await readFile(file, "utf8"), signature: before };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    throw new PromptOpsError("lockfile-not-found", `no lockfile at ${file}`, {
+      exitCode: 2,
+      hint: "activate a version first (promptops activate <id>@<N> --env <env>) and ship promptops.lock with the app",
+    });
+  }
+}
+
+async function signature(file: string): Promise<string> {
+  const info = await stat(file).catch(() => undefined);
+  return info ? `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}` : "missing";
+}
+
+function build(source: { text: string; signature: string }, file: string, env: string): Loaded {
+  const lockfile = parseLockfile(source.text, file);
+  const entries = Object.hasOwn(lockfile.environments, env) ? lockfile.environments[env] : undefined;
+  if (!entries) {
+    const envs = Object.keys(lockfile.environments).sort();
+    const guess = closestMatch(env, envs);
+    throw new PromptOpsError("unknown-environment", `environment "${env}" is not in the lockfile`, {
+      exitCode: 2,
+      location: { file },
+      hint: envs.length
+        ? `${guess ? `did you mean "${guess}"? ` : ""}environments in it: ${envs.join(", ")}`
+        : "it has no environments yet: activate a version first (promptops activate <id>@<N> --env <env>)",
+    });
+  }
+  const prompts = new Map<string, ActivePrompt>();
+  for (const [id, entry] of Object.entries(entries)) {
+    prompts.set(id, activePrompt(lockfile, id, entry.hash));
+  }
+  return { text: source.text, signature: source.signature, prompts };
+}
+
+function activePrompt(lockfile: Lockfile, id: string, hash: string): ActivePrompt {
+  // parseLockfile checked that the entry's hash is stored and holds this id and version.
+  const { id: _id, version, ...compiled } = deepFreeze(lockfile.prompts[hash]!);
+  const info: PromptInfo = Object.freeze({
+    id,
+    version,
+    hash,
+    provider: compiled.model?.provider,
+    model: compiled.model?.name,
+    params: compiled.model?.params ?? Object.freeze({}),
+    response_format: compiled.response_format,
+    tools: compiled.tools,
+    variables: compiled.variables ?? Object.freeze({}),
+  });
+  return { info, compiled };
+}
+
+/** Frozen, so an application cannot change what every later caller is served. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function changedIds(before: Map<string, ActivePrompt>, after: Map<string, ActivePrompt>): string[] {
+  const ids = new Set([...before.keys(), ...after.keys()]);
+  return [...ids].filter((id) => before.get(id)?.info.hash !== after.get(id)?.info.hash).sort();
+}
