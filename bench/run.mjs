@@ -6,7 +6,13 @@ import { join } from "node:path";
 import { printTable, repoRoot, requireBuiltCli, round } from "./lib.mjs";
 
 // Helpers and tools that live beside the scenarios but measure nothing themselves.
-const NOT_SCENARIOS = new Set(["lib.mjs", "gen-prompts.mjs", "gen-version-repo.mjs", "run.mjs", "track-modules.mjs"]);
+const NOT_SCENARIOS = new Set([
+  "lib.mjs",
+  "gen-prompts.mjs",
+  "gen-version-repo.mjs",
+  "run.mjs",
+  "track-modules.mjs",
+]);
 const benchDir = join(repoRoot, "bench");
 const filter = process.argv[2];
 

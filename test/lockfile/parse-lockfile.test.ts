@@ -148,7 +148,10 @@ describe("parseLockfile checks what the schema cannot", () => {
   it("identical content serves several entries: a revert to an earlier version's text is valid", () => {
     const lockfile = buildLockfile({ production: { "support-agent": 3 } });
     const entry = lockfile.environments.production!["support-agent"]!;
-    lockfile.environments.staging = { "support-agent": { ...entry, version: 5 }, "support-copy": { ...entry } };
+    lockfile.environments.staging = {
+      "support-agent": { ...entry, version: 5 },
+      "support-copy": { ...entry },
+    };
     expect(parseLockfile(serializeLockfile(lockfile), "promptops.lock").environments.staging).toEqual(
       lockfile.environments.staging,
     );

@@ -89,7 +89,7 @@ describe("updateLockfile", () => {
       }),
     ).rejects.toMatchObject({
       code: "lockfile-invalid",
-      message: expect.stringMatching(/which is not stored under \"prompts\"/),
+      message: expect.stringMatching(/which is not stored under "prompts"/),
     });
     await expect(
       updateLockfile(file, () => {
