@@ -75,6 +75,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description("print the rendered messages of a prompt (default: the working-tree draft)")
     .argument("<id>", "prompt id, e.g. billing/refund")
     .option("--version <n>", "render published version N (read from git at its tag)")
+    .option("--env <env>", "render the version active in this environment")
     .option("--vars <file>", "YAML or JSON file of variable values")
     .option("--var <name=value>", "a variable value (repeatable; dotted names set nested fields)", collect)
     .addOption(
@@ -91,7 +92,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           varsFile: opts.vars,
           vars: opts.var ?? [],
           format: opts.format,
-          version: opts.version,
+          version: opts.version ?? (opts.env ? `env:${opts.env}` : undefined),
         }),
       );
     });
@@ -157,6 +158,93 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await runVerify({ ...globals(command), json: Boolean(opts.json) }));
     });
 
+  withCommonOptions(program.command("activate"))
+    .description("point an environment at a published version (edits promptops.lock)")
+    .argument("<id@version>", "e.g. support-agent@3")
+    .requiredOption("--env <env>", "environment, e.g. production")
+    .option("-m, --message <why>", "why, kept in the lockfile")
+    .option("--json", "print as JSON")
+    .action(async (target: string, opts, command: Command) => {
+      const { runActivate } = await import("./commands/activation.js");
+      setExitCode(
+        await runActivate({
+          ...globals(command),
+          target,
+          env: opts.env,
+          message: opts.message,
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+
+  withCommonOptions(program.command("rollback"))
+    .description("point an environment back at the version active before the current one")
+    .argument("<id>", "prompt id")
+    .requiredOption("--env <env>", "environment")
+    .option("-m, --message <why>", "why, kept in the lockfile")
+    .option("--json", "print as JSON")
+    .action(async (id: string, opts, command: Command) => {
+      const { runRollback } = await import("./commands/activation.js");
+      setExitCode(
+        await runRollback({
+          ...globals(command),
+          id,
+          env: opts.env,
+          message: opts.message,
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+
+  withCommonOptions(program.command("promote"))
+    .description("copy one environment's active versions to another")
+    .argument("[ids...]", "prompt ids (or --all)")
+    .option("--all", "every prompt active in --from")
+    .requiredOption("--from <env>", "source environment")
+    .requiredOption("--to <env>", "target environment")
+    .option("-m, --message <why>", "why, kept in the lockfile")
+    .option("--json", "print as JSON")
+    .action(async (ids: string[], opts, command: Command) => {
+      const { runPromote } = await import("./commands/activation.js");
+      setExitCode(
+        await runPromote({
+          ...globals(command),
+          ids,
+          all: Boolean(opts.all),
+          from: opts.from,
+          to: opts.to,
+          message: opts.message,
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+
+  withCommonOptions(program.command("lock"))
+    .description(
+      "recompile the lockfile's content from the tags; --check changes nothing and fails when stale",
+    )
+    .option("--check", "fail if the lockfile is stale, hand-edited or inconsistent with git")
+    .option("--json", "print as JSON")
+    .action(async (opts, command: Command) => {
+      const { runLock } = await import("./commands/lock.js");
+      setExitCode(
+        await runLock({ ...globals(command), check: Boolean(opts.check), json: Boolean(opts.json) }),
+      );
+    });
+
+  withCommonOptions(program.command("audit"))
+    .description("which version was active in an environment, and which lockfile commit made it so")
+    .argument("<id>", "prompt id")
+    .requiredOption("--env <env>", "environment")
+    .option("--at <time>", "ISO 8601 time (default: the whole timeline)")
+    .option("--json", "print as JSON")
+    .action(async (id: string, opts, command: Command) => {
+      const { runAudit } = await import("./commands/lock.js");
+      setExitCode(
+        await runAudit({ ...globals(command), id, env: opts.env, at: opts.at, json: Boolean(opts.json) }),
+      );
+    });
+
   withCommonOptions(program.command("test"))
     .description("run the prompts' regression suites against every selected provider")
     .argument("[ids...]", "prompt ids (default: all)")
@@ -164,6 +252,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       "--providers <list>",
       "comma-separated providers: config ids or kind:model (default: config providers)",
     )
+    .option("--version <n>", "test published version N instead of the draft")
+    .option("--env <env>", "test the versions active in this environment")
     .option("--filter <text>", "only tests whose name contains this text")
     .option(
       "--since <ref>",
@@ -186,6 +276,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           ...globals(command),
           ids,
           providers: opts.providers,
+          version: opts.version ?? (opts.env ? `env:${opts.env}` : undefined),
           filter: opts.filter,
           since: opts.since,
           shard: opts.shard,

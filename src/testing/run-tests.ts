@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { loadConfigOrThrow } from "../config/load-config.js";
 import { PromptOpsError } from "../errors.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
-import { checkPrompts } from "../prompt/prompt-project.js";
+import { type CheckedPrompt, checkPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
 import { checkProviderCredentials, createProvider } from "../providers/create-provider.js";
 import { costUsd } from "../providers/pricing.js";
@@ -23,6 +23,8 @@ export interface TestRunOptions {
   cwd: string;
   ids: string[];
   providers?: string[];
+  /** `3`, `v3` or `env:production`: test that version of each prompt instead of its draft. */
+  version?: string;
   filter?: string;
   since?: string;
   shard?: CaseSelection["shard"];
@@ -72,12 +74,14 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   if (options.since) checked = await selectChangedSince(config, checked, options.since);
 
   const specs = selectProviders(options.providers, config.providers);
-  const units: PromptUnderTest[] = checked.map((prompt) => ({
-    prompt,
-    version: "draft",
-    hash: prompt.result!.hash,
-    compiled: prompt.result!.compiled,
-  }));
+  const units: PromptUnderTest[] = options.version
+    ? await versionsUnderTest(options.cwd, checked, options.version, options.ids.length > 0)
+    : checked.map((prompt) => ({
+        prompt,
+        version: "draft",
+        hash: prompt.result!.hash,
+        compiled: prompt.result!.compiled,
+      }));
   const cases = planCases(config, units, {
     providers: specs.map((s) => s.id),
     ...(options.filter ? { filter: options.filter } : {}),
@@ -113,6 +117,47 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const summary = summarise(results, Math.round(performance.now() - started));
   const recordFile = await recordRun(config.root, { summary, results }).catch(() => undefined);
   return { summary, results, projectRoot: config.root, cancelled: signal.aborted, recordFile };
+}
+
+/**
+ * The published versions to test: their content comes from git, their tests from the working tree
+ * (tests are not versioned content, so today's suite runs against yesterday's prompt). Without
+ * named ids, prompts that have no such version (not active in that environment) are skipped.
+ */
+async function versionsUnderTest(
+  cwd: string,
+  prompts: CheckedPrompt[],
+  ref: string,
+  named: boolean,
+): Promise<PromptUnderTest[]> {
+  const { openGitProject } = await import("../versions/git-project.js");
+  const { readVersionIndex } = await import("../versions/version-index.js");
+  const { resolveVersion } = await import("../versions/resolve-version.js");
+  const { CatFileBatch } = await import("../git/index.js");
+  const project = await openGitProject(cwd);
+  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
+  const batch = new CatFileBatch(project.repoRoot);
+  try {
+    const units: PromptUnderTest[] = [];
+    for (const prompt of prompts) {
+      try {
+        const resolved = await resolveVersion(project, index, batch, prompt.id, ref);
+        units.push({
+          prompt,
+          version: resolved.version,
+          hash: resolved.result.hash,
+          compiled: resolved.result.compiled,
+        });
+      } catch (error) {
+        const missing =
+          error instanceof PromptOpsError && ["not-active", "unknown-version"].includes(error.code);
+        if (named || !missing) throw error;
+      }
+    }
+    return units;
+  } finally {
+    await batch.close();
+  }
 }
 
 /** Every run is kept in .promptops/runs/, for history and drift. */

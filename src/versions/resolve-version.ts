@@ -40,11 +40,16 @@ export async function resolveVersion(
     }
     return { label: "draft", version: "draft", result: checked.result };
   }
+  if (ref.startsWith("env:")) {
+    const version = await activeVersion(project, ref.slice(4), id);
+    const resolved = await resolveVersion(project, index, batch, id, String(version));
+    return { ...resolved, label: `${ref} (v${version})` };
+  }
   const match = /^v?([1-9]\d*)$/.exec(ref);
   if (!match) {
     throw new PromptOpsError("bad-version-ref", `"${ref}" is not a version`, {
       exitCode: 2,
-      hint: "use v3, 3 or draft",
+      hint: "use v3, 3, draft or env:<environment>",
     });
   }
   const number = Number(match[1]);
@@ -72,4 +77,20 @@ export async function resolveVersion(
     );
   }
   return { label: `v${number}`, version: number, result: outcome.result };
+}
+
+/** The version of `id` that `env` points at in the lockfile. */
+export async function activeVersion(project: GitProject, env: string, id: string): Promise<number> {
+  // Imported here so commands that never name an environment do not load the lockfile code.
+  const { checkEnvironment, lockfilePathOf } = await import("../lockfile/activation.js");
+  const { readLockfile } = await import("../lockfile/lockfile.js");
+  checkEnvironment(project, env);
+  const entry = (await readLockfile(lockfilePathOf(project))).environments[env]?.[id];
+  if (!entry) {
+    throw new PromptOpsError("not-active", `${id} is not active in ${env}`, {
+      exitCode: 2,
+      hint: `activate a version first: promptops activate ${id}@<N> --env ${env}`,
+    });
+  }
+  return entry.version;
 }

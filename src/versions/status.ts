@@ -1,6 +1,8 @@
+import { readFile } from "node:fs/promises";
+import type { Lockfile } from "../lockfile/lockfile.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { checkPrompts } from "../prompt/prompt-project.js";
-import { openGitProject } from "./git-project.js";
+import { type GitProject, openGitProject } from "./git-project.js";
 import { readVersionIndex, type TagProblem } from "./version-index.js";
 
 export type DraftState = "new" | "changed" | "unchanged" | "invalid" | "deleted";
@@ -11,12 +13,17 @@ export interface PromptStatus {
   /** The working-tree draft's hash, when it compiles. */
   draftHash: string | null;
   draft: DraftState;
+  /** Environment -> active version (null when not active there), from promptops.lock. */
+  active: Record<string, number | null>;
 }
 
 export interface StatusReport {
   prompts: PromptStatus[];
   tagProblems: TagProblem[];
   shallow: boolean;
+  environments: string[];
+  /** Set when promptops.lock exists but cannot be read. */
+  lockfileProblem?: string;
 }
 
 /**
@@ -30,6 +37,11 @@ export async function promptStatus(cwd: string): Promise<StatusReport> {
     readVersionIndex(project.repoRoot, project.config.tagPrefix),
     Promise.resolve(checkPrompts(project.config, discoverPromptFiles(project.config.promptsDir))),
   ]);
+  const { environments, lockfileProblem } = await activeVersions(project);
+  const activeFor = (id: string) =>
+    Object.fromEntries(
+      project.config.environments.map((env) => [env, environments[env]?.[id]?.version ?? null]),
+    );
   const rows = new Map<string, PromptStatus>();
   for (const prompt of run.prompts) {
     const latest = index.byId.get(prompt.id)?.at(-1);
@@ -41,6 +53,7 @@ export async function promptStatus(cwd: string): Promise<StatusReport> {
         : null,
       draftHash,
       draft: !draftHash ? "invalid" : !latest ? "new" : latest.hash === draftHash ? "unchanged" : "changed",
+      active: activeFor(prompt.id),
     });
   }
   for (const [id, versions] of index.byId) {
@@ -51,8 +64,32 @@ export async function promptStatus(cwd: string): Promise<StatusReport> {
       latest: { version: latest.version, hash: latest.hash, commit: latest.commit, date: latest.tagger.date },
       draftHash: null,
       draft: "deleted",
+      active: activeFor(id),
     });
   }
   const prompts = [...rows.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { prompts, tagProblems: index.problems, shallow: project.shallow };
+  return {
+    prompts,
+    tagProblems: index.problems,
+    shallow: project.shallow,
+    environments: project.config.environments,
+    ...(lockfileProblem ? { lockfileProblem } : {}),
+  };
+}
+
+async function activeVersions(project: GitProject) {
+  const { lockfilePathOf } = await import("../lockfile/activation.js");
+  const { parseLockfile } = await import("../lockfile/lockfile.js");
+  const file = lockfilePathOf(project);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    return { environments: {} as Lockfile["environments"] };
+  }
+  try {
+    return { environments: parseLockfile(text, file).environments };
+  } catch (error) {
+    return { environments: {} as Lockfile["environments"], lockfileProblem: (error as Error).message };
+  }
 }

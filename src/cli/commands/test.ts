@@ -9,6 +9,8 @@ import type { GlobalOptions } from "../main.js";
 export interface TestCommandOptions extends GlobalOptions {
   ids: string[];
   providers: string | undefined;
+  /** `3`, `v3` or `env:production`; the draft when absent. */
+  version: string | undefined;
   filter: string | undefined;
   since: string | undefined;
   shard: string | undefined;
@@ -57,6 +59,7 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
               .filter(Boolean),
           }
         : {}),
+      ...(options.version ? { version: options.version } : {}),
       ...(options.filter ? { filter: options.filter } : {}),
       ...(options.since ? { since: options.since } : {}),
       ...(options.shard ? { shard: parseShard(options.shard) } : {}),
