@@ -245,6 +245,23 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       );
     });
 
+  withCommonOptions(program.command("types"))
+    .description("generate TypeScript declarations of each prompt's variables for the runtime library")
+    .option("--out <file>", "where to write (default: config `types`, else promptops.d.ts)")
+    .option("--drafts", "from the prompt drafts instead of promptops.lock")
+    .option("--stdout", "print instead of writing a file")
+    .action(async (opts, command: Command) => {
+      const { runTypes } = await import("./commands/types.js");
+      setExitCode(
+        await runTypes({
+          ...globals(command),
+          out: opts.out,
+          drafts: Boolean(opts.drafts),
+          stdout: Boolean(opts.stdout),
+        }),
+      );
+    });
+
   withCommonOptions(program.command("test"))
     .description("run the prompts' regression suites against every selected provider")
     .argument("[ids...]", "prompt ids (default: all)")

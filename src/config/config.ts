@@ -22,6 +22,7 @@ export interface ConfigFile {
   embeddings?: string;
   test?: { concurrency?: number; retries?: number; timeoutMs?: number; cacheDir?: string };
   pricing?: Record<string, { input: number; output: number }>;
+  types?: string;
 }
 
 /** The config with defaults applied and paths made absolute. */
@@ -38,6 +39,8 @@ export interface ProjectConfig {
   embeddings: string | undefined;
   test: { concurrency: number; retries: number; timeoutMs: number; cacheDir: string };
   pricing: Record<string, { input: number; output: number }>;
+  /** Relative to root; set only when the config names it. */
+  types: string | undefined;
 }
 
 export const CONFIG_FILE_NAME = "promptops.config.yaml";
@@ -60,4 +63,5 @@ export const configFileKeys = {
   embeddings: true,
   test: true,
   pricing: true,
+  types: true,
 } as const satisfies Record<keyof ConfigFile, true>;

@@ -69,5 +69,6 @@ function resolveConfig(root: string, configFile: string | undefined, written: Co
     embeddings: written.embeddings,
     test: { ...defaultConfig.test, ...written.test },
     pricing: written.pricing ?? {},
+    types: written.types,
   };
 }

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { CatFileBatch } from "../git/index.js";
 import { compileAtCommit } from "../versions/compile-at-commit.js";
@@ -75,6 +76,10 @@ export async function lockProject(options: { cwd: string; check: boolean }): Pro
   }
   const expected = serializeLockfile(rebuilt);
   report.stale = expected !== text;
+  if (project.config.types) {
+    const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
+    if (typesProblem) report.problems.push({ message: typesProblem });
+  }
   if (options.check || !report.stale) return report;
   if (report.problems.length > 0) {
     throw new PromptOpsError("lock-failed", `cannot relock: ${report.problems[0]!.message}`, {
@@ -112,4 +117,13 @@ async function relock(
   rebuilt.environments[env] = { ...rebuilt.environments[env], [id]: entry };
   rebuilt.prompts[entry.hash] ??= lockedPrompt(id, entry.version, outcome.result.compiled);
   return undefined;
+}
+
+/** With config `types`, the generated declarations must match what `promptops types` would write now. */
+async function staleTypes(cwd: string, file: string): Promise<string | undefined> {
+  const { generateTypes } = await import("../typegen/generate-types.js");
+  const generated = await generateTypes({ cwd });
+  const current = await readFile(file, "utf8").catch(() => undefined);
+  if (current === generated.text) return undefined;
+  return `${file} is ${current === undefined ? "missing" : "stale"}: run \`promptops types\``;
 }

@@ -49,12 +49,27 @@ export interface PromptInfo {
   variables: Readonly<Record<string, VariableSchema>>;
 }
 
+/**
+ * Prompt id -> its variables. Empty here; `promptops types` generates a declaration file that
+ * fills it, so a misspelt id or variable becomes a compile error in the application.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from generated types
+export interface PromptVariables {}
+
+type KnownPromptId = keyof PromptVariables;
+/** Any string until `promptops types` has run; then only the ids it knows. */
+export type PromptId = [KnownPromptId] extends [never] ? string : KnownPromptId;
+export type PromptVars<K> = K extends KnownPromptId ? PromptVariables[K] : Readonly<Record<string, unknown>>;
+/** `vars` may be left out only when every variable has a default. */
+type VarsArgument<K> =
+  Record<string, never> extends PromptVars<K> ? [vars?: PromptVars<K>] : [vars: PromptVars<K>];
+
 export interface PromptRegistry {
   /** Rendered OpenAI chat messages. Variables are validated against their schemas first. */
-  messages(id: string, vars?: Readonly<Record<string, unknown>>): RenderedMessage[];
+  messages<K extends PromptId>(id: K, ...vars: VarsArgument<K>): RenderedMessage[];
   /** Rendered for Anthropic's Messages API: system prompts in `system`, the rest in `messages`. */
-  anthropic(id: string, vars?: Readonly<Record<string, unknown>>): AnthropicRequestMessages;
-  get(id: string): PromptInfo;
+  anthropic<K extends PromptId>(id: K, ...vars: VarsArgument<K>): AnthropicRequestMessages;
+  get(id: PromptId): PromptInfo;
   /** The ids active in the environment, sorted. */
   ids(): string[];
   /** Stops watching; the registry keeps serving what it last loaded. */
@@ -119,9 +134,12 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
     });
   };
 
+  // The typed signatures are for callers; at run time ids and vars are plain strings and records.
+  const render = (id: string, vars: unknown) =>
+    renderPrompt(id, active(id).compiled, (vars ?? {}) as Readonly<Record<string, unknown>>);
   return {
-    messages: (id, vars = {}) => toOpenAIMessages(renderPrompt(id, active(id).compiled, vars)),
-    anthropic: (id, vars = {}) => toAnthropicMessages(renderPrompt(id, active(id).compiled, vars)),
+    messages: (id, ...vars) => toOpenAIMessages(render(id, vars[0])),
+    anthropic: (id, ...vars) => toAnthropicMessages(render(id, vars[0])),
     get: (id) => active(id).info,
     ids: () => [...current.prompts.keys()].sort(),
     close: () => watcher?.close(),
