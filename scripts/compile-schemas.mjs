@@ -6,7 +6,7 @@ import standaloneCode from "ajv/dist/standalone/index.js";
 
 const outDir = new URL("../dist/schemas/", import.meta.url);
 mkdirSync(outDir, { recursive: true });
-for (const name of ["prompt", "config", "lockfile"]) {
+for (const name of ["prompt", "config", "lockfile", "results"]) {
   const schema = JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), "utf8"));
   // Same options as src/schemas/ajv.ts; `source` keeps the generated code.
   const ajv = new Ajv2020({

@@ -52,9 +52,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   withCommonOptions(program.command("init"))
     .description("scaffold a config, an example prompt with tests, a partial, .gitignore and editor settings")
     .option("--force", "overwrite files that already exist")
+    .addOption(new Option("--ci <system>", "also write a CI workflow").choices(["github"]))
     .action(async (opts, command: Command) => {
       const { runInit } = await import("./commands/init.js");
-      setExitCode(await runInit({ ...globals(command), force: Boolean(opts.force) }));
+      setExitCode(await runInit({ ...globals(command), force: Boolean(opts.force), ci: opts.ci }));
     });
 
   withCommonOptions(program.command("validate"))
@@ -258,6 +259,26 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           out: opts.out,
           drafts: Boolean(opts.drafts),
           stdout: Boolean(opts.stdout),
+        }),
+      );
+    });
+
+  const report = program.command("report").description("work with saved test results");
+  withCommonOptions(report.command("merge"))
+    .description("join the JSON results of several --shard runs into one report")
+    .argument("<files...>", "results files written by --reporter json")
+    .option("--reporter <name>", "pretty, json, junit, github, markdown (repeatable)", collect)
+    .option("--output <file>", "file for the one file-writing reporter")
+    .option("--output-dir <dir>", "folder for several reports")
+    .action(async (files: string[], opts, command: Command) => {
+      const { runReportMerge } = await import("./commands/report.js");
+      setExitCode(
+        await runReportMerge({
+          ...globals(command),
+          files,
+          reporter: opts.reporter ?? [],
+          output: opts.output,
+          outputDir: opts.outputDir,
         }),
       );
     });

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { CONFIG_FILE_NAME } from "../config/config.js";
 import { PromptOpsError } from "../errors.js";
+import { GITHUB_WORKFLOW, GITHUB_WORKFLOW_PATH } from "./ci-workflow.js";
 import {
   CONFIG_TEMPLATE,
   EXAMPLE_PARTIAL_PATH,
@@ -13,6 +14,8 @@ import {
 export interface InitOptions {
   cwd: string;
   force: boolean;
+  /** Also write a CI workflow for this system. */
+  ci?: "github";
 }
 
 export interface PlannedFile {
@@ -32,6 +35,7 @@ export function planInit(options: InitOptions): PlannedFile[] {
     [CONFIG_FILE_NAME, CONFIG_TEMPLATE],
     [`${promptsDir}/${EXAMPLE_PROMPT_PATH}`, PROMPT_TEMPLATE],
     [`${promptsDir}/${EXAMPLE_PARTIAL_PATH}`, PARTIAL_TEMPLATE],
+    ...(options.ci === "github" ? [[GITHUB_WORKFLOW_PATH, GITHUB_WORKFLOW] as [string, string]] : []),
   ];
   const existing = owned.filter(([path]) => existsSync(join(options.cwd, path))).map(([path]) => path);
   if (existing.length > 0 && !options.force) {

@@ -7,7 +7,7 @@ import addFormatsModule from "ajv-formats";
 // ajv-formats ships CommonJS with a default export; under NodeNext its type is the module namespace.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-export type SchemaName = "prompt" | "config" | "lockfile";
+export type SchemaName = "prompt" | "config" | "lockfile" | "results";
 
 const schemaDir = new URL("../../schemas/", import.meta.url);
 

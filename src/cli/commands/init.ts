@@ -4,10 +4,15 @@ import { colourFor } from "../output.js";
 
 export interface InitCommandOptions extends GlobalOptions {
   force: boolean;
+  ci: "github" | undefined;
 }
 
 export async function runInit(options: InitCommandOptions): Promise<number> {
-  const written = initProject({ cwd: options.cwd, force: options.force });
+  const written = initProject({
+    cwd: options.cwd,
+    force: options.force,
+    ...(options.ci ? { ci: options.ci } : {}),
+  });
   const c = colourFor(process.stdout);
   for (const file of written) {
     const label = {

@@ -1,0 +1,62 @@
+import { readFile } from "node:fs/promises";
+import { PromptOpsError } from "../errors.js";
+import { schemaValidator } from "../schemas/ajv.js";
+import type { RunResults } from "../testing/results.js";
+import { summarise } from "../testing/summarise.js";
+
+/**
+ * Joins the JSON results of several shards (`--shard i/n` jobs) into one run. Shards ran side by
+ * side, so the merged duration is the longest shard's, not their sum. A case reported by two
+ * files (a shard uploaded twice) is an error: merging must not double-count.
+ */
+export async function mergeResultFiles(files: readonly string[]): Promise<RunResults> {
+  if (files.length === 0) {
+    throw new PromptOpsError("merge-nothing", "name the result files to merge", {
+      exitCode: 2,
+      hint: "e.g. promptops report merge shard-*/results.json",
+    });
+  }
+  const validate = schemaValidator("results");
+  const runs: RunResults[] = [];
+  for (const file of files) {
+    let data: unknown;
+    try {
+      data = JSON.parse(await readFile(file, "utf8"));
+    } catch (error) {
+      throw new PromptOpsError("merge-unreadable", `${file}: ${(error as Error).message.split("\n")[0]}`, {
+        exitCode: 2,
+        hint: "merge the files written by `--reporter json`",
+      });
+    }
+    if (!validate(data)) {
+      const first = validate.errors?.[0];
+      throw new PromptOpsError(
+        "merge-invalid",
+        `${file} is not a promptops results file: ${first?.instancePath || "/"} ${first?.message ?? ""}`.trim(),
+        {
+          exitCode: 2,
+        },
+      );
+    }
+    runs.push(data as RunResults);
+  }
+  const seen = new Map<string, number>();
+  const results = runs.flatMap((run, i) =>
+    run.results.map((result) => {
+      const key = JSON.stringify([result.prompt, result.version, result.test, result.provider]);
+      const other = seen.get(key);
+      if (other !== undefined && other !== files[i]) {
+        throw new PromptOpsError(
+          "merge-duplicate",
+          `${result.prompt} › ${result.test} [${result.provider}] is in both ${other} and ${files[i]}`,
+          {
+            exitCode: 2,
+          },
+        );
+      }
+      seen.set(key, files[i]!);
+      return result;
+    }),
+  );
+  return { summary: summarise(results, Math.max(...runs.map((r) => r.summary.durationMs))), results };
+}
