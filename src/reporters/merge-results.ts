@@ -45,16 +45,15 @@ export async function mergeResultFiles(files: readonly string[]): Promise<RunRes
     run.results.map((result) => {
       const key = JSON.stringify([result.prompt, result.version, result.test, result.provider]);
       const other = seen.get(key);
-      if (other !== undefined && other !== files[i]) {
+      // The same case twice within one file is --repeat; across files it is a shard merged twice.
+      if (other !== undefined && other !== i) {
         throw new PromptOpsError(
           "merge-duplicate",
-          `${result.prompt} › ${result.test} [${result.provider}] is in both ${other} and ${files[i]}`,
-          {
-            exitCode: 2,
-          },
+          `${result.prompt} › ${result.test} [${result.provider}] is in both ${files[other]} and ${files[i]}`,
+          { exitCode: 2, hint: "merge each shard's results once" },
         );
       }
-      seen.set(key, files[i]!);
+      seen.set(key, i);
       return result;
     }),
   );
