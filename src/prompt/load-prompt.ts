@@ -87,7 +87,17 @@ export function loadPrompt(ref: PromptFileRef, readText: (file: string) => strin
     const salvaged = salvagePrompt(source.value as Record<string, unknown>, errorPaths);
     return { ...ref, source, prompt: undefined, salvaged, diagnostics };
   }
-  return { ...ref, source, prompt: source.value as PromptFile, diagnostics };
+  const prompt = source.value as PromptFile;
+  // Frozen, variable schemas can be recognised by identity (variables.ts caches validators by
+  // object): a validate of 1,000 prompts then stops re-serialising the same schema per test.
+  if (prompt.variables) deepFreeze(prompt.variables);
+  return { ...ref, source, prompt, diagnostics };
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }
 
 function readUtf8(file: string): string {
