@@ -6,8 +6,15 @@ import { compileAtCommit } from "../versions/compile-at-commit.js";
 import { openGitProject } from "../versions/git-project.js";
 import { readVersionIndex } from "../versions/version-index.js";
 import { lockfilePathOf } from "./activation.js";
-import { emptyLockfile, type Lockfile, type LockfileEntry, lockedPrompt, parseLockfile } from "./lockfile.js";
-import { serializeLockfile } from "./serialize-lockfile.js";
+import {
+  emptyLockfile,
+  LOCKFILE_VERSION,
+  type Lockfile,
+  type LockfileEntry,
+  lockedPrompt,
+  parseLockfile,
+} from "./lockfile.js";
+import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
 import { writeLockfile } from "./write-lockfile.js";
 
 export interface LockProblem {
@@ -49,10 +56,18 @@ export async function lockProject(options: { cwd: string; check: boolean }): Pro
   try {
     current = parseLockfile(text, file);
   } catch (error) {
-    if (!(error instanceof PromptOpsError) || !options.check) throw error;
-    report.problems.push({ message: error.message });
-    report.stale = true;
-    return report;
+    if (!(error instanceof PromptOpsError)) throw error;
+    if (!options.check) {
+      // `lock` is the repair the error's hint names: stored content is recompiled from the tags,
+      // so only the entries have to be readable (each is then checked against its tag).
+      const environments = readableEntries(text);
+      if (!environments) throw error;
+      current = { ...emptyLockfile(), environments };
+    } else {
+      report.problems.push({ message: error.message });
+      report.stale = true;
+      return report;
+    }
   }
 
   const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
@@ -74,7 +89,8 @@ export async function lockProject(options: { cwd: string; check: boolean }): Pro
   } finally {
     await batch.close();
   }
-  const expected = serializeLockfile(rebuilt);
+  // Pruned as every write prunes: content shared by several entries is labelled the same way.
+  const expected = serializeLockfile(pruneLockfile(rebuilt));
   report.stale = expected !== text;
   if (project.config.types) {
     const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
@@ -117,6 +133,32 @@ async function relock(
   rebuilt.environments[env] = { ...rebuilt.environments[env], [id]: entry };
   rebuilt.prompts[entry.hash] ??= lockedPrompt(id, entry.version, outcome.result.compiled);
   return undefined;
+}
+
+/**
+ * The entries of lockfile text that failed validation, when it is still JSON of this format and
+ * every entry names a version, hash and commit: enough to rebuild the rest from the tags.
+ */
+function readableEntries(text: string): Lockfile["environments"] | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch {
+    return undefined;
+  }
+  const isRecord = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  // A lockfile of another format version (a newer promptops) is never rewritten as this one.
+  if (!isRecord(data) || data.lockfileVersion !== LOCKFILE_VERSION || !isRecord(data.environments))
+    return undefined;
+  for (const entries of Object.values(data.environments)) {
+    if (!isRecord(entries)) return undefined;
+    for (const entry of Object.values(entries)) {
+      if (!isRecord(entry) || !Number.isInteger(entry.version)) return undefined;
+      if (typeof entry.hash !== "string" || typeof entry.commit !== "string") return undefined;
+    }
+  }
+  return data.environments as Lockfile["environments"];
 }
 
 /** With config `types`, the generated declarations must match what `promptops types` would write now. */

@@ -181,14 +181,15 @@ function build(source: { text: string; signature: string }, file: string, env: s
   }
   const prompts = new Map<string, ActivePrompt>();
   for (const [id, entry] of Object.entries(entries)) {
-    prompts.set(id, activePrompt(lockfile, id, entry.hash));
+    prompts.set(id, activePrompt(lockfile, id, entry.version, entry.hash));
   }
   return { text: source.text, signature: source.signature, prompts };
 }
 
-function activePrompt(lockfile: Lockfile, id: string, hash: string): ActivePrompt {
-  // parseLockfile checked that the entry's hash is stored and holds this id and version.
-  const { id: _id, version, ...compiled } = deepFreeze(lockfile.prompts[hash]!);
+function activePrompt(lockfile: Lockfile, id: string, version: number, hash: string): ActivePrompt {
+  // parseLockfile checked that the entry's hash is stored. The stored label may name another
+  // version with the same content (a revert), so id and version come from the entry.
+  const { id: _id, version: _label, ...compiled } = deepFreeze(lockfile.prompts[hash]!);
   const info: PromptInfo = Object.freeze({
     id,
     version,

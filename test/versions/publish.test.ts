@@ -62,8 +62,8 @@ describe("promptops publish", () => {
     await repo.commit("Add a README");
 
     const status = await repo.cli("status");
-    expect(status.stdout).toMatch(/^support\s+v1\s+changed$/m);
-    expect(status.stdout).toMatch(/^billing\/refund\s+v1\s+unchanged$/m);
+    expect(status.stdout).toMatch(/^support\s+v1\s+changed\b/m);
+    expect(status.stdout).toMatch(/^billing\/refund\s+v1\s+unchanged\b/m);
 
     const drafts = await repo.draftHashes();
     const result = await repo.cli("publish");

@@ -93,7 +93,7 @@ describe("tags under the prefix that promptops did not make", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("warning: tag prompt/support/v2 is a lightweight tag");
     expect(text.stdout).toContain("warning: tag prompt/billing/refund/v2 has no Prompt-Id");
-    expect(text.stdout).toMatch(/^support\s+v1\s+unchanged$/m);
+    expect(text.stdout).toMatch(/^support\s+v1\s+unchanged\b/m);
 
     const json = JSON.parse((await repo.cli("status", "--json")).stdout);
     expect(json.prompts.map((p: { latest: { version: number } }) => p.latest.version)).toEqual([1, 1]);
@@ -149,6 +149,6 @@ describe("version numbers", () => {
     expect(log.versions.map((v: { version: number }) => v.version)).toEqual([
       11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1,
     ]);
-    expect((await repo.cli("status")).stdout).toMatch(/^support\s+v11\s+unchanged$/m);
+    expect((await repo.cli("status")).stdout).toMatch(/^support\s+v11\s+unchanged\b/m);
   });
 });

@@ -5,7 +5,7 @@ import { colourFor, displayPath, printJson } from "../output.js";
 
 export async function runLock(options: GlobalOptions & { check: boolean; json: boolean }): Promise<number> {
   const report = await lockProject({ cwd: options.cwd, check: options.check });
-  const failed = options.check && (report.stale || report.problems.length > 0);
+  const failed = report.problems.length > 0 || (options.check && report.stale);
   if (options.json) {
     printJson({ ok: !failed, ...report, file: displayPath(report.file) });
     return failed ? 1 : 0;
@@ -22,7 +22,8 @@ export async function runLock(options: GlobalOptions & { check: boolean; json: b
       );
     }
     if (!failed) process.stdout.write(c.green(`${file} is up to date\n`));
-  } else process.stdout.write(report.written ? `rewrote ${file} from the tags\n` : `${file} is up to date\n`);
+  } else if (report.written) process.stdout.write(`rewrote ${file} from the tags\n`);
+  else if (!failed) process.stdout.write(`${file} is up to date\n`);
   return failed ? 1 : 0;
 }
 
