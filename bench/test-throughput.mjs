@@ -1,0 +1,386 @@
+// `promptops test` at scale: 1,000 cases against a local stand-in for the OpenAI chat API that takes
+// 100 ms a reply. With --concurrency 16 nothing can finish sooner than ceil(1000/16) × 100 ms = 6.3 s;
+// the runner should stay within 15% of that, keep exactly 16 requests in flight, spend little CPU
+// per case, and answer a cached re-run of the same cases with no request in under a second.
+// Usage: node bench/test-throughput.mjs [runs=3]
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cliBin, median, printTable, repoRoot, requireBuiltCli, round, writeResults } from "./lib.mjs";
+
+const PROMPTS = 50;
+const TESTS_PER_PROMPT = 20;
+const CASES = PROMPTS * TESTS_PER_PROMPT;
+const CONCURRENCY = 16;
+const LATENCY_MS = 100;
+const FLOOR_MS = Math.ceil(CASES / CONCURRENCY) * LATENCY_MS;
+const TARGETS = { wallOverFloor: 1.15, cachedMs: 1000 };
+const API_KEY = "sk-bench-throughput-0123456789abcdef";
+const runs = process.argv[2] === undefined ? 3 : Number(process.argv[2]);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error("usage: node bench/test-throughput.mjs [runs=3]");
+  process.exit(2);
+}
+// GNU time reports the child's own CPU and peak RSS; without it those two are left unmeasured.
+const GNU_TIME = ["/usr/bin/time", "/bin/time"].find((path) => existsSync(path));
+
+requireBuiltCli();
+
+/**
+ * The OpenAI chat completions endpoint, as far as the SDK needs it: the last user message back,
+ * with usage, after LATENCY_MS. Counts requests and the most it ever had in flight at once.
+ */
+function startFakeOpenAI() {
+  const stats = { total: 0, active: 0, peakActive: 0, firstAt: 0, lastAt: 0 };
+  const server = createServer((req, res) => {
+    stats.total++;
+    stats.active++;
+    stats.peakActive = Math.max(stats.peakActive, stats.active);
+    stats.firstAt ||= performance.now();
+    res.once("close", () => {
+      stats.active--;
+      stats.lastAt = performance.now();
+    });
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => {
+      if (req.headers.authorization !== `Bearer ${API_KEY}`) {
+        return send(res, 401, { error: { message: "bad key", type: "invalid_request_error", code: null } });
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      const user = body.messages.filter((m) => m.role === "user").at(-1);
+      const text = typeof user?.content === "string" ? user.content : "";
+      setTimeout(() => {
+        send(res, 200, {
+          id: `chatcmpl-bench-${stats.total}`,
+          object: "chat.completion",
+          created: 1_764_000_000,
+          model: body.model,
+          choices: [
+            {
+              index: 0,
+              message: { role: "assistant", content: text, refusal: null },
+              logprobs: null,
+              finish_reason: "stop",
+            },
+          ],
+          usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 },
+        });
+      }, LATENCY_MS);
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      resolve({
+        stats,
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        reset() {
+          Object.assign(stats, { total: 0, peakActive: stats.active, firstAt: 0, lastAt: 0 });
+        },
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+function send(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** 50 prompts × 20 tests, each asking for a distinct order number and checking it comes back. */
+function generateProject(root) {
+  mkdirSync(join(root, "prompts"), { recursive: true });
+  writeFileSync(
+    join(root, "promptops.config.yaml"),
+    `providers: [openai:gpt-4o-mini]\ntest: { concurrency: ${CONCURRENCY}, retries: 0, timeoutMs: 30000 }\n`,
+  );
+  for (let p = 1; p <= PROMPTS; p++) {
+    const tests = [];
+    for (let t = 1; t <= TESTS_PER_PROMPT; t++) {
+      const order = `${p}-${t}`;
+      tests.push(`  - name: order ${order} is quoted back
+    vars: { question: "Where is my order ${order}?", customer: "Customer ${order}" }
+    assert:
+      - contains: "${order}"
+      - contains: "{{ customer }}"
+`);
+    }
+    writeFileSync(
+      join(root, "prompts", `support-${String(p).padStart(2, "0")}.prompt.yaml`),
+      `description: Support prompt ${p} of the throughput bench.
+model: { provider: openai, name: gpt-4o-mini, params: { temperature: 0 } }
+variables:
+  question: { type: string, minLength: 1 }
+  customer: { type: string }
+messages:
+  - role: system
+    content: You are the support assistant of Acme Cloud. Answer briefly and quote the order number.
+  - role: user
+    content: "{{ customer }} asks: {{ question }}"
+tests:
+${tests.join("")}`,
+    );
+  }
+}
+
+/**
+ * One `promptops test` run, in the background (the fake server lives in this process and must keep
+ * serving). Wall time is ours; CPU and peak RSS are the child's own, from GNU time.
+ */
+function runTest(project, server, { cache, output }) {
+  const args = [
+    cliBin,
+    "test",
+    "--providers",
+    "openai:gpt-4o-mini",
+    "--concurrency",
+    String(CONCURRENCY),
+    "--reporter",
+    "json",
+    "--output",
+    output,
+    ...(cache ? [] : ["--no-cache"]),
+  ];
+  const timeFile = join(project, "..", "time.txt");
+  const [command, commandArgs] = GNU_TIME
+    ? [GNU_TIME, ["-f", "%e %U %S %M", "-o", timeFile, process.execPath, ...args]]
+    : [process.execPath, args];
+  rmSync(output, { force: true });
+  rmSync(timeFile, { force: true });
+  server.reset();
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, commandArgs, {
+      cwd: project,
+      env: { ...process.env, NO_COLOR: "1", OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: API_KEY },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.stdout.resume();
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const ended = performance.now();
+      const wallMs = ended - started;
+      // Where the time went: before the first request (start-up, checking the prompts, planning),
+      // while requests were in flight, and after the last reply (reports, the run record, exit).
+      const { firstAt, lastAt } = server.stats;
+      const phases = firstAt
+        ? { startupMs: firstAt - started, requestsMs: lastAt - firstAt, tailMs: ended - lastAt }
+        : undefined;
+      let cpuMs = null;
+      let peakRssMb = null;
+      if (GNU_TIME && existsSync(timeFile)) {
+        const [, user, sys, maxKb] = readFileSync(timeFile, "utf8").trim().split(/\s+/).map(Number);
+        cpuMs = (user + sys) * 1000;
+        peakRssMb = maxKb / 1024;
+      }
+      const report = existsSync(output) ? JSON.parse(readFileSync(output, "utf8")) : undefined;
+      resolve({
+        code,
+        stderr,
+        wallMs,
+        cpuMs,
+        peakRssMb,
+        phases,
+        requests: server.stats.total,
+        peakActive: server.stats.peakActive,
+        summary: report?.summary,
+        cachedResults: report?.results.filter((r) => r.cached).length ?? 0,
+      });
+    });
+  });
+}
+
+// The same 1,000 requests from a bare loop over the same provider (the official SDK) with p-limit:
+// what the HTTP client costs by itself, with no prompts to check, nothing to assert, nothing to report.
+const BARE_SDK_LOOP = `
+import pLimit from "p-limit";
+import { createProvider } from "./dist/providers/create-provider.js";
+import { parseProviderSpec } from "./dist/providers/provider-spec.js";
+const provider = await createProvider(parseProviderSpec("openai:gpt-4o-mini"), process.env);
+const limit = pLimit(${CONCURRENCY});
+await Promise.all(Array.from({ length: ${CASES} }, (_, i) => limit(() => provider.call({
+  messages: [{ role: "user", content: "Where is my order " + i + "?" }],
+  params: { temperature: 0 },
+  signal: AbortSignal.timeout(30000),
+}))));
+`;
+
+function runBareSdk(server) {
+  server.reset();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", BARE_SDK_LOOP], {
+      cwd: repoRoot,
+      env: { ...process.env, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: API_KEY },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      resolve({
+        code,
+        stderr,
+        requests: server.stats.total,
+        requestsMs: server.stats.lastAt - server.stats.firstAt,
+      }),
+    );
+  });
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "promptops-bench-test-"));
+const server = await startFakeOpenAI();
+const failures = [];
+const check = (ok, message) => {
+  if (!ok) failures.push(message);
+};
+try {
+  const project = join(tmp, "project");
+  generateProject(project);
+  const output = join(tmp, "results.json");
+
+  const uncached = [];
+  for (let i = 0; i < runs; i++) uncached.push(await runTest(project, server, { cache: false, output }));
+  const bare = await runBareSdk(server);
+  check(
+    bare.code === 0 && bare.requests === CASES,
+    `the bare SDK loop sent ${bare.requests} (exit ${bare.code}): ${bare.stderr.slice(0, 300)}`,
+  );
+  const fill = await runTest(project, server, { cache: true, output });
+  const cached = [];
+  for (let i = 0; i < runs; i++) cached.push(await runTest(project, server, { cache: true, output }));
+
+  for (const [i, run] of uncached.entries()) {
+    check(run.code === 0, `uncached run ${i + 1} exited ${run.code}: ${run.stderr.slice(0, 500)}`);
+    check(run.summary?.passed === CASES, `uncached run ${i + 1}: ${run.summary?.passed} of ${CASES} passed`);
+    check(run.requests === CASES, `uncached run ${i + 1} sent ${run.requests} requests, not ${CASES}`);
+    check(
+      run.peakActive === CONCURRENCY,
+      `uncached run ${i + 1}: peak ${run.peakActive} in flight, not ${CONCURRENCY}`,
+    );
+  }
+  check(
+    fill.code === 0 && fill.requests === CASES,
+    `the cache-filling run sent ${fill.requests} (exit ${fill.code})`,
+  );
+  for (const [i, run] of cached.entries()) {
+    check(run.code === 0, `cached run ${i + 1} exited ${run.code}: ${run.stderr.slice(0, 500)}`);
+    check(run.requests === 0, `cached run ${i + 1} sent ${run.requests} requests`);
+    check(run.cachedResults === CASES, `cached run ${i + 1}: ${run.cachedResults} of ${CASES} cached`);
+  }
+
+  const wallMs = median(uncached.map((r) => r.wallMs));
+  const startupMs = median(uncached.map((r) => r.phases?.startupMs ?? Number.NaN));
+  const requestsMs = median(uncached.map((r) => r.phases?.requestsMs ?? Number.NaN));
+  const tailMs = median(uncached.map((r) => r.phases?.tailMs ?? Number.NaN));
+  const cpuMs = GNU_TIME ? median(uncached.map((r) => r.cpuMs)) : null;
+  const rssMb = GNU_TIME ? Math.max(...uncached.map((r) => r.peakRssMb)) : null;
+  const cachedMs = median(cached.map((r) => r.wallMs));
+  const cachedCpuMs = GNU_TIME ? median(cached.map((r) => r.cpuMs)) : null;
+  const ratio = wallMs / FLOOR_MS;
+  check(
+    ratio <= TARGETS.wallOverFloor,
+    `wall ${round(wallMs)} ms is ${round(ratio, 3)}× the ${FLOOR_MS} ms floor`,
+  );
+  check(cachedMs < TARGETS.cachedMs, `cached re-run took ${round(cachedMs)} ms`);
+
+  const unmeasured = "unmeasured";
+  printTable(
+    `promptops test: ${CASES} cases, --concurrency ${CONCURRENCY}, ${LATENCY_MS} ms replies, median of ${runs} (${process.version})`,
+    [
+      {
+        run: "no cache",
+        "wall ms": round(wallMs),
+        "× floor": round(ratio, 3),
+        "peak in flight": Math.max(...uncached.map((r) => r.peakActive)),
+        requests: uncached.at(-1).requests,
+        "CPU ms/case": cpuMs === null ? unmeasured : round(cpuMs / CASES, 3),
+        "peak RSS MB": rssMb === null ? unmeasured : round(rssMb, 1),
+      },
+      {
+        run: "cached re-run",
+        "wall ms": round(cachedMs),
+        "× floor": "",
+        "peak in flight": Math.max(...cached.map((r) => r.peakActive)),
+        requests: cached.at(-1).requests,
+        "CPU ms/case": cachedCpuMs === null ? unmeasured : round(cachedCpuMs / CASES, 3),
+        "peak RSS MB": GNU_TIME ? round(Math.max(...cached.map((r) => r.peakRssMb)), 1) : unmeasured,
+      },
+    ],
+  );
+  console.log(
+    `no-cache wall = ${round(startupMs)} ms before the first request + ${round(requestsMs)} ms of requests (${round(requestsMs / FLOOR_MS, 3)}× floor) + ${round(tailMs)} ms after the last reply`,
+  );
+  console.log(
+    `a bare SDK loop (no runner) spent ${round(bare.requestsMs)} ms on the same ${CASES} requests (${round(bare.requestsMs / FLOOR_MS, 3)}× floor)`,
+  );
+  console.log(
+    `floor: ceil(${CASES}/${CONCURRENCY}) × ${LATENCY_MS} ms = ${FLOOR_MS} ms; target ≤ ${TARGETS.wallOverFloor}× floor, cached < ${TARGETS.cachedMs} ms`,
+  );
+
+  const strip = ({ stderr: _e, summary: _s, phases, ...run }) => ({
+    ...run,
+    ...(phases
+      ? {
+          startupMs: round(phases.startupMs),
+          requestsMs: round(phases.requestsMs),
+          tailMs: round(phases.tailMs),
+        }
+      : {}),
+    wallMs: round(run.wallMs),
+    cpuMs: run.cpuMs === null ? null : round(run.cpuMs),
+    peakRssMb: run.peakRssMb === null ? null : round(run.peakRssMb, 1),
+  });
+  writeResults("test-throughput", {
+    cases: CASES,
+    prompts: PROMPTS,
+    concurrency: CONCURRENCY,
+    latencyMs: LATENCY_MS,
+    floorMs: FLOOR_MS,
+    targets: TARGETS,
+    cpuAndRss: GNU_TIME ? `GNU time (${GNU_TIME})` : unmeasured,
+    uncached: {
+      medianWallMs: round(wallMs),
+      overFloor: round(ratio, 3),
+      medianStartupMs: round(startupMs),
+      medianRequestsMs: round(requestsMs),
+      requestsOverFloor: round(requestsMs / FLOOR_MS, 3),
+      medianTailMs: round(tailMs),
+      peakActive: Math.max(...uncached.map((r) => r.peakActive)),
+      cpuMsPerCase: cpuMs === null ? null : round(cpuMs / CASES, 3),
+      peakRssMb: rssMb === null ? null : round(rssMb, 1),
+      runs: uncached.map(strip),
+    },
+    bareSdkLoop: { requestsMs: round(bare.requestsMs), overFloor: round(bare.requestsMs / FLOOR_MS, 3) },
+    cacheFill: strip(fill),
+    cached: {
+      medianWallMs: round(cachedMs),
+      requests: Math.max(...cached.map((r) => r.requests)),
+      cpuMsPerCase: cachedCpuMs === null ? null : round(cachedCpuMs / CASES, 3),
+      runs: cached.map(strip),
+    },
+    failures,
+  });
+} finally {
+  await server.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+if (failures.length > 0) {
+  console.error(`\nFAIL\n- ${failures.join("\n- ")}`);
+  process.exitCode = 1;
+}

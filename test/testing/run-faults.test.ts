@@ -1,0 +1,222 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { CaseResult } from "../../src/testing/results.js";
+import { runTests, type TestRun, type TestRunOptions } from "../../src/testing/run-tests.js";
+import {
+  echoLastUserMessage,
+  FakeProviderServer,
+  type FakeRequest,
+} from "../fake-provider/fake-provider-server.js";
+import {
+  asking,
+  copyRunnerProject,
+  manyTestsPrompt,
+  openaiEnv,
+  userText,
+} from "../fixtures/runner/runner-project.js";
+import type { ProjectDir } from "../helpers/project-dir.js";
+
+let server: FakeProviderServer;
+let project: ProjectDir | undefined;
+/** Lets go of replies a test held back, even when that test failed before doing it. */
+let releaseHeld: (() => void) | undefined;
+
+beforeAll(async () => {
+  server = await FakeProviderServer.start({ apiKey: "sk-runner-test-0123456789abcdef" });
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.reset();
+  server.reply = echoLastUserMessage;
+  server.latencyMs = 0;
+});
+afterEach(() => {
+  releaseHeld?.();
+  project?.cleanup();
+});
+
+interface Finished {
+  result: CaseResult;
+  /** ms since the run was planned (the moment before the first request). */
+  at: number;
+}
+
+/** Runs the story project (or `files` added to it) and notes when each case finished. */
+async function runTimed(
+  options: Partial<TestRunOptions> & { files?: Record<string, string> } = {},
+): Promise<{ run: TestRun; finished: Finished[] }> {
+  const { files, ...rest } = options;
+  project = copyRunnerProject(files);
+  const finished: Finished[] = [];
+  let planned = 0;
+  const run = await runTests({
+    cwd: project.root,
+    ids: [],
+    providers: ["openai:gpt-4o-mini"],
+    env: openaiEnv(server),
+    noCache: true,
+    onPlanned: () => {
+      planned = performance.now();
+    },
+    onCaseFinished: (result) => finished.push({ result, at: performance.now() - planned }),
+    ...rest,
+  });
+  return { run, finished };
+}
+
+const byTest = (run: TestRun, name: string) => run.results.find((r) => r.test === name)!;
+const requestsAsking = (text: string) => server.requests.filter(asking(text)).length;
+
+describe("bounded concurrency", () => {
+  it("keeps exactly --concurrency requests in flight: 40 cases at 4 never have a 5th", async () => {
+    server.latencyMs = 30;
+    const { run } = await runTimed({
+      ids: ["many"],
+      concurrency: 4,
+      files: { "prompts/many.prompt.yaml": manyTestsPrompt(40) },
+    });
+    expect(run.summary).toMatchObject({ total: 40, passed: 40 });
+    expect(server.stats.total).toBe(40);
+    expect(server.stats.peakActive).toBe(4);
+  });
+
+  it("a provider held to 1 in flight by config does not hold back the other providers", async () => {
+    // `slow` may have one request in flight; its first request is held until every `fast` case
+    // is done. Its other cases must wait for their own provider's slot, not sit in the run's.
+    const held = new Promise<void>((resolve) => {
+      releaseHeld = resolve;
+    });
+    server.reply = async (request) => {
+      if (request.body?.model === "gpt-4o") await held;
+      return echoLastUserMessage(request);
+    };
+    let fastAllDone!: () => void;
+    const fastDone = new Promise<void>((resolve) => {
+      fastAllDone = resolve;
+    });
+    let fastFinished = 0;
+    const running = runTimed({
+      ids: ["many"],
+      concurrency: 2,
+      providers: ["slow", "fast"],
+      files: {
+        "promptops.config.yaml": `providers:
+  - { id: slow, kind: openai, model: gpt-4o, concurrency: 1 }
+  - { id: fast, kind: openai, model: gpt-4o-mini }
+`,
+        "prompts/many.prompt.yaml": manyTestsPrompt(6),
+      },
+      onCaseFinished: (result) => {
+        if (result.provider === "fast" && ++fastFinished === 6) fastAllDone();
+      },
+    });
+    await fastDone;
+    // Meanwhile `slow` kept to its limit: its first request held, the others not sent.
+    expect(server.requests.filter((r) => r.body?.model === "gpt-4o").length).toBeLessThanOrEqual(1);
+    releaseHeld?.();
+    const { run } = await running;
+    expect(run.summary).toMatchObject({ total: 12, passed: 12 });
+    expect(server.stats.peakActive).toBeLessThanOrEqual(2);
+  }, 5_000);
+});
+
+describe("a run against a misbehaving provider", () => {
+  // One run, retries 2: a rate limit with retry-after-ms, a 5xx that clears, a 5xx that never does.
+  let outcome: { run: TestRun; finished: Finished[] };
+  let requests: FakeRequest[];
+  const sent = (text: string) => requests.filter(asking(text)).length;
+  beforeAll(async () => {
+    server.reset();
+    server
+      .faultWhen(asking("hello to Ada"), { status: 429, retryAfterMs: "200" }, 1)
+      .faultWhen(asking("hello to Grace"), { status: 429, retryAfterMs: "1" }, 1)
+      .faultWhen(asking("order 4711"), { status: 500 }, 2)
+      .faultWhen(asking("Refund please"), { status: 500 });
+    outcome = await runTimed({ retries: 2, concurrency: 4 });
+    requests = [...server.requests];
+  });
+
+  it("waits what retry-after-ms says, to the millisecond, then passes", () => {
+    const { run, finished } = outcome;
+    expect(byTest(run, "greets Ada by name").status).toBe("pass");
+    expect(sent("hello to Ada")).toBe(2);
+    const ada = finished.find((f) => f.result.test === "greets Ada by name")!;
+    expect(ada.at).toBeGreaterThanOrEqual(200);
+    // Told to wait 1 ms, it does not fall back to the default backoff (250 to 500 ms).
+    const grace = finished.find((f) => f.result.test === "greets Grace by name")!;
+    expect(grace.result.status).toBe("pass");
+    expect(sent("hello to Grace")).toBe(2);
+    expect(grace.at).toBeLessThan(250);
+  });
+
+  it("retries a 500 that clears, and the case passes on the third attempt", () => {
+    expect(byTest(outcome.run, "keeps the order number").status).toBe("pass");
+    expect(sent("order 4711")).toBe(3);
+  });
+
+  it("gives up after the retries on a provider that keeps failing: an error naming status and attempts", () => {
+    const broken = byTest(outcome.run, "stays short");
+    expect(sent("Refund please")).toBe(3);
+    expect(broken).toMatchObject({ status: "error", output: "", cached: false, costUsd: null });
+    expect(broken.error).toContain("HTTP 500");
+    expect(broken.error).toContain("The server had an error");
+    expect(broken.error).toContain("after 3 attempts");
+  });
+
+  it("goes on with the other cases", () => {
+    expect(outcome.run.summary).toMatchObject({ total: 6, passed: 5, failed: 0, errors: 1 });
+    expect(outcome.finished).toHaveLength(6);
+  });
+});
+
+describe("the per-request timeout", () => {
+  it("errors a hung case promptly, while the others finish without waiting for it", async () => {
+    server.faultWhen(asking("hello to Ada"), { hang: true });
+    const { run, finished } = await runTimed({ timeoutMs: 300, retries: 0, concurrency: 2 });
+
+    const hung = byTest(run, "greets Ada by name");
+    expect(hung.status).toBe("error");
+    expect(hung.error).toContain("timed out");
+    const last = finished.at(-1)!;
+    expect(last.result.test).toBe("greets Ada by name");
+    expect(last.at).toBeGreaterThanOrEqual(300);
+    expect(last.at).toBeLessThan(300 + 1_000);
+    // The other five went through the other slot and were all done before the timeout fired.
+    const others = finished.slice(0, -1);
+    expect(others.map((f) => f.result.status)).toEqual(Array(5).fill("pass"));
+    for (const other of others) expect(other.at).toBeLessThan(300);
+
+    // The request was really cancelled: the server saw its connection go away.
+    const request = server.requests.find(asking("hello to Ada"))!;
+    await request.closed;
+    expect(request.cut).toBe(true);
+    await server.whenIdle();
+  });
+
+  it("retries a timeout like any transient failure", async () => {
+    server.faultWhen(asking("hello to Ada"), { hang: true }, 1);
+    const { run } = await runTimed({ timeoutMs: 300, retries: 1, concurrency: 2 });
+    expect(byTest(run, "greets Ada by name").status).toBe("pass");
+    expect(requestsAsking("hello to Ada")).toBe(2);
+  });
+});
+
+describe("cancelling a run", () => {
+  it("stops at once, and every case still has a result: finished ones as they were, the rest cancelled", async () => {
+    server.latencyMs = 10_000;
+    const controller = new AbortController();
+    server.whenRequests(2).then(() => controller.abort(new Error("interrupted")));
+    const started = performance.now();
+    const { run } = await runTimed({ concurrency: 2, signal: controller.signal });
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(run.cancelled).toBe(true);
+    expect(run.results).toHaveLength(6);
+    for (const result of run.results) {
+      expect(result.status).toBe("error");
+      expect(result.error).toContain("cancelled");
+    }
+    expect(server.stats.total).toBe(2);
+    await server.whenIdle();
+    expect(server.requests.every((r) => r.cut)).toBe(true);
+    expect(userText(server.requests[0]!)).toContain("Ada");
+  });
+});
