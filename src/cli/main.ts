@@ -304,6 +304,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--timeout <ms>", "per-request timeout (default: config test.timeoutMs)")
     .option("--max-cost <usd>", "stop sending once the run has spent this much")
     .option("--no-cache", "ignore and do not fill the response cache")
+    .option("--boundary", "add generated adversarial inputs for each string variable")
+    .option("--baseline <ref>", "also run the tests on env:<E> or v<N> and compare")
+    .option("--fail-on-regression", "fail when a test that passed on the baseline fails now")
+    .option("--judge-pairwise", "with --baseline: a judge compares both outputs, in both orders")
     .option("--reporter <name>", "pretty, json, junit, github, markdown (repeatable)", collect)
     .option("--output <file>", "file for the one file-writing reporter")
     .option("--output-dir <dir>", "folder for several reports")
@@ -324,6 +328,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           timeout: opts.timeout,
           maxCost: opts.maxCost,
           cache: opts.cache !== false,
+          boundary: Boolean(opts.boundary),
+          baseline: opts.baseline,
+          failOnRegression: Boolean(opts.failOnRegression),
+          judgePairwise: Boolean(opts.judgePairwise),
           reporter: opts.reporter ?? [],
           output: opts.output,
           outputDir: opts.outputDir,

@@ -23,6 +23,7 @@ export interface ConfigFile {
   test?: { concurrency?: number; retries?: number; timeoutMs?: number; cacheDir?: string };
   pricing?: Record<string, { input: number; output: number }>;
   types?: string;
+  judgePrompt?: string;
 }
 
 /** The config with defaults applied and paths made absolute. */
@@ -41,6 +42,8 @@ export interface ProjectConfig {
   pricing: Record<string, { input: number; output: number }>;
   /** Relative to root; set only when the config names it. */
   types: string | undefined;
+  /** A prompt id replacing the built-in judge prompt. */
+  judgePrompt: string | undefined;
 }
 
 export const CONFIG_FILE_NAME = "promptops.config.yaml";
@@ -64,4 +67,5 @@ export const configFileKeys = {
   test: true,
   pricing: true,
   types: true,
+  judgePrompt: true,
 } as const satisfies Record<keyof ConfigFile, true>;

@@ -70,5 +70,6 @@ function resolveConfig(root: string, configFile: string | undefined, written: Co
     test: { ...defaultConfig.test, ...written.test },
     pricing: written.pricing ?? {},
     types: written.types,
+    judgePrompt: written.judgePrompt,
   };
 }

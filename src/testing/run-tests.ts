@@ -34,6 +34,14 @@ export interface TestRunOptions {
   timeoutMs?: number;
   noCache?: boolean;
   maxCostUsd?: number;
+  /** Add generated adversarial inputs for each string variable, checked with `boundary:` assertions. */
+  boundary?: boolean;
+  /** `env:production` or `v3`: run every selected test on that version too and compare. */
+  baseline?: string;
+  /** A test that passed on the baseline and fails now fails the run, even when it is allow-fail. */
+  failOnRegression?: boolean;
+  /** With a baseline: a judge compares both outputs for each llm-judge rubric, in both orders. */
+  judgePairwise?: boolean;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
   /** Called once the plan is known, before any request. */

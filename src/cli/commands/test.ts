@@ -20,6 +20,10 @@ export interface TestCommandOptions extends GlobalOptions {
   timeout: string | undefined;
   maxCost: string | undefined;
   cache: boolean;
+  boundary: boolean;
+  baseline: string | undefined;
+  failOnRegression: boolean;
+  judgePairwise: boolean;
   reporter: string[];
   output: string | undefined;
   outputDir: string | undefined;
@@ -69,6 +73,10 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
       ...optionalNumber("timeoutMs", options.timeout, 1),
       ...(options.maxCost === undefined ? {} : { maxCostUsd: parseNumber("--max-cost", options.maxCost, 0) }),
       noCache: !options.cache,
+      boundary: options.boundary,
+      ...(options.baseline ? { baseline: options.baseline } : {}),
+      failOnRegression: options.failOnRegression,
+      judgePairwise: options.judgePairwise,
       signal: controller.signal,
       onPlanned: (cases) => driver.onPlanned(cases.length),
       onCaseFinished: (result) => driver.onCaseFinished(result),
