@@ -61,7 +61,10 @@ export async function withRetries<T>(
     try {
       return { value: await attempt(n), attempts: n };
     } catch (error) {
-      if (!isRetryable(error) || n > policy.retries || signal.aborted) {
+      // A provider asking for a longer wait than our longest backoff (an hour-long rate limit) is
+      // answered with an error now rather than a run that silently hangs.
+      const waitTooLong = isRetryable(error) && (error.retryAfterMs ?? 0) > policy.maxDelayMs;
+      if (!isRetryable(error) || n > policy.retries || signal.aborted || waitTooLong) {
         if (typeof error === "object" && error !== null) Object.assign(error, { attempts: n });
         throw error;
       }

@@ -1,11 +1,15 @@
-import pLimit, { type LimitFunction } from "p-limit";
 import { PromptOpsError } from "../errors.js";
 import { renderPrompt } from "../prompt/render.js";
-import type { Provider, ProviderReply } from "../providers/provider.js";
+import type { Provider } from "../providers/provider.js";
 import type { TestCase } from "./plan-cases.js";
-import { type CachedReply, cacheKey, type ResponseCache } from "./response-cache.js";
+import {
+  type CallerOptions,
+  type CallReply,
+  createProviderCaller,
+  type ProviderCaller,
+} from "./provider-caller.js";
+import type { ResponseCache } from "./response-cache.js";
 import type { AssertionResult, CaseResult } from "./results.js";
-import { type RetryPolicy, withRetries } from "./retry.js";
 
 export interface AssertionInput {
   output: string;
@@ -21,74 +25,56 @@ export interface CaseRunnerDeps {
   evaluate(assertions: TestCase["test"]["assert"], input: AssertionInput): Promise<AssertionResult[]>;
   price(provider: Provider, tokens: { input: number; output: number }): number | null;
   cache: ResponseCache | undefined;
+  /** A caller shared with other work of the run (judges, baselines); made here when absent. */
+  caller?: ProviderCaller;
 }
 
-export interface CaseRunOptions {
-  concurrency: number;
-  /** Optional tighter limits per provider id. */
-  providerConcurrency?: ReadonlyMap<string, number>;
-  retry: RetryPolicy;
-  timeoutMs: number;
-  signal: AbortSignal;
-  /** Stop sending once the run has spent this much. */
+export interface CaseRunOptions extends Omit<CallerOptions, "cache" | "beforeSend"> {
+  /** Stop sending new requests once the run has spent this much (requests in flight finish). */
   maxCostUsd?: number;
   onCaseFinished?(result: CaseResult): void;
 }
 
-interface Reply extends CachedReply {
-  cached: boolean;
-}
-
 /**
- * Runs every case with bounded concurrency and returns a result for each, in plan order,
- * whatever happened to it: a provider failure is an `error` case, never a crash of the run.
- * A request holds its concurrency slot only while it is in flight, not while it waits to retry.
+ * Runs every case and returns a result for each, in plan order, whatever happened to it: a
+ * provider failure is an `error` case, never a crash of the run.
  */
 export async function runCases(
   cases: readonly TestCase[],
   deps: CaseRunnerDeps,
   options: CaseRunOptions,
 ): Promise<CaseResult[]> {
-  const global = pLimit(options.concurrency);
-  const perProvider = new Map<string, LimitFunction>();
-  for (const [id, limit] of options.providerConcurrency ?? []) perProvider.set(id, pLimit(limit));
-  const budget = new AbortController();
   let spent = 0;
-  const run = AbortSignal.any([options.signal, budget.signal]);
-
-  const slot = <T>(providerId: string, fn: () => Promise<T>): Promise<T> => {
-    const own = perProvider.get(providerId);
-    // The provider's own limit first: a case waiting for its provider must not sit in a run-wide
-    // slot, or a provider held to 1 in flight would starve every other provider of the run.
-    return own ? own(() => global(fn)) : global(fn);
-  };
-
+  const caller =
+    deps.caller ??
+    createProviderCaller({
+      ...options,
+      cache: deps.cache,
+      beforeSend: () => {
+        if (options.maxCostUsd !== undefined && spent >= options.maxCostUsd) throw new BudgetReached(spent);
+      },
+    });
   return Promise.all(
     cases.map(async (testCase) => {
-      const result = await runCase(testCase, deps, options, run, slot);
-      if (result.costUsd !== null) {
-        spent += result.costUsd;
-        if (options.maxCostUsd !== undefined && spent >= options.maxCostUsd)
-          budget.abort(new BudgetReached(spent));
-      }
+      const result = await runCase(testCase, deps, caller, options.signal);
+      if (result.costUsd !== null) spent += result.costUsd;
       options.onCaseFinished?.(result);
       return result;
     }),
   );
 }
 
-class BudgetReached extends Error {
+export class BudgetReached extends Error {
   constructor(readonly spentUsd: number) {
-    super(`--max-cost reached ($${spentUsd.toFixed(4)} spent)`);
+    super(`not run: --max-cost reached ($${spentUsd.toFixed(4)} spent)`);
   }
 }
 
 async function runCase(
   testCase: TestCase,
   deps: CaseRunnerDeps,
-  options: CaseRunOptions,
+  caller: ProviderCaller,
   run: AbortSignal,
-  slot: <T>(providerId: string, fn: () => Promise<T>) => Promise<T>,
 ): Promise<CaseResult> {
   const provider = deps.provider(testCase.provider);
   const base = {
@@ -110,7 +96,7 @@ async function runCase(
     assertions: [],
     error: attempts && attempts > 1 ? `${error} (after ${attempts} attempts)` : error,
   });
-  if (run.aborted) return failed(abortMessage(run));
+  if (run.aborted) return failed(CANCELLED);
 
   let messages: ReturnType<typeof renderPrompt>;
   try {
@@ -122,47 +108,16 @@ async function runCase(
   const request = {
     messages,
     params,
-    responseFormat: testCase.compiled.response_format,
-    tools: testCase.compiled.tools,
+    ...(testCase.compiled.response_format ? { responseFormat: testCase.compiled.response_format } : {}),
+    ...(testCase.compiled.tools ? { tools: testCase.compiled.tools } : {}),
   };
-  const key = cacheKey({
-    provider: provider.cacheScope,
-    model: provider.model,
-    params,
-    messages,
-    responseFormat: request.responseFormat,
-    tools: request.tools,
-    sample: testCase.sample,
-  });
 
-  let reply: Reply;
+  let reply: CallReply;
   try {
-    const hit = await deps.cache?.get(key);
-    if (hit) reply = { ...hit, cached: true };
-    else {
-      const { value } = await withRetries(options.retry, run, () =>
-        slot(provider.id, async () => {
-          run.throwIfAborted();
-          const started = performance.now();
-          const signal = AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]);
-          const answer: ProviderReply = await provider.call({ ...request, signal });
-          return { answer, latencyMs: Math.round(performance.now() - started) };
-        }),
-      );
-      reply = {
-        output: value.answer.output,
-        tokens: value.answer.tokens,
-        latencyMs: value.latencyMs,
-        cached: false,
-      };
-      // The reply is paid for and good: a cache that cannot be written (read-only, full disk) only
-      // costs a re-run its cache hit, never this case its result.
-      await deps.cache
-        ?.set(key, { output: reply.output, tokens: reply.tokens, latencyMs: reply.latencyMs })
-        .catch(() => undefined);
-    }
+    reply = await caller.call(provider, request, testCase.sample);
   } catch (error) {
-    if (run.aborted) return failed(abortMessage(run));
+    if (error instanceof BudgetReached) return failed(error.message);
+    if (run.aborted) return failed(CANCELLED);
     const attempts = (error as { attempts?: number }).attempts;
     return failed(error instanceof Error ? error.message : String(error), attempts);
   }
@@ -200,8 +155,4 @@ async function runCase(
   };
 }
 
-function abortMessage(signal: AbortSignal): string {
-  return signal.reason instanceof BudgetReached
-    ? `not run: ${signal.reason.message}`
-    : "cancelled before it finished";
-}
+const CANCELLED = "cancelled before it finished";

@@ -11,6 +11,7 @@ import { costUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { selectProviders } from "../providers/provider-spec.js";
 import { evaluateAssertions } from "./assertions/index.js";
+import { estimateRunCost, refuseOverBudget } from "./estimate-cost.js";
 import { type CaseSelection, type PromptUnderTest, planCases, type TestCase } from "./plan-cases.js";
 import { ResponseCache } from "./response-cache.js";
 import type { CaseResult, RunResults } from "./results.js";
@@ -103,13 +104,20 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   options.onPlanned?.(cases);
 
   const cache = options.noCache ? undefined : new ResponseCache(resolve(config.root, config.test.cacheDir));
+  const price = (provider: Provider, tokens: { input: number; output: number }) =>
+    costUsd({ kind: provider.kind, model: provider.model }, tokens, config.pricing);
+  if (options.maxCostUsd !== undefined) {
+    refuseOverBudget(
+      await estimateRunCost(cases, (id) => providers.get(id)!, price, cache),
+      options.maxCostUsd,
+    );
+  }
   const results = await runCases(
     cases,
     {
       provider: (id) => providers.get(id)!,
       evaluate: (assertions, input) => evaluateAssertions(assertions, input),
-      price: (provider, tokens) =>
-        costUsd({ kind: provider.kind, model: provider.model }, tokens, config.pricing),
+      price,
       cache,
     },
     {

@@ -115,3 +115,24 @@ describe("sharding", () => {
       expect(() => parseShard(bad)).toThrow("--shard expects i/n");
   });
 });
+
+describe("a provider asking for a very long wait", () => {
+  it("is answered with an error at once instead of a run that hangs for an hour", async () => {
+    let calls = 0;
+    const started = performance.now();
+    const error = await withRetries(
+      { retries: 3, baseDelayMs: 1, maxDelayMs: 1000 },
+      new AbortController().signal,
+      async () => {
+        calls++;
+        throw Object.assign(new Error("429 (retry after 3600000 ms)"), {
+          transient: true,
+          retryAfterMs: 3_600_000,
+        });
+      },
+    ).catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect((error as Error).message).toContain("3600000");
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});

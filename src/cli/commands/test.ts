@@ -50,7 +50,9 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
     process.stderr.write("\nstopping: finishing reports for what ran (Ctrl-C again to quit at once)\n");
     controller.abort(new Error("interrupted"));
   };
+  // SIGTERM is how CI systems cancel a job: stop the same way, so the reports still get written.
   process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onInterrupt);
   try {
     const run = await runTests({
       cwd: options.cwd,
@@ -82,10 +84,16 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
       onCaseFinished: (result) => driver.onCaseFinished(result),
     });
     await driver.finish({ summary: run.summary, results: run.results });
+    if (run.summary.total === 0) {
+      process.stderr.write(
+        "note: no test matched the selection (ids, --filter, --since, --shard): nothing ran\n",
+      );
+    }
     const { failed, errors } = run.summary;
     return failed > 0 || errors > 0 || run.cancelled ? 1 : 0;
   } finally {
     process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onInterrupt);
   }
 }
 

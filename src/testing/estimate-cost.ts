@@ -1,0 +1,69 @@
+import { estimateTokenCount } from "tokenx";
+import { PromptOpsError } from "../errors.js";
+import { textOf } from "../prompt/provider-formats.js";
+import { renderPrompt } from "../prompt/render.js";
+import type { Provider } from "../providers/provider.js";
+import type { TestCase } from "./plan-cases.js";
+import { requestKey } from "./provider-caller.js";
+import type { ResponseCache } from "./response-cache.js";
+
+/** When a prompt sets no max_tokens, a reply is assumed this long for the estimate. */
+const ASSUMED_OUTPUT_TOKENS = 512;
+
+export interface CostEstimate {
+  usd: number;
+  /** Cases whose model has no known price: not in the estimate. */
+  unpriced: number;
+  cached: number;
+}
+
+/**
+ * What a run would cost before anything is sent: estimated input tokens of each rendered prompt,
+ * output tokens at the prompt's max_tokens, at list price. Cached cases cost nothing.
+ */
+export async function estimateRunCost(
+  cases: readonly TestCase[],
+  provider: (id: string) => Provider,
+  price: (provider: Provider, tokens: { input: number; output: number }) => number | null,
+  cache: ResponseCache | undefined,
+): Promise<CostEstimate> {
+  const estimate: CostEstimate = { usd: 0, unpriced: 0, cached: 0 };
+  for (const testCase of cases) {
+    const chosen = provider(testCase.provider);
+    let messages: ReturnType<typeof renderPrompt>;
+    try {
+      messages = renderPrompt(testCase.promptId, testCase.compiled, testCase.vars);
+    } catch {
+      continue; // it will be an error case, and send nothing
+    }
+    const params = { ...(testCase.compiled.model?.params ?? {}) };
+    const request = {
+      messages,
+      params,
+      ...(testCase.compiled.response_format ? { responseFormat: testCase.compiled.response_format } : {}),
+      ...(testCase.compiled.tools ? { tools: testCase.compiled.tools } : {}),
+    };
+    if (await cache?.get(requestKey(chosen, request, testCase.sample))) {
+      estimate.cached++;
+      continue;
+    }
+    const input = messages.reduce((sum, m) => sum + estimateTokenCount(textOf(m.content)), 0);
+    const output = typeof params.max_tokens === "number" ? params.max_tokens : ASSUMED_OUTPUT_TOKENS;
+    const usd = price(chosen, { input, output });
+    if (usd === null) estimate.unpriced++;
+    else estimate.usd += usd;
+  }
+  return estimate;
+}
+
+export function refuseOverBudget(estimate: CostEstimate, maxCostUsd: number): void {
+  if (estimate.usd <= maxCostUsd) return;
+  throw new PromptOpsError(
+    "over-budget",
+    `this run would cost about $${estimate.usd.toFixed(4)}, over --max-cost $${maxCostUsd}`,
+    {
+      exitCode: 2,
+      hint: "narrow it (ids, --filter, --since, --providers) or raise --max-cost; nothing was sent",
+    },
+  );
+}

@@ -1,0 +1,82 @@
+import pLimit, { type LimitFunction } from "p-limit";
+import type { Provider, ProviderCall } from "../providers/provider.js";
+import { type CachedReply, cacheKey, type ResponseCache } from "./response-cache.js";
+import { type RetryPolicy, withRetries } from "./retry.js";
+
+export interface CallerOptions {
+  concurrency: number;
+  /** Optional tighter limits per provider id. */
+  providerConcurrency?: ReadonlyMap<string, number>;
+  retry: RetryPolicy;
+  timeoutMs: number;
+  /** Cancels the run: in-flight requests are aborted and nothing new is sent. */
+  signal: AbortSignal;
+  cache: ResponseCache | undefined;
+  /** Checked before each request is sent (not before cache hits); throw to refuse it. */
+  beforeSend?(): void;
+}
+
+export interface CallReply extends CachedReply {
+  cached: boolean;
+}
+
+export type CallRequest = Omit<ProviderCall, "signal">;
+
+/**
+ * Every provider call of a run, tested prompts and judges alike, goes through one of these: one
+ * concurrency limit (plus per-provider ones), retries that obey retry-after, a per-request
+ * timeout that really cancels, and the response cache. A request holds its slot only while in
+ * flight, not while it waits to retry.
+ */
+export interface ProviderCaller {
+  call(provider: Provider, request: CallRequest, sample: number): Promise<CallReply>;
+}
+
+export function createProviderCaller(options: CallerOptions): ProviderCaller {
+  const global = pLimit(options.concurrency);
+  const perProvider = new Map<string, LimitFunction>();
+  for (const [id, limit] of options.providerConcurrency ?? []) perProvider.set(id, pLimit(limit));
+  const slot = <T>(providerId: string, fn: () => Promise<T>): Promise<T> => {
+    const own = perProvider.get(providerId);
+    // The provider's own limit first: a case waiting for its provider must not sit in a run-wide
+    // slot, or a provider held to 1 in flight would starve every other provider of the run.
+    return own ? own(() => global(fn)) : global(fn);
+  };
+  const run = options.signal;
+
+  return {
+    async call(provider, request, sample) {
+      const key = requestKey(provider, request, sample);
+      const hit = await options.cache?.get(key);
+      if (hit) return { ...hit, cached: true };
+      const { value } = await withRetries(options.retry, run, () =>
+        slot(provider.id, async () => {
+          run.throwIfAborted();
+          options.beforeSend?.();
+          const started = performance.now();
+          const signal = AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]);
+          const answer = await provider.call({ ...request, signal });
+          return { answer, latencyMs: Math.round(performance.now() - started) };
+        }),
+      );
+      const reply = { output: value.answer.output, tokens: value.answer.tokens, latencyMs: value.latencyMs };
+      // The reply is paid for and good: a cache that cannot be written (read-only, full disk) only
+      // costs a re-run its cache hit, never this case its result.
+      await options.cache?.set(key, reply).catch(() => undefined);
+      return { ...reply, cached: false };
+    },
+  };
+}
+
+/** The response cache key of a request: everything that decides the reply, and no secret. */
+export function requestKey(provider: Provider, request: CallRequest, sample: number): string {
+  return cacheKey({
+    provider: provider.cacheScope,
+    model: provider.model,
+    params: request.params,
+    messages: request.messages,
+    responseFormat: request.responseFormat,
+    tools: request.tools,
+    sample,
+  });
+}

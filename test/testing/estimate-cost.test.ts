@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import type { Provider } from "../../src/providers/provider.js";
+import { estimateRunCost, refuseOverBudget } from "../../src/testing/estimate-cost.js";
+import type { TestCase } from "../../src/testing/plan-cases.js";
+
+const provider = {
+  id: "openai:gpt-4o",
+  kind: "openai",
+  model: "gpt-4o",
+  cacheScope: "{}",
+} as unknown as Provider;
+
+function testCase(maxTokens: number | undefined): TestCase {
+  return {
+    key: "k",
+    promptId: "p",
+    version: "draft",
+    hash: "sha256:x",
+    compiled: {
+      messages: [{ role: "user", content: "Summarise this ticket in three short bullet points please" }],
+      model: {
+        provider: "openai",
+        name: "gpt-4o",
+        ...(maxTokens ? { params: { max_tokens: maxTokens } } : {}),
+      },
+    },
+    test: { name: "t", assert: [] },
+    vars: {},
+    provider: provider.id,
+    sample: 1,
+    promptDir: "/",
+    location: { file: "p.prompt.yaml", line: 1 },
+  };
+}
+
+describe("--max-cost estimates before anything is sent", () => {
+  it("prices input tokens of the rendered prompt and output at the prompt's max_tokens", async () => {
+    const seen: Array<{ input: number; output: number }> = [];
+    const estimate = await estimateRunCost(
+      [testCase(100), testCase(undefined)],
+      () => provider,
+      (_p, tokens) => {
+        seen.push(tokens);
+        return tokens.input / 1e6 + tokens.output / 1e6;
+      },
+      undefined,
+    );
+    expect(seen[0]!.output).toBe(100);
+    expect(seen[1]!.output).toBe(512);
+    expect(seen[0]!.input).toBeGreaterThan(5);
+    expect(estimate.usd).toBeCloseTo((seen[0]!.input + 100 + seen[1]!.input + 512) / 1e6);
+  });
+
+  it("refuses a run estimated above the limit, and counts unpriced models apart", async () => {
+    const estimate = await estimateRunCost(
+      [testCase(1000)],
+      () => provider,
+      () => null,
+      undefined,
+    );
+    expect(estimate).toEqual({ usd: 0, unpriced: 1, cached: 0 });
+    expect(() => refuseOverBudget({ usd: 0.5, unpriced: 0, cached: 0 }, 0.1)).toThrow("over --max-cost $0.1");
+    expect(() => refuseOverBudget({ usd: 0.05, unpriced: 0, cached: 0 }, 0.1)).not.toThrow();
+  });
+});
