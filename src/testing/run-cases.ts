@@ -8,7 +8,6 @@ import {
   createProviderCaller,
   type ProviderCaller,
 } from "./provider-caller.js";
-import type { ResponseCache } from "./response-cache.js";
 import type { AssertionResult, CaseResult } from "./results.js";
 
 export interface AssertionInput {
@@ -24,46 +23,35 @@ export interface CaseRunnerDeps {
   provider(id: string): Provider;
   evaluate(assertions: TestCase["test"]["assert"], input: AssertionInput): Promise<AssertionResult[]>;
   price(provider: Provider, tokens: { input: number; output: number }): number | null;
-  cache: ResponseCache | undefined;
-  /** A caller shared with other work of the run (judges, baselines); made here when absent. */
-  caller?: ProviderCaller;
+  /** Every provider call of the run goes through it (tested prompts, judges, baselines). */
+  caller: ProviderCaller;
 }
 
-export interface CaseRunOptions extends Omit<CallerOptions, "cache" | "beforeSend"> {
-  /** Stop sending new requests once the run has spent this much (requests in flight finish). */
-  maxCostUsd?: number;
+export interface CaseRunOptions {
+  /** Cancels the run: cases not finished become errors. */
+  signal: AbortSignal;
   onCaseFinished?(result: CaseResult): void;
 }
 
 /**
- * Runs every case and returns a result for each, in plan order, whatever happened to it: a
- * provider failure is an `error` case, never a crash of the run.
+ * Runs every case through the run's provider caller and returns a result for each, in plan
+ * order, whatever happened to it: a provider failure is an `error` case, never a crash of the run.
  */
 export async function runCases(
   cases: readonly TestCase[],
   deps: CaseRunnerDeps,
   options: CaseRunOptions,
 ): Promise<CaseResult[]> {
-  let spent = 0;
-  const caller =
-    deps.caller ??
-    createProviderCaller({
-      ...options,
-      cache: deps.cache,
-      beforeSend: () => {
-        if (options.maxCostUsd !== undefined && spent >= options.maxCostUsd) throw new BudgetReached(spent);
-      },
-    });
   return Promise.all(
     cases.map(async (testCase) => {
-      const result = await runCase(testCase, deps, caller, options.signal);
-      if (result.costUsd !== null) spent += result.costUsd;
+      const result = await runCase(testCase, deps, deps.caller, options.signal);
       options.onCaseFinished?.(result);
       return result;
     }),
   );
 }
 
+/** Thrown by the caller's beforeSend once --max-cost is spent: the case is reported as not run. */
 export class BudgetReached extends Error {
   constructor(readonly spentUsd: number) {
     super(`not run: --max-cost reached ($${spentUsd.toFixed(4)} spent)`);

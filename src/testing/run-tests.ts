@@ -13,10 +13,12 @@ import { selectProviders } from "../providers/provider-spec.js";
 import { evaluateAssertions } from "./assertions/index.js";
 import { estimateRunCost, refuseOverBudget } from "./estimate-cost.js";
 import { type CaseSelection, type PromptUnderTest, planCases, type TestCase } from "./plan-cases.js";
+import { createProviderCaller } from "./provider-caller.js";
 import { ResponseCache } from "./response-cache.js";
 import type { CaseResult, RunResults } from "./results.js";
 import { defaultRetryPolicy } from "./retry.js";
-import { runCases } from "./run-cases.js";
+import { BudgetReached, runCases } from "./run-cases.js";
+import { runPassed } from "./run-verdict.js";
 import { selectChangedSince } from "./select-changed.js";
 import { summarise } from "./summarise.js";
 
@@ -53,6 +55,8 @@ export interface TestRunOptions {
 export interface TestRun extends RunResults {
   projectRoot: string;
   cancelled: boolean;
+  /** The run's verdict: what the exit code says (allow-fail tests and baselines considered). */
+  passed: boolean;
   /** Where the run was recorded (.promptops/runs/…json). */
   recordFile: string | undefined;
 }
@@ -112,27 +116,45 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
       options.maxCostUsd,
     );
   }
+  // Spent is counted as cases finish; once --max-cost is reached nothing new is sent, and requests
+  // already in flight finish (they are paid for).
+  let spentUsd = 0;
+  const caller = createProviderCaller({
+    concurrency: options.concurrency ?? config.test.concurrency,
+    providerConcurrency: new Map(usedSpecs.filter((s) => s.concurrency).map((s) => [s.id, s.concurrency!])),
+    retry: { ...defaultRetryPolicy, retries: options.retries ?? config.test.retries },
+    timeoutMs: options.timeoutMs ?? config.test.timeoutMs,
+    signal,
+    cache,
+    beforeSend: () => {
+      if (options.maxCostUsd !== undefined && spentUsd >= options.maxCostUsd)
+        throw new BudgetReached(spentUsd);
+    },
+  });
   const results = await runCases(
     cases,
     {
       provider: (id) => providers.get(id)!,
       evaluate: (assertions, input) => evaluateAssertions(assertions, input),
       price,
-      cache,
+      caller,
     },
     {
-      concurrency: options.concurrency ?? config.test.concurrency,
-      providerConcurrency: new Map(usedSpecs.filter((s) => s.concurrency).map((s) => [s.id, s.concurrency!])),
-      retry: { ...defaultRetryPolicy, retries: options.retries ?? config.test.retries },
-      timeoutMs: options.timeoutMs ?? config.test.timeoutMs,
       signal,
-      ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
-      ...(options.onCaseFinished ? { onCaseFinished: options.onCaseFinished } : {}),
+      onCaseFinished: (result) => {
+        spentUsd += result.costUsd ?? 0;
+        options.onCaseFinished?.(result);
+      },
     },
   );
   const summary = summarise(results, Math.round(performance.now() - started));
   const recordFile = await recordRun(config.root, { summary, results }).catch(() => undefined);
-  return { summary, results, projectRoot: config.root, cancelled: signal.aborted, recordFile };
+  const allowed = new Set(
+    cases.filter((c) => c.test["allow-fail"]).map((c) => `${c.promptId}\u0000${c.test.name}`),
+  );
+  const passed =
+    !signal.aborted && runPassed({ summary, results }, (r) => allowed.has(`${r.prompt}\u0000${r.test}`));
+  return { summary, results, projectRoot: config.root, cancelled: signal.aborted, passed, recordFile };
 }
 
 /**

@@ -89,8 +89,7 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
         "note: no test matched the selection (ids, --filter, --since, --shard): nothing ran\n",
       );
     }
-    const { failed, errors } = run.summary;
-    return failed > 0 || errors > 0 || run.cancelled ? 1 : 0;
+    return run.passed ? 0 : 1;
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
