@@ -1,5 +1,6 @@
 import { relative, resolve, sep } from "node:path";
 import type { CaseResult, RunSummary, TokenCounts } from "../testing/results.js";
+import { formatRepeats } from "./format-repeats.js";
 
 // C0 and C1 controls but tab and newline: escape sequences or carriage returns in a model's reply
 // would repaint a terminal, and NUL and friends make a Markdown or log file unreadable.
@@ -53,6 +54,10 @@ export function excerpt(text: string, max = 300): string {
 
 /** For a failed case the messages of its failed assertions; for an error, the error text. */
 export function problemMessages(result: CaseResult): string[] {
+  // A repeated case: its verdict over the samples first, then what went wrong in the sample shown.
+  const { repeats, ...single } = result;
+  if (repeats)
+    return [formatRepeats(repeats), ...problemMessages(single).map((m) => `sample ${repeats.shown}: ${m}`)];
   if (result.status === "error") return [result.error?.trim() || "the case ended with an unknown error"];
   const failed = result.assertions.filter((a) => !a.pass).map((a) => `${a.type}: ${a.message}`);
   if (result.status === "fail" && failed.length === 0) return ["the case failed, but no assertion says why"];

@@ -1,4 +1,5 @@
 import type { CaseResult, CaseStatus, RunResults } from "../testing/results.js";
+import { formatPassRate } from "./format-repeats.js";
 import {
   caseTitle,
   excerpt,
@@ -12,6 +13,8 @@ import {
   problemMessages,
   promptLabel,
 } from "./format-results.js";
+import { formatBaselineMarkdown } from "./markdown-baseline.js";
+import { codeFence, codeSpan, inline, row } from "./markdown-text.js";
 import { mapStrings, redactSecrets } from "./redact.js";
 
 export interface MarkdownOptions {
@@ -23,7 +26,7 @@ const STATUS: Record<CaseStatus, string> = { pass: "✅ pass", fail: "❌ fail",
 
 /** The run as GitHub-flavoured Markdown: per prompt × provider counts, the failures, then every case. */
 export function formatMarkdownSummary(results: RunResults, options: MarkdownOptions = {}): string {
-  const { summary, results: cases } = mapStrings(results, (text) => printable(redactSecrets(text)));
+  const { summary, results: cases, baseline } = mapStrings(results, (text) => printable(redactSecrets(text)));
   const displayFile = options.displayFile ?? ((file: string) => file);
   const ok = summary.failed === 0 && summary.errors === 0;
   const out = [
@@ -40,6 +43,7 @@ export function formatMarkdownSummary(results: RunResults, options: MarkdownOpti
       row([inline(group.prompt), inline(group.provider), passed, `${group.failed}`, `${group.errors}`]),
     );
   }
+  if (baseline) out.push("", ...formatBaselineMarkdown(baseline, cases, displayFile));
 
   const problems = cases.filter(isProblem);
   if (problems.length > 0) {
@@ -53,7 +57,9 @@ export function formatMarkdownSummary(results: RunResults, options: MarkdownOpti
     "| --- | --- | --- | --- | ---: | --- |",
   );
   for (const c of cases) {
-    const cells = [STATUS[c.status], inline(promptLabel(c)), inline(c.test), inline(c.provider)];
+    // A repeated case shows its pass rate with its verdict.
+    const status = c.repeats ? `${STATUS[c.status]} ${inline(formatPassRate(c.repeats))}` : STATUS[c.status];
+    const cells = [status, inline(promptLabel(c)), inline(c.test), inline(c.provider)];
     out.push(row([...cells, formatMs(c.latencyMs), c.cached ? "yes" : "no"]));
   }
   out.push("", "</details>", "");
@@ -73,25 +79,4 @@ function failure(result: CaseResult, displayFile: (file: string) => string): str
     lines.push(excerpt(result.output), fence, "", "</details>");
   }
   return lines;
-}
-
-function row(cells: string[]): string {
-  return `| ${cells.join(" | ")} |`;
-}
-
-/** Text that Markdown shows as written: no emphasis, links, HTML or table breaks, on one line. */
-function inline(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, " ").replace(/[\\`*_[\]<>|~&#]/g, (ch) => `\\${ch}`);
-}
-
-/** A code fence longer than any run of backticks in the text, so the text cannot close it. */
-function codeFence(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  return "`".repeat(Math.max(3, longest + 1));
-}
-
-function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const ticks = "`".repeat(longest + 1);
-  return text.includes("`") ? `${ticks} ${text} ${ticks}` : `${ticks}${text}${ticks}`;
 }

@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { PromptOpsError } from "../errors.js";
 import { schemaValidator } from "../schemas/ajv.js";
+import { mergeBaselineReports } from "../testing/baseline/merge-baseline.js";
+import { sumJudgeUsage } from "../testing/judge/judge-usage.js";
 import type { RunResults } from "../testing/results.js";
 import { summarise } from "../testing/summarise.js";
 
@@ -57,5 +59,13 @@ export async function mergeResultFiles(files: readonly string[]): Promise<RunRes
       return result;
     }),
   );
-  return { summary: summarise(results, Math.max(...runs.map((r) => r.summary.durationMs))), results };
+  const summary = summarise(results, Math.max(...runs.map((r) => r.summary.durationMs)));
+  // Shards hold disjoint cases, so their graders' usage adds up.
+  const judge = sumJudgeUsage(runs.map((r) => r.summary.judge));
+  // --baseline: the verdicts again, from the cases of every shard.
+  const baseline = mergeBaselineReports(
+    runs.map((r) => r.baseline),
+    results,
+  );
+  return { summary: judge ? { ...summary, judge } : summary, results, ...(baseline ? { baseline } : {}) };
 }

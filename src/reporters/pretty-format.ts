@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { CaseResult, RunResults } from "../testing/results.js";
+import { formatRepeats } from "./format-repeats.js";
 import {
   caseTitle,
   excerpt,
@@ -20,7 +21,13 @@ export function statusMark(result: CaseResult, c: ChalkInstance): string {
 /** `✓ support-agent › mentions refund window [openai:gpt-4o-mini] 812ms` */
 export function formatCaseLine(result: CaseResult, c: ChalkInstance): string {
   const cached = result.cached ? c.dim(" (cached)") : "";
-  return `${statusMark(result, c)} ${caseTitle(result)} ${c.dim(formatMs(result.latencyMs))}${cached}`;
+  // A repeated case's verdict is over its samples; a rejected boundary input was never sent.
+  const repeats = result.repeats ? c.dim(` · ${formatRepeats(result.repeats)}`) : "";
+  const refused = result.boundary?.rejectedBySchema
+    ? c.dim(" (rejected by the variable schema: not sent)")
+    : "";
+  const latency = c.dim(formatMs(result.latencyMs));
+  return `${statusMark(result, c)} ${caseTitle(result)} ${latency}${cached}${repeats}${refused}`;
 }
 
 const BAR_WIDTH = 20;
@@ -75,5 +82,10 @@ export function formatSummaryLine(results: RunResults, c: ChalkInstance): string
   const ok = summary.failed === 0 && summary.errors === 0;
   const counts = ok ? c.green(formatCounts(summary)) : c.red(formatCounts(summary));
   const rest = [formatMs(summary.durationMs), formatTokens(summary.tokens), formatCost(summary.costUsd)];
-  return `${c.bold(counts)} ${c.dim(`· ${rest.join(" · ")}`)}\n`;
+  // Graders (llm-judge, similar's embeddings) on a line of their own: not the tested prompts' spend.
+  const { judge } = summary;
+  const judged = judge
+    ? `${c.dim(`judge: ${judge.calls} ${judge.calls === 1 ? "call" : "calls"} · ${formatTokens(judge.tokens)} · ${formatCost(judge.costUsd)}`)}\n`
+    : "";
+  return `${c.bold(counts)} ${c.dim(`· ${rest.join(" · ")}`)}\n${judged}`;
 }

@@ -1,5 +1,6 @@
 import { colourFor } from "../cli/output.js";
 import type { CaseResult } from "../testing/results.js";
+import { formatBaselineSection } from "./format-baseline.js";
 import { locationPath, printable } from "./format-results.js";
 import { formatCaseLine, formatFailures, formatProgressLine, formatSummaryLine } from "./pretty-format.js";
 import { mapStrings, redactSecrets } from "./redact.js";
@@ -98,7 +99,10 @@ export function createPrettyReporter(options: PrettyReporterOptions): Reporter {
       }
       const displayFile = (file: string) => locationPath(file, options.projectRoot, options.cwd);
       const failures = formatFailures(safe, c, displayFile);
-      write(`${failures ? `\n${failures}` : ""}\n${formatSummaryLine(safe, c)}`);
+      const baseline = formatBaselineSection(safe, c, displayFile, stream.columns);
+      write(
+        `${failures ? `\n${failures}` : ""}${baseline ? `\n${baseline}` : ""}\n${formatSummaryLine(safe, c)}`,
+      );
       return { reporter: "pretty", written: [{ kind: options.streamName }] };
     },
   };

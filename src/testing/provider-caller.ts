@@ -29,7 +29,21 @@ export type CallRequest = Omit<ProviderCall, "signal">;
  * flight, not while it waits to retry.
  */
 export interface ProviderCaller {
-  call(provider: Provider, request: CallRequest, sample: number): Promise<CallReply>;
+  call(provider: Provider, request: CallRequest, sample: number, options?: CallOptions): Promise<CallReply>;
+  /** Embeddings (for `similar`): the same limits, retries, timeout and cache as `call`. */
+  embed(provider: Provider, input: string[]): Promise<EmbedReply>;
+}
+
+export interface CallOptions {
+  /** A reply this refuses is returned but not cached: a judge's unreadable verdict is asked again next run. */
+  keep?(output: string): boolean;
+}
+
+export interface EmbedReply {
+  vectors: number[][];
+  tokens: { input: number; output: number; estimated: boolean };
+  latencyMs: number;
+  cached: boolean;
 }
 
 export function createProviderCaller(options: CallerOptions): ProviderCaller {
@@ -45,7 +59,7 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
   const run = options.signal;
 
   return {
-    async call(provider, request, sample) {
+    async call(provider, request, sample, callOptions) {
       const key = requestKey(provider, request, sample);
       const hit = await options.cache?.get(key);
       if (hit) return { ...hit, cached: true };
@@ -62,8 +76,42 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
       const reply = { output: value.answer.output, tokens: value.answer.tokens, latencyMs: value.latencyMs };
       // The reply is paid for and good: a cache that cannot be written (read-only, full disk) only
       // costs a re-run its cache hit, never this case its result.
-      await options.cache?.set(key, reply).catch(() => undefined);
+      if (callOptions?.keep?.(reply.output) !== false)
+        await options.cache?.set(key, reply).catch(() => undefined);
       return { ...reply, cached: false };
+    },
+    async embed(provider, input) {
+      const embed = provider.embed?.bind(provider);
+      if (!embed) throw new TypeError(`${provider.id} has no embeddings endpoint`);
+      // Its own key space: chat keys always have an array of messages.
+      const key = cacheKey({
+        provider: provider.cacheScope,
+        model: provider.model,
+        params: {},
+        messages: { embed: input },
+        sample: 1,
+      });
+      const hit = await options.cache?.get(key);
+      if (hit)
+        return {
+          vectors: JSON.parse(hit.output),
+          tokens: hit.tokens,
+          latencyMs: hit.latencyMs,
+          cached: true,
+        };
+      const { value } = await withRetries(options.retry, run, () =>
+        slot(provider.id, async () => {
+          run.throwIfAborted();
+          options.beforeSend?.();
+          const started = performance.now();
+          const answer = await embed(input, AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]));
+          return { answer, latencyMs: Math.round(performance.now() - started) };
+        }),
+      );
+      const { vectors, tokens } = value.answer;
+      const entry = { output: JSON.stringify(vectors), tokens, latencyMs: value.latencyMs };
+      await options.cache?.set(key, entry).catch(() => undefined);
+      return { vectors, tokens, latencyMs: value.latencyMs, cached: false };
     },
   };
 }

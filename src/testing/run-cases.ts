@@ -2,12 +2,7 @@ import { PromptOpsError } from "../errors.js";
 import { renderPrompt } from "../prompt/render.js";
 import type { Provider } from "../providers/provider.js";
 import type { TestCase } from "./plan-cases.js";
-import {
-  type CallerOptions,
-  type CallReply,
-  createProviderCaller,
-  type ProviderCaller,
-} from "./provider-caller.js";
+import type { CallReply, ProviderCaller } from "./provider-caller.js";
 import type { AssertionResult, CaseResult } from "./results.js";
 
 export interface AssertionInput {
@@ -21,7 +16,12 @@ export interface AssertionInput {
 
 export interface CaseRunnerDeps {
   provider(id: string): Provider;
-  evaluate(assertions: TestCase["test"]["assert"], input: AssertionInput): Promise<AssertionResult[]>;
+  /** `testCase`: which case it grades (--baseline hands `similar: { to: baseline }` its twin's output). */
+  evaluate(
+    assertions: TestCase["test"]["assert"],
+    input: AssertionInput,
+    testCase: TestCase,
+  ): Promise<AssertionResult[]>;
   price(provider: Provider, tokens: { input: number; output: number }): number | null;
   /** Every provider call of the run goes through it (tested prompts, judges, baselines). */
   caller: ProviderCaller;
@@ -30,7 +30,8 @@ export interface CaseRunnerDeps {
 export interface CaseRunOptions {
   /** Cancels the run: cases not finished become errors. */
   signal: AbortSignal;
-  onCaseFinished?(result: CaseResult): void;
+  /** `testCase` says which sample of which case it was (repeats.ts aggregates them). */
+  onCaseFinished?(result: CaseResult, testCase: TestCase): void;
 }
 
 /**
@@ -45,7 +46,7 @@ export async function runCases(
   return Promise.all(
     cases.map(async (testCase) => {
       const result = await runCase(testCase, deps, deps.caller, options.signal);
-      options.onCaseFinished?.(result);
+      options.onCaseFinished?.(result, testCase);
       return result;
     }),
   );
@@ -116,14 +117,18 @@ async function runCase(
   const costUsd = deps.price(provider, tokens);
   let assertions: AssertionResult[];
   try {
-    assertions = await deps.evaluate(testCase.test.assert, {
-      output: reply.output,
-      vars: testCase.vars,
-      tokens,
-      latencyMs: reply.latencyMs,
-      costUsd,
-      promptDir: testCase.promptDir,
-    });
+    assertions = await deps.evaluate(
+      testCase.test.assert,
+      {
+        output: reply.output,
+        vars: testCase.vars,
+        tokens,
+        latencyMs: reply.latencyMs,
+        costUsd,
+        promptDir: testCase.promptDir,
+      },
+      testCase,
+    );
   } catch (error) {
     // A grader that cannot grade (a judge provider down) makes the case an error, not a fail.
     return {

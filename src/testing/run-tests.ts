@@ -10,15 +10,20 @@ import { checkProviderCredentials, createProvider } from "../providers/create-pr
 import { costUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { selectProviders } from "../providers/provider-spec.js";
-import { evaluateAssertions } from "./assertions/index.js";
+import { type OnMissingVersion, planBaseline, refuseJudgePairwise } from "./baseline/plan-baseline.js";
+import { startBaseline } from "./baseline/run-baseline.js";
+import { boundaryNotes, isSent, rejectedInputResult } from "./boundary/boundary-cases.js";
 import { estimateRunCost, refuseOverBudget } from "./estimate-cost.js";
+import { createGraders } from "./judge/graders.js";
+import { planGrading } from "./judge/grading-plan.js";
 import { type CaseSelection, type PromptUnderTest, planCases, type TestCase } from "./plan-cases.js";
 import { createProviderCaller } from "./provider-caller.js";
+import { collectCaseResults } from "./repeats.js";
 import { ResponseCache } from "./response-cache.js";
 import type { CaseResult, RunResults } from "./results.js";
 import { defaultRetryPolicy } from "./retry.js";
-import { BudgetReached, runCases } from "./run-cases.js";
-import { runPassed } from "./run-verdict.js";
+import { BudgetReached, type CaseRunnerDeps, runCases } from "./run-cases.js";
+import { regressionsAllowed, runPassed } from "./run-verdict.js";
 import { selectChangedSince } from "./select-changed.js";
 import { summarise } from "./summarise.js";
 
@@ -59,6 +64,8 @@ export interface TestRun extends RunResults {
   passed: boolean;
   /** Where the run was recorded (.promptops/runs/…json). */
   recordFile: string | undefined;
+  /** Things worth a line on stderr that are not results, e.g. prompts --boundary could not vary. */
+  notes: string[];
 }
 
 /** Plans the matrix, checks credentials before sending anything, runs it, and records the run. */
@@ -100,9 +107,20 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     ...(options.filter ? { filter: options.filter } : {}),
     repeat: options.repeat ?? 1,
     ...(options.shard ? { shard: options.shard } : {}),
+    ...(options.boundary ? { boundary: true } : {}),
   });
+  const notes = options.boundary ? boundaryNotes(units) : [];
+  // --baseline: the same cases on another version of each prompt, planned before anything is sent.
+  if (options.judgePairwise) refuseJudgePairwise(options.baseline);
+  const baseline = options.baseline
+    ? await planBaseline(options.baseline, cases, (ref, onMissing) =>
+        versionsUnderTest(options.cwd, checked, ref, options.ids.length > 0, onMissing),
+      )
+    : undefined;
   const usedSpecs = specs.filter((spec) => cases.some((c) => c.provider === spec.id));
-  checkProviderCredentials(usedSpecs, env);
+  // llm-judge and similar providers: checked with the tested ones, before any request.
+  const grading = planGrading(config, [...cases, ...(baseline?.cases ?? [])]);
+  checkProviderCredentials([...usedSpecs, ...grading.specs], env);
   const providers = new Map<string, Provider>();
   for (const spec of usedSpecs) providers.set(spec.id, await createProvider(spec, env, { cwd: config.root }));
   options.onPlanned?.(cases);
@@ -112,7 +130,12 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     costUsd({ kind: provider.kind, model: provider.model }, tokens, config.pricing);
   if (options.maxCostUsd !== undefined) {
     refuseOverBudget(
-      await estimateRunCost(cases, (id) => providers.get(id)!, price, cache),
+      await estimateRunCost(
+        [...cases.filter(isSent), ...(baseline?.cases ?? [])],
+        (id) => providers.get(id)!,
+        price,
+        cache,
+      ),
       options.maxCostUsd,
     );
   }
@@ -121,7 +144,9 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   let spentUsd = 0;
   const caller = createProviderCaller({
     concurrency: options.concurrency ?? config.test.concurrency,
-    providerConcurrency: new Map(usedSpecs.filter((s) => s.concurrency).map((s) => [s.id, s.concurrency!])),
+    providerConcurrency: new Map(
+      [...usedSpecs, ...grading.specs].filter((s) => s.concurrency).map((s) => [s.id, s.concurrency!]),
+    ),
     retry: { ...defaultRetryPolicy, retries: options.retries ?? config.test.retries },
     timeoutMs: options.timeoutMs ?? config.test.timeoutMs,
     signal,
@@ -131,30 +156,73 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
         throw new BudgetReached(spentUsd);
     },
   });
-  const results = await runCases(
-    cases,
-    {
-      provider: (id) => providers.get(id)!,
-      evaluate: (assertions, input) => evaluateAssertions(assertions, input),
-      price,
-      caller,
-    },
-    {
+  const graders = await createGraders(grading, { caller, providers, env, config, price });
+  const uninstallGraders = graders.install();
+  // One result per case: --repeat samples become one (repeats.ts); boundary inputs the variable
+  // schemas reject pass without a request (boundary/boundary-cases.ts).
+  const collected = collectCaseResults(cases, (result) => options.onCaseFinished?.(result));
+  for (const testCase of cases) if (!isSent(testCase)) collected.add(testCase, rejectedInputResult(testCase));
+  const sent = cases.filter(isSent);
+  const deps: CaseRunnerDeps = {
+    provider: (id) => providers.get(id)!,
+    evaluate: graders.evaluate,
+    price,
+    caller,
+  };
+  const baselineRun =
+    baseline &&
+    startBaseline(baseline, deps, {
       signal,
-      onCaseFinished: (result) => {
-        spentUsd += result.costUsd ?? 0;
-        options.onCaseFinished?.(result);
+      onSampleFinished: (result) => {
+        graders.attach(result);
+        spentUsd += (result.costUsd ?? 0) + (result.judge?.costUsd ?? 0);
       },
+    });
+  const sampleResults = await runCases(sent, baselineRun ? baselineRun.currentDeps : deps, {
+    signal,
+    onCaseFinished: (result, testCase) => {
+      graders.attach(result);
+      spentUsd += (result.costUsd ?? 0) + (result.judge?.costUsd ?? 0);
+      collected.add(testCase, result);
     },
-  );
+  });
+  const ownResults = collected.finish(sent, sampleResults);
+  // --baseline: each case with its twin on the baseline version, and a verdict per prompt × provider.
+  const compared =
+    baseline && baselineRun
+      ? (await import("./baseline/compare-baseline.js")).compareWithBaseline({
+          plan: baseline,
+          current: ownResults,
+          baseline: await baselineRun.results,
+          price: (result) => price(providers.get(result.provider)!, result.tokens),
+        })
+      : undefined;
+  uninstallGraders();
+  const results = compared ? compared.results : ownResults;
+  const baselineReport = compared ? { baseline: compared.report } : {};
   const summary = summarise(results, Math.round(performance.now() - started));
-  const recordFile = await recordRun(config.root, { summary, results }).catch(() => undefined);
+  const judgeUsage = graders.usage(); // judges and embeddings, apart from the tested prompts' totals
+  if (judgeUsage) summary.judge = judgeUsage;
+  const recordFile = await recordRun(config.root, { summary, results, ...baselineReport }).catch(
+    () => undefined,
+  );
   const allowed = new Set(
     cases.filter((c) => c.test["allow-fail"]).map((c) => `${c.promptId}\u0000${c.test.name}`),
   );
   const passed =
-    !signal.aborted && runPassed({ summary, results }, (r) => allowed.has(`${r.prompt}\u0000${r.test}`));
-  return { summary, results, projectRoot: config.root, cancelled: signal.aborted, passed, recordFile };
+    !signal.aborted &&
+    runPassed({ summary, results }, (r) => allowed.has(`${r.prompt}\u0000${r.test}`)) &&
+    regressionsAllowed({ summary, results }, options.failOnRegression);
+  return {
+    summary,
+    results,
+    ...baselineReport,
+    projectRoot: config.root,
+    cancelled: signal.aborted,
+    passed,
+    recordFile,
+    notes,
+  };
 }
 
 /**
@@ -167,6 +235,7 @@ async function versionsUnderTest(
   prompts: CheckedPrompt[],
   ref: string,
   named: boolean,
+  onMissing?: OnMissingVersion,
 ): Promise<PromptUnderTest[]> {
   const { openGitProject } = await import("../versions/git-project.js");
   const { readVersionIndex } = await import("../versions/version-index.js");
@@ -190,6 +259,7 @@ async function versionsUnderTest(
         const missing =
           error instanceof PromptOpsError && ["not-active", "unknown-version"].includes(error.code);
         if (named || !missing) throw error;
+        onMissing?.(prompt.id, error as PromptOpsError);
       }
     }
     return units;

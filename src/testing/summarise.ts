@@ -6,8 +6,10 @@ export function summarise(results: readonly CaseResult[], durationMs: number): R
   for (const r of results) {
     tokens.input += r.tokens.input;
     tokens.output += r.tokens.output;
-    // Errored cases spent nothing we know of; an unpriced reply makes the total unknown.
-    if (r.status !== "error") costUsd = costUsd === null || r.costUsd === null ? null : costUsd + r.costUsd;
+    // Errored cases spent nothing we know of (a repeated one may: see repeats.ts); an unpriced reply
+    // makes the total unknown.
+    if (r.status !== "error" || r.costUsd !== null)
+      costUsd = costUsd === null || r.costUsd === null ? null : costUsd + r.costUsd;
   }
   return {
     total: results.length,

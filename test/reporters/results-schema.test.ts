@@ -5,6 +5,7 @@ import { readSchema } from "../../src/schemas/ajv.js";
 import type {
   AssertionResult,
   CaseResult,
+  JudgeUsage,
   RunResults,
   RunSummary,
   TokenCounts,
@@ -21,7 +22,10 @@ const keys = (s: Schema | undefined) => Object.keys(s?.properties ?? {}).sort();
 const def = (name: string) => schema.$defs?.[name];
 
 // `satisfies Record<keyof T, true>` fails to compile when src/testing/results.ts gains or loses a key.
-const runResultsKeys = { summary: true, results: true } as const satisfies Record<keyof RunResults, true>;
+const runResultsKeys = { summary: true, results: true, baseline: true } as const satisfies Record<
+  keyof RunResults,
+  true
+>;
 const runSummaryKeys = {
   total: true,
   passed: true,
@@ -30,6 +34,7 @@ const runSummaryKeys = {
   durationMs: true,
   tokens: true,
   costUsd: true,
+  judge: true,
 } as const satisfies Record<keyof RunSummary, true>;
 const caseResultKeys = {
   prompt: true,
@@ -46,7 +51,15 @@ const caseResultKeys = {
   assertions: true,
   error: true,
   location: true,
+  repeats: true,
+  boundary: true,
+  baseline: true,
+  judge: true,
 } as const satisfies Record<keyof CaseResult, true>;
+const judgeUsageKeys = { calls: true, tokens: true, costUsd: true } as const satisfies Record<
+  keyof JudgeUsage,
+  true
+>;
 const assertionResultKeys = { type: true, pass: true, score: true, message: true } as const satisfies Record<
   keyof AssertionResult,
   true
@@ -65,6 +78,7 @@ describe("schemas/results.schema.json describes exactly the results of src/testi
     ["AssertionResult", assertionResultKeys, def("assertionResult")],
     ["TokenCounts", tokenCountsKeys, def("tokenCounts")],
     ["location", locationKeys, def("location")],
+    ["JudgeUsage", judgeUsageKeys, def("judgeUsage")],
   ])("%s has the same keys", (_name, typeKeys, schemaPart) => {
     expect(keys(schemaPart)).toEqual(Object.keys(typeKeys).sort());
   });

@@ -190,7 +190,9 @@ describe("the response cache", () => {
   it("--repeat 3 sends three samples of each case, and a re-run finds all three cached", async () => {
     const repeated = await runStory({ repeat: 3 });
     expect(server.stats.total).toBe(18);
-    expect(repeated.results).toHaveLength(18);
+    // One result per case, its three samples under `repeats` (test/testing/repeats.test.ts).
+    expect(repeated.results).toHaveLength(6);
+    expect(repeated.results.map((r) => r.repeats?.runs)).toEqual(Array(6).fill(3));
     const perCase = new Map<string, number>();
     for (const request of server.requests)
       perCase.set(userText(request), (perCase.get(userText(request)) ?? 0) + 1);

@@ -3,6 +3,7 @@ import { PromptOpsError } from "../../errors.js";
 import { createReporters, parseReporterName } from "../../reporters/create-reporters.js";
 import { driveReporters } from "../../reporters/drive-reporters.js";
 import { parseShard } from "../../testing/plan-cases.js";
+import { reportedCaseCount } from "../../testing/repeats.js";
 import { runTests } from "../../testing/run-tests.js";
 import type { GlobalOptions } from "../main.js";
 
@@ -80,10 +81,16 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
       failOnRegression: options.failOnRegression,
       judgePairwise: options.judgePairwise,
       signal: controller.signal,
-      onPlanned: (cases) => driver.onPlanned(cases.length),
+      // Progress counts cases as reported: the samples of a --repeat case are one.
+      onPlanned: (cases) => driver.onPlanned(reportedCaseCount(cases)),
       onCaseFinished: (result) => driver.onCaseFinished(result),
     });
-    await driver.finish({ summary: run.summary, results: run.results });
+    await driver.finish({
+      summary: run.summary,
+      results: run.results,
+      ...(run.baseline ? { baseline: run.baseline } : {}),
+    });
+    for (const note of run.notes) process.stderr.write(`note: ${note}\n`);
     if (run.summary.total === 0) {
       process.stderr.write(
         "note: no test matched the selection (ids, --filter, --since, --shard): nothing ran\n",

@@ -1,0 +1,136 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { ProjectConfig } from "../../config/config.js";
+import type { Assertion } from "../../prompt/prompt-file.js";
+import { createProvider } from "../../providers/create-provider.js";
+import type { Provider } from "../../providers/provider.js";
+import type { AssertionContext, AssertionOutcome } from "../assertions/index.js";
+import { evaluateAssertions, registerAssertion } from "../assertions/index.js";
+import { PROVIDER_BACKED } from "../assertions/registry.js";
+import type { ProviderCaller } from "../provider-caller.js";
+import type { AssertionResult, CaseResult, JudgeUsage } from "../results.js";
+import type { GraderScope } from "./grader-scope.js";
+import type { GradingPlan } from "./grading-plan.js";
+import { UsageTally } from "./judge-usage.js";
+import { llmJudge } from "./llm-judge.js";
+import { similar } from "./similar.js";
+
+export interface GraderDeps {
+  caller: ProviderCaller;
+  /** The run's tested providers: a judge that is also under test is reused, not created twice. */
+  providers: ReadonlyMap<string, Provider>;
+  env: NodeJS.ProcessEnv;
+  config: ProjectConfig;
+  price(provider: Provider, tokens: { input: number; output: number }): number | null;
+}
+
+/** The llm-judge and similar graders of one run. */
+export interface Graders {
+  /** The runner's `evaluate`: checks a case's assertions with this run's graders, counting their usage. */
+  evaluate(assertions: readonly Assertion[], context: AssertionContext): Promise<AssertionResult[]>;
+  /** Registers the llm-judge and similar handlers for the run; returns the function that unregisters them. */
+  install(): () => void;
+  /** Puts the judge usage of a finished case on its result (`judge`), when it had any. */
+  attach(result: CaseResult): void;
+  /** The run's judge usage so far (undefined when no grader replied). */
+  usage(): JudgeUsage | undefined;
+}
+
+interface CaseScope extends GraderScope {
+  /** Grader calls of the case still running: waited for when a sibling assertion throws. */
+  pending: Set<Promise<unknown>>;
+}
+
+// The handlers are registered once per process, however many runs overlap; each call finds its
+// run and case through the async context `evaluate` opened, never through shared mutable state.
+const scopes = new AsyncLocalStorage<CaseScope>();
+let installs = 0;
+let unregister: (() => void) | undefined;
+
+export async function createGraders(plan: GradingPlan, deps: GraderDeps): Promise<Graders> {
+  const providers = new Map<string, Provider>();
+  for (const spec of plan.specs)
+    providers.set(
+      spec.id,
+      deps.providers.get(spec.id) ?? (await createProvider(spec, deps.env, { cwd: deps.config.root })),
+    );
+  const lookup = (ref: string | undefined, fallback: GradingPlan["judge"]) => {
+    const spec = ref === undefined ? fallback : plan.byRef.get(ref.trim());
+    if (ref !== undefined && !spec) throw new Error(`the grader provider "${ref}" was not in the run's plan`);
+    return spec ? providers.get(spec.id) : undefined;
+  };
+  const run = new UsageTally();
+  const done = new WeakMap<readonly AssertionResult[], UsageTally>();
+  // A case whose grading threw gets a fresh result from the runner, found again by its output.
+  const failed = new Map<string, UsageTally[]>();
+
+  return {
+    async evaluate(assertions, context) {
+      const usage = new UsageTally();
+      const scope: CaseScope = {
+        caller: deps.caller,
+        judgePrompt: plan.judgePrompt,
+        judgeProvider: (ref) => lookup(ref, plan.judge),
+        embeddingsProvider: (ref) => lookup(ref, plan.embeddings),
+        record(provider, reply) {
+          const graded = { ...reply, costUsd: deps.price(provider, reply.tokens) };
+          usage.add(graded);
+          run.add(graded);
+        },
+        pending: new Set(),
+      };
+      try {
+        const results = await scopes.run(scope, () => evaluateAssertions(assertions, context));
+        done.set(results, usage);
+        return results;
+      } catch (error) {
+        // The case ends now; its other judges' replies (already paid for) are still counted.
+        await Promise.allSettled(scope.pending);
+        failed.set(context.output, [...(failed.get(context.output) ?? []), usage]);
+        throw error;
+      }
+    },
+    install() {
+      if (installs++ === 0) {
+        const undo = [register("llm-judge", llmJudge), register("similar", similar)];
+        unregister = () => {
+          for (const fn of undo.reverse()) fn();
+        };
+      }
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        if (--installs === 0) {
+          unregister?.();
+          unregister = undefined;
+        }
+      };
+    },
+    attach(result) {
+      let usage = done.get(result.assertions);
+      if (!usage && result.status === "error") usage = failed.get(result.output)?.shift();
+      const judge = usage?.usage();
+      if (judge) result.judge = judge;
+    },
+    usage: () => run.usage(),
+  };
+}
+
+type Grade = (value: unknown, context: AssertionContext, scope: GraderScope) => Promise<AssertionOutcome>;
+
+function register(type: "llm-judge" | "similar", grade: Grade): () => void {
+  return registerAssertion(type, (value, context) => {
+    const scope = scopes.getStore();
+    // Outside a run's `evaluate` (registered by an overlapping run, or left by one that threw): the
+    // same answer as when nothing is registered.
+    if (!scope)
+      return {
+        pass: false,
+        score: 0,
+        message: `${type} needs ${PROVIDER_BACKED[type]}, and none is configured for this run`,
+      };
+    const graded = grade(value, context, scope);
+    scope.pending.add(graded);
+    return graded;
+  });
+}
