@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { createGithubReporter } from "./github-reporter.js";
+import { createHtmlReporter } from "./html-reporter.js";
 import { createJsonReporter } from "./json-reporter.js";
 import { createJunitReporter } from "./junit-reporter.js";
 import { createMarkdownReporter } from "./markdown-reporter.js";
@@ -22,13 +23,14 @@ export interface ReporterOptions {
   cwd: string;
 }
 
-type FileReporterName = "json" | "junit" | "markdown";
+type FileReporterName = "json" | "junit" | "markdown" | "html";
 
 /** The names of the reports in --output-dir. */
 export const REPORT_FILE_NAMES: Record<FileReporterName, string> = {
   json: "results.json",
   junit: "junit.xml",
   markdown: "report.md",
+  html: "report.html",
 };
 
 const isFileReporter = (name: ReporterName): name is FileReporterName => name in REPORT_FILE_NAMES;
@@ -63,6 +65,7 @@ export function createReporters(names: readonly ReporterName[], options: Reporte
     json: () => createJsonReporter(targets.get("json")!),
     junit: () => createJunitReporter(targets.get("junit")!),
     markdown: () => createMarkdownReporter(targets.get("markdown")!),
+    html: () => createHtmlReporter(targets.get("html")!),
   };
   return selected.map((name) => create[name]());
 }

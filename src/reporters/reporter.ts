@@ -1,6 +1,6 @@
 import type { CaseResult, RunResults } from "../testing/results.js";
 
-export const REPORTER_NAMES = ["pretty", "json", "junit", "github", "markdown"] as const;
+export const REPORTER_NAMES = ["pretty", "json", "junit", "github", "markdown", "html"] as const;
 
 export type ReporterName = (typeof REPORTER_NAMES)[number];
 
