@@ -7,9 +7,9 @@
 // Usage: node bench/baseline-throughput.mjs [runs=3]
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startFakeOpenAI } from "./fake-openai.mjs";
 import { cliBin, median, printTable, repoRoot, requireBuiltCli, round, writeResults } from "./lib.mjs";
 
 const PROMPTS = 10;
@@ -30,72 +30,13 @@ if (!Number.isInteger(runs) || runs < 1) {
 
 requireBuiltCli();
 
-/**
- * The OpenAI chat completions endpoint, as far as the SDK needs it: every message of the request
- * back (so a version's text is its reply's), with usage, after LATENCY_MS. Counts requests and the
- * most it ever had in flight at once.
- */
-function startFakeOpenAI() {
-  const stats = { total: 0, active: 0, peakActive: 0, firstAt: 0, lastAt: 0 };
-  const server = createServer((req, res) => {
-    stats.total++;
-    stats.active++;
-    stats.peakActive = Math.max(stats.peakActive, stats.active);
-    stats.firstAt ||= performance.now();
-    res.once("close", () => {
-      stats.active--;
-      stats.lastAt = performance.now();
-    });
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", () => {
-      if (req.headers.authorization !== `Bearer ${API_KEY}`) {
-        return send(res, 401, { error: { message: "bad key", type: "invalid_request_error", code: null } });
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-      const text = body.messages.map((m) => (typeof m.content === "string" ? m.content : "")).join("\n");
-      setTimeout(() => {
-        send(res, 200, {
-          id: `chatcmpl-bench-${stats.total}`,
-          object: "chat.completion",
-          created: 1_764_000_000,
-          model: body.model,
-          choices: [
-            {
-              index: 0,
-              message: { role: "assistant", content: text, refusal: null },
-              logprobs: null,
-              finish_reason: "stop",
-            },
-          ],
-          usage: { prompt_tokens: 400, completion_tokens: 30, total_tokens: 430 },
-        });
-      }, LATENCY_MS);
-    });
+function startBenchServer() {
+  return startFakeOpenAI({
+    apiKey: API_KEY,
+    latencyMs: LATENCY_MS,
+    replyText: (body) =>
+      body.messages.map((m) => (typeof m.content === "string" ? m.content : "")).join("\n"),
   });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      resolve({
-        stats,
-        baseURL: `http://127.0.0.1:${port}/v1`,
-        reset() {
-          Object.assign(stats, { total: 0, peakActive: stats.active, firstAt: 0, lastAt: 0 });
-        },
-        close: () =>
-          new Promise((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
-}
-
-function send(res, status, body) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
 }
 
 function git(cwd, ...args) {
@@ -257,7 +198,7 @@ function runTest(project, server, output, { baseline = true } = {}) {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "promptops-bench-baseline-"));
-const server = await startFakeOpenAI();
+const server = await startBenchServer();
 const failures = [];
 const check = (ok, message) => {
   if (!ok) failures.push(message);

@@ -10,6 +10,7 @@ const NOT_SCENARIOS = new Set([
   "lib.mjs",
   "gen-prompts.mjs",
   "gen-version-repo.mjs",
+  "fake-openai.mjs",
   "run.mjs",
   "track-modules.mjs",
 ]);

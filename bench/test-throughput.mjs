@@ -5,9 +5,9 @@
 // Usage: node bench/test-throughput.mjs [runs=3]
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startFakeOpenAI } from "./fake-openai.mjs";
 import { cliBin, median, printTable, repoRoot, requireBuiltCli, round, writeResults } from "./lib.mjs";
 
 const PROMPTS = 50;
@@ -28,72 +28,15 @@ const GNU_TIME = ["/usr/bin/time", "/bin/time"].find((path) => existsSync(path))
 
 requireBuiltCli();
 
-/**
- * The OpenAI chat completions endpoint, as far as the SDK needs it: the last user message back,
- * with usage, after LATENCY_MS. Counts requests and the most it ever had in flight at once.
- */
-function startFakeOpenAI() {
-  const stats = { total: 0, active: 0, peakActive: 0, firstAt: 0, lastAt: 0 };
-  const server = createServer((req, res) => {
-    stats.total++;
-    stats.active++;
-    stats.peakActive = Math.max(stats.peakActive, stats.active);
-    stats.firstAt ||= performance.now();
-    res.once("close", () => {
-      stats.active--;
-      stats.lastAt = performance.now();
-    });
-    const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
-    req.on("end", () => {
-      if (req.headers.authorization !== `Bearer ${API_KEY}`) {
-        return send(res, 401, { error: { message: "bad key", type: "invalid_request_error", code: null } });
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+function startBenchServer() {
+  return startFakeOpenAI({
+    apiKey: API_KEY,
+    latencyMs: LATENCY_MS,
+    replyText: (body) => {
       const user = body.messages.filter((m) => m.role === "user").at(-1);
-      const text = typeof user?.content === "string" ? user.content : "";
-      setTimeout(() => {
-        send(res, 200, {
-          id: `chatcmpl-bench-${stats.total}`,
-          object: "chat.completion",
-          created: 1_764_000_000,
-          model: body.model,
-          choices: [
-            {
-              index: 0,
-              message: { role: "assistant", content: text, refusal: null },
-              logprobs: null,
-              finish_reason: "stop",
-            },
-          ],
-          usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 },
-        });
-      }, LATENCY_MS);
-    });
+      return typeof user?.content === "string" ? user.content : "";
+    },
   });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      resolve({
-        stats,
-        baseURL: `http://127.0.0.1:${port}/v1`,
-        reset() {
-          Object.assign(stats, { total: 0, peakActive: stats.active, firstAt: 0, lastAt: 0 });
-        },
-        close: () =>
-          new Promise((done) => {
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
-}
-
-function send(res, status, body) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
 }
 
 /** 50 prompts × 20 tests, each asking for a distinct order number and checking it comes back. */
@@ -243,7 +186,7 @@ function runBareSdk(server) {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "promptops-bench-test-"));
-const server = await startFakeOpenAI();
+const server = await startBenchServer();
 const failures = [];
 const check = (ok, message) => {
   if (!ok) failures.push(message);

@@ -1,11 +1,11 @@
 import { loadConfigOrThrow } from "../../config/load-config.js";
 import { PromptOpsError } from "../../errors.js";
-import { createReporters, parseReporterName } from "../../reporters/create-reporters.js";
 import { driveReporters } from "../../reporters/drive-reporters.js";
 import { parseShard } from "../../testing/plan-cases.js";
 import { reportedCaseCount } from "../../testing/repeats.js";
 import { runTests } from "../../testing/run-tests.js";
 import type { GlobalOptions } from "../main.js";
+import { reportersFromFlags } from "./cli-reporters.js";
 
 export interface TestCommandOptions extends GlobalOptions {
   ids: string[];
@@ -32,16 +32,7 @@ export interface TestCommandOptions extends GlobalOptions {
 
 export async function runTestCommand(options: TestCommandOptions): Promise<number> {
   const config = loadConfigOrThrow(options.cwd);
-  // Flags are checked before any request: a typo in --reporter must not cost API calls.
-  const reporters = createReporters(options.reporter.map(parseReporterName), {
-    ...(options.output ? { output: options.output } : {}),
-    ...(options.outputDir ? { outputDir: options.outputDir } : {}),
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    projectRoot: config.root,
-    cwd: options.cwd,
-  });
+  const reporters = reportersFromFlags(options, config.root);
   const driver = driveReporters(reporters);
   const controller = new AbortController();
   let interrupts = 0;
