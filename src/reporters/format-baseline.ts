@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import type { BaselineVerdict, CaseBaseline } from "../testing/baseline/baseline-results.js";
+import { describePairwise } from "../testing/judge/pairwise-verdict.js";
 import type { CaseResult, RunResults } from "../testing/results.js";
 import { caseTitle, excerpt, formatCost } from "./format-results.js";
 
@@ -122,6 +123,8 @@ function formatRegression(
   const before = `v${baseline.version} ${baseline.status}`;
   const now = `${versionLabel(result.version)} ${result.status}`;
   const lines = [`${c.red("✗")} ${c.bold(caseTitle(result))}${where}`, `    ${before} → ${c.red(now)}`];
+  const pairwise = describePairwise(baseline.pairwise);
+  if (pairwise) lines.push(c.dim(`    ${pairwise}`));
   if (baseline.diff === "") {
     lines.push(c.dim("    the same output on both versions:"));
     for (const line of excerpt(result.output).split("\n")) lines.push(c.dim(`      ${line}`));

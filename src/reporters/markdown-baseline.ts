@@ -1,4 +1,5 @@
 import type { BaselineReport, BaselineVerdictName } from "../testing/baseline/baseline-results.js";
+import { describePairwise } from "../testing/judge/pairwise-verdict.js";
 import type { CaseResult } from "../testing/results.js";
 import {
   currentVersionOf,
@@ -66,6 +67,8 @@ export function formatBaselineMarkdown(
       out.push(
         `- v${baseline.version}: ${baseline.status} → ${versionLabel(result.version)}: ${result.status}`,
       );
+      const pairwise = describePairwise(baseline.pairwise);
+      if (pairwise) out.push(`- ${inline(pairwise)}`);
       if (baseline.diff === "") {
         out.push("- the same output on both versions");
         continue;

@@ -10,7 +10,11 @@ import { checkProviderCredentials, createProvider } from "../providers/create-pr
 import { costUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { selectProviders } from "../providers/provider-spec.js";
-import { type OnMissingVersion, planBaseline, refuseJudgePairwise } from "./baseline/plan-baseline.js";
+import {
+  type OnMissingVersion,
+  planBaseline,
+  refusePairwiseWithoutBaseline,
+} from "./baseline/plan-baseline.js";
 import { startBaseline } from "./baseline/run-baseline.js";
 import { boundaryNotes, isSent, rejectedInputResult } from "./boundary/boundary-cases.js";
 import { estimateRunCost, refuseOverBudget } from "./estimate-cost.js";
@@ -111,7 +115,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   });
   const notes = options.boundary ? boundaryNotes(units) : [];
   // --baseline: the same cases on another version of each prompt, planned before anything is sent.
-  if (options.judgePairwise) refuseJudgePairwise(options.baseline);
+  if (options.judgePairwise) refusePairwiseWithoutBaseline(options.baseline);
   const baseline = options.baseline
     ? await planBaseline(options.baseline, cases, (ref, onMissing) =>
         versionsUnderTest(options.cwd, checked, ref, options.ids.length > 0, onMissing),
@@ -121,6 +125,11 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   // llm-judge and similar providers: checked with the tested ones, before any request.
   const grading = planGrading(config, [...cases, ...(baseline?.cases ?? [])]);
   checkProviderCredentials([...usedSpecs, ...grading.specs], env);
+  // --judge-pairwise asks the llm-judge assertions' own judges (in the grading plan already).
+  const pairwisePrompt =
+    options.judgePairwise && baseline
+      ? (await import("./judge/pairwise-prompt.js")).loadPairwisePrompt(config)
+      : undefined;
   const providers = new Map<string, Provider>();
   for (const spec of usedSpecs) providers.set(spec.id, await createProvider(spec, env, { cwd: config.root }));
   options.onPlanned?.(cases);
@@ -198,6 +207,19 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
         })
       : undefined;
   uninstallGraders();
+  if (compared && pairwisePrompt) {
+    compared.results = await (await import("./judge/pairwise.js")).judgePairwise(compared.results, cases, {
+      caller,
+      prompt: pairwisePrompt,
+      judgeProvider: graders.judgeProvider,
+      record: (provider, reply) => {
+        const priced = graders.record(provider, reply);
+        if (!reply.cached) spentUsd += priced.costUsd ?? 0;
+        return priced;
+      },
+      signal,
+    });
+  }
   const results = compared ? compared.results : ownResults;
   const baselineReport = compared ? { baseline: compared.report } : {};
   const summary = summarise(results, Math.round(performance.now() - started));

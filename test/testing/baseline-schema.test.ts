@@ -34,6 +34,7 @@ const caseBaselineKeys = {
   diff: true,
   change: true,
   delta: true,
+  pairwise: true,
 } as const satisfies Record<keyof CaseBaseline, true>;
 const caseDeltaKeys = { score: true, tokens: true, costUsd: true, latencyMs: true } as const satisfies Record<
   keyof CaseDelta,

@@ -30,7 +30,40 @@ export interface CaseBaseline {
   change: CaseChange;
   /** Current minus baseline; absent unless both sides got a reply. */
   delta?: CaseDelta;
+  /** With --judge-pairwise: per llm-judge rubric of the test, which output a judge preferred. */
+  pairwise?: PairwiseOutcome[];
 }
+
+export type PairwiseSide = "current" | "baseline";
+
+/** One of the two questions a pairwise judge is asked, its answer mapped back to a side. */
+export interface PairwiseVote {
+  /** Which output the judge was shown first. */
+  order: "current-first" | "baseline-first";
+  preferred: PairwiseSide | "tie";
+  reasoning: string;
+}
+
+/**
+ * A judge compared both outputs for a rubric, in both orders. The winner is the side preferred in
+ * both; a tie in either, or a disagreement between the orders (position bias), is a tie.
+ */
+export interface PairwiseComparison {
+  rubric: string;
+  winner: PairwiseSide | "tie";
+  /** Two votes; none when both outputs are the same text (a tie without asking). */
+  votes: PairwiseVote[];
+  /** Whether both orders gave the same answer. */
+  consistent: boolean;
+}
+
+/** The comparison could not be made (no judge, a failed call, an unreadable reply): why. */
+export interface PairwiseFailure {
+  rubric: string;
+  error: string;
+}
+
+export type PairwiseOutcome = PairwiseComparison | PairwiseFailure;
 
 export interface CaseDelta {
   /** null when either side has no assertion score. */

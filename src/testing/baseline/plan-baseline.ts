@@ -120,20 +120,11 @@ function givenVars(testCase: TestCase, declared: Readonly<Record<string, Variabl
   );
 }
 
-/**
- * --judge-pairwise (a judge comparing both outputs, in both orders) is not built yet: refused with
- * a usage error rather than accepted and ignored, so no one gates a release on a comparison that
- * never ran.
- */
-export function refuseJudgePairwise(baseline: string | undefined): never {
-  if (baseline === undefined) {
-    throw new PromptOpsError("pairwise-without-baseline", "--judge-pairwise compares with a baseline", {
-      exitCode: 2,
-      hint: "add --baseline env:<environment> or --baseline vN",
-    });
-  }
-  throw new PromptOpsError("pairwise-unavailable", "--judge-pairwise is not available yet", {
+/** --judge-pairwise compares each case with its baseline twin: without --baseline it has nothing to compare. */
+export function refusePairwiseWithoutBaseline(baseline: string | undefined): void {
+  if (baseline !== undefined) return;
+  throw new PromptOpsError("pairwise-without-baseline", "--judge-pairwise compares with a baseline", {
     exitCode: 2,
-    hint: "run without it: --baseline alone compares the outputs, their diffs and the verdicts",
+    hint: "add --baseline env:<environment> or --baseline vN",
   });
 }

@@ -10,7 +10,7 @@ import type { ProviderCaller } from "../provider-caller.js";
 import type { AssertionResult, CaseResult, JudgeUsage } from "../results.js";
 import type { GraderScope } from "./grader-scope.js";
 import type { GradingPlan } from "./grading-plan.js";
-import { UsageTally } from "./judge-usage.js";
+import { type GraderReply, UsageTally } from "./judge-usage.js";
 import { llmJudge } from "./llm-judge.js";
 import { similar } from "./similar.js";
 
@@ -33,6 +33,13 @@ export interface Graders {
   attach(result: CaseResult): void;
   /** The run's judge usage so far (undefined when no grader replied). */
   usage(): JudgeUsage | undefined;
+  /** The judge for an llm-judge's `provider:` (or config `judge`), for graders outside a case (--judge-pairwise). */
+  judgeProvider(ref: string | undefined): Provider | undefined;
+  /** Counts a reply of a grader outside a case in the run's judge usage; returns it priced. */
+  record(
+    provider: Provider,
+    reply: { tokens: { input: number; output: number }; cached: boolean },
+  ): GraderReply;
 }
 
 interface CaseScope extends GraderScope {
@@ -113,6 +120,12 @@ export async function createGraders(plan: GradingPlan, deps: GraderDeps): Promis
       if (judge) result.judge = judge;
     },
     usage: () => run.usage(),
+    judgeProvider: (ref) => lookup(ref, plan.judge),
+    record(provider, reply) {
+      const graded = { ...reply, costUsd: deps.price(provider, reply.tokens) };
+      run.add(graded);
+      return graded;
+    },
   };
 }
 

@@ -7,7 +7,7 @@ export const DEFAULT_JUDGE_THRESHOLD = 0.7;
 
 export const NO_JUDGE = "no judge provider configured (set `judge:` in promptops.config.yaml)";
 
-interface JudgeOptions {
+export interface JudgeOptions {
   rubric: string;
   threshold: number;
   provider: string | undefined;
@@ -57,7 +57,8 @@ export async function llmJudge(
   };
 }
 
-function judgeOptions(value: unknown): JudgeOptions | string {
+/** An llm-judge assertion's value read as options, or what is wrong with it. */
+export function judgeOptions(value: unknown): JudgeOptions | string {
   if (typeof value === "string") {
     if (value.trim() === "") return "llm-judge: the rubric is empty";
     return { rubric: value, threshold: DEFAULT_JUDGE_THRESHOLD, provider: undefined };

@@ -15,8 +15,7 @@ export type ParsedJudgment = { ok: true; judgment: Judgment } | { ok: false; pro
  * outside 0..1 is a problem that names what was found, never a default verdict.
  */
 export function parseJudgment(reply: string): ParsedJudgment {
-  const text = stripFence(reply);
-  const object = firstJsonObject(text);
+  const object = replyObject(reply);
   if (!object) return { ok: false, problem: `the reply holds no JSON object: ${shortened(reply)}` };
   const raw = object.score;
   const score =
@@ -52,6 +51,11 @@ export function shortened(text: string, limit = 200): string {
 export function oneLine(text: string, limit: number): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+}
+
+/** The JSON object of a judge's reply, read as leniently as a verdict is: fence stripped, prose around it allowed. */
+export function replyObject(reply: string): Record<string, unknown> | undefined {
+  return firstJsonObject(stripFence(reply));
 }
 
 function stripFence(reply: string): string {
