@@ -78,7 +78,29 @@ function toSyntaxError(error: unknown, source: string): TemplateSyntaxError {
   return new TemplateSyntaxError(text, { line0: lines.length - 1, col0: lines.at(-1)?.length ?? 0 });
 }
 
+// The same short templates recur across a project (`contains: "{{ customer.name }}"` in every
+// test): parse each distinct text once per process. Bounded, so a huge repo cannot grow it forever.
+const analyses = new Map<string, TemplateAnalysis | TemplateSyntaxError>();
+const MAX_CACHED_ANALYSES = 5_000;
+
+/** Variables, includes and unsupported tags of a template; throws TemplateSyntaxError. Callers must not mutate the result. */
 export function analyseTemplate(source: string): TemplateAnalysis {
+  let entry = analyses.get(source);
+  if (!entry) {
+    try {
+      entry = analyse(source);
+    } catch (error) {
+      if (!(error instanceof TemplateSyntaxError)) throw error;
+      entry = error;
+    }
+    if (analyses.size >= MAX_CACHED_ANALYSES) analyses.clear();
+    analyses.set(source, entry);
+  }
+  if (entry instanceof TemplateSyntaxError) throw entry;
+  return entry;
+}
+
+function analyse(source: string): TemplateAnalysis {
   const ast = parseTemplate(source);
   const analysis: TemplateAnalysis = { variables: new Map(), includes: [], unsupportedTags: [] };
   const assigned = new Set<string>();
