@@ -75,7 +75,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   withCommonOptions(program.command("render"))
     .description("print the rendered messages of a prompt (default: the working-tree draft)")
     .argument("<id>", "prompt id, e.g. billing/refund")
-    .option("--version <n>", "render published version N (read from git at its tag)")
+    .addOption(
+      new Option("--version <n>", "render published version N (read from git at its tag)").conflicts("env"),
+    )
     .option("--env <env>", "render the version active in this environment")
     .option("--vars <file>", "YAML or JSON file of variable values")
     .option("--var <name=value>", "a variable value (repeatable; dotted names set nested fields)", collect)
@@ -290,8 +292,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       "--providers <list>",
       "comma-separated providers: config ids or kind:model (default: config providers)",
     )
-    .option("--version <n>", "test published version N instead of the draft")
-    .option("--env <env>", "test the versions active in this environment")
+    .addOption(
+      new Option("--version <n>", "test published version N instead of the draft").conflicts([
+        "env",
+        "draft",
+      ]),
+    )
+    .addOption(new Option("--env <env>", "test the versions active in this environment").conflicts("draft"))
+    .option("--draft", "test the working-tree drafts (the default)")
     .option("--filter <text>", "only tests whose name contains this text")
     .option(
       "--since <ref>",
