@@ -19,3 +19,11 @@ for (const name of ["prompt", "config", "lockfile", "results"]) {
   const code = standaloneCode(ajv, ajv.compile(schema));
   writeFileSync(new URL(`${name}.validate.cjs`, outDir), code);
 }
+
+// The JSON Schema 2020-12 meta-schema, so checking users' variable schemas costs a require, not
+// ajv compiling the meta-schema at every run (src/prompt/variables.ts).
+{
+  const ajv = new Ajv2020({ allErrors: true, strict: false, code: { source: true } });
+  const meta = ajv.getSchema("https://json-schema.org/draft/2020-12/schema");
+  writeFileSync(new URL("json-schema-2020.validate.cjs", outDir), standaloneCode(ajv, meta));
+}
