@@ -9,6 +9,12 @@ import type { ResponseCache } from "./response-cache.js";
 
 /** When a prompt sets no max_tokens, a reply is assumed this long for the estimate. */
 const ASSUMED_OUTPUT_TOKENS = 512;
+/** A judge call: its instructions and the rubric on top of the graded reply, and a short verdict. */
+const JUDGE_OVERHEAD_TOKENS = 400;
+const JUDGE_VERDICT_TOKENS = 150;
+
+/** Who grades an llm-judge assertion, as pricing sees it; undefined when nobody would. */
+export type JudgeOf = (assertion: Record<string, unknown>) => Pick<Provider, "kind" | "model"> | undefined;
 
 export interface CostEstimate {
   usd: number;
@@ -24,8 +30,12 @@ export interface CostEstimate {
 export async function estimateRunCost(
   cases: readonly TestCase[],
   provider: (id: string) => Provider,
-  price: (provider: Provider, tokens: { input: number; output: number }) => number | null,
+  price: (
+    provider: Pick<Provider, "kind" | "model">,
+    tokens: { input: number; output: number },
+  ) => number | null,
   cache: ResponseCache | undefined,
+  judgeOf?: JudgeOf,
 ): Promise<CostEstimate> {
   const estimate: CostEstimate = { usd: 0, unpriced: 0, cached: 0 };
   for (const testCase of cases) {
@@ -52,6 +62,15 @@ export async function estimateRunCost(
     const usd = price(chosen, { input, output });
     if (usd === null) estimate.unpriced++;
     else estimate.usd += usd;
+    // Each llm-judge assertion is one more call, reading the reply it grades.
+    for (const assertion of testCase.test.assert) {
+      if (!Object.hasOwn(assertion, "llm-judge")) continue;
+      const judge = judgeOf?.(assertion);
+      if (!judge) continue;
+      const judged = price(judge, { input: output + JUDGE_OVERHEAD_TOKENS, output: JUDGE_VERDICT_TOKENS });
+      if (judged === null) estimate.unpriced++;
+      else estimate.usd += judged;
+    }
   }
   return estimate;
 }

@@ -19,7 +19,7 @@ import { startBaseline } from "./baseline/run-baseline.js";
 import { boundaryNotes, isSent, rejectedInputResult } from "./boundary/boundary-cases.js";
 import { estimateRunCost, refuseOverBudget } from "./estimate-cost.js";
 import { createGraders } from "./judge/graders.js";
-import { planGrading } from "./judge/grading-plan.js";
+import { planGrading, providerRef } from "./judge/grading-plan.js";
 import { type CaseSelection, type PromptUnderTest, planCases, type TestCase } from "./plan-cases.js";
 import { createProviderCaller } from "./provider-caller.js";
 import { collectCaseResults } from "./repeats.js";
@@ -135,7 +135,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   options.onPlanned?.(cases);
 
   const cache = options.noCache ? undefined : new ResponseCache(resolve(config.root, config.test.cacheDir));
-  const price = (provider: Provider, tokens: { input: number; output: number }) =>
+  const price = (provider: Pick<Provider, "kind" | "model">, tokens: { input: number; output: number }) =>
     costUsd({ kind: provider.kind, model: provider.model }, tokens, config.pricing);
   if (options.maxCostUsd !== undefined) {
     refuseOverBudget(
@@ -144,6 +144,10 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
         (id) => providers.get(id)!,
         price,
         cache,
+        (assertion) => {
+          const ref = providerRef(assertion["llm-judge"]);
+          return ref ? grading.byRef.get(ref.trim()) : grading.judge;
+        },
       ),
       options.maxCostUsd,
     );

@@ -63,3 +63,25 @@ describe("--max-cost estimates before anything is sent", () => {
     expect(() => refuseOverBudget({ usd: 0.05, unpriced: 0, cached: 0 }, 0.1)).not.toThrow();
   });
 });
+
+describe("--max-cost counts the judge calls too", () => {
+  it("adds one priced call per llm-judge assertion, reading the reply it grades", async () => {
+    const judged = testCase(100);
+    judged.test = { name: "t", assert: [{ contains: "x" }, { "llm-judge": "polite" }] };
+    const judge = { kind: "openai", model: "gpt-4o" } as const;
+    const calls: Array<{ model: string; tokens: { input: number; output: number } }> = [];
+    const estimate = await estimateRunCost(
+      [judged],
+      () => provider,
+      (p, tokens) => {
+        calls.push({ model: p.model, tokens });
+        return 0.01;
+      },
+      undefined,
+      () => judge,
+    );
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toEqual({ model: "gpt-4o", tokens: { input: 100 + 400, output: 150 } });
+    expect(estimate.usd).toBeCloseTo(0.02);
+  });
+});
