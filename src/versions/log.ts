@@ -13,7 +13,7 @@ export interface LogReport {
 
 export async function promptLog(cwd: string, id: string): Promise<LogReport> {
   const project = await openGitProject(cwd);
-  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
+  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix, id);
   const versions = index.byId.get(id);
   if (!versions) {
     const known = new Set([

@@ -33,11 +33,18 @@ export interface VersionIndex {
 
 const HASH_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
-/** All versions of all prompts, from one `git for-each-ref`. */
-export async function readVersionIndex(root: string, tagPrefix: string): Promise<VersionIndex> {
+/** All versions of all prompts (or of one), from one `git for-each-ref`. */
+export async function readVersionIndex(
+  root: string,
+  tagPrefix: string,
+  onlyId?: string,
+): Promise<VersionIndex> {
   const byId = new Map<string, PublishedVersion[]>();
   const problems: TagProblem[] = [];
-  for (const tag of await listTags(root, tagPrefix)) {
+  // With onlyId, git lists just that prompt's tags (and those of ids nested under it, which the
+  // name parsing below keeps apart), not every tag of the repository.
+  const prefix = onlyId === undefined ? tagPrefix : `${tagPrefix}${onlyId}/`;
+  for (const tag of await listTags(root, prefix)) {
     const result = toVersion(tag, tagPrefix);
     if ("message" in result && !("commit" in result)) {
       problems.push(result);
