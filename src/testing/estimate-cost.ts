@@ -1,8 +1,8 @@
 import { estimateTokenCount } from "tokenx";
 import { PromptOpsError } from "../errors.js";
 import { textOf } from "../prompt/provider-formats.js";
-import { renderPrompt } from "../prompt/render.js";
 import type { Provider } from "../providers/provider.js";
+import { caseRequest } from "./case-results.js";
 import type { TestCase } from "./plan-cases.js";
 import { requestKey } from "./provider-caller.js";
 import type { ResponseCache } from "./response-cache.js";
@@ -40,25 +40,19 @@ export async function estimateRunCost(
   const estimate: CostEstimate = { usd: 0, unpriced: 0, cached: 0 };
   for (const testCase of cases) {
     const chosen = provider(testCase.provider);
-    let messages: ReturnType<typeof renderPrompt>;
+    let request: ReturnType<typeof caseRequest>;
     try {
-      messages = renderPrompt(testCase.promptId, testCase.compiled, testCase.vars);
+      request = caseRequest(testCase);
     } catch {
       continue; // it will be an error case, and send nothing
     }
-    const params = { ...(testCase.compiled.model?.params ?? {}) };
-    const request = {
-      messages,
-      params,
-      ...(testCase.compiled.response_format ? { responseFormat: testCase.compiled.response_format } : {}),
-      ...(testCase.compiled.tools ? { tools: testCase.compiled.tools } : {}),
-    };
     if (await cache?.get(requestKey(chosen, request, testCase.sample))) {
       estimate.cached++;
       continue;
     }
-    const input = messages.reduce((sum, m) => sum + estimateTokenCount(textOf(m.content)), 0);
-    const output = typeof params.max_tokens === "number" ? params.max_tokens : ASSUMED_OUTPUT_TOKENS;
+    const input = request.messages.reduce((sum, m) => sum + estimateTokenCount(textOf(m.content)), 0);
+    const output =
+      typeof request.params.max_tokens === "number" ? request.params.max_tokens : ASSUMED_OUTPUT_TOKENS;
     const usd = price(chosen, { input, output });
     if (usd === null) estimate.unpriced++;
     else estimate.usd += usd;

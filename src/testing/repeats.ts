@@ -1,4 +1,5 @@
 import { boundaryOf } from "./boundary/boundary-cases.js";
+import { caseIdentity, unsentResult } from "./case-results.js";
 import { sumJudgeUsage } from "./judge/judge-usage.js";
 import type { TestCase } from "./plan-cases.js";
 import type { CaseResult, CaseStatus, RepeatSummary, SampleResult } from "./results.js";
@@ -62,7 +63,12 @@ export function collectCaseResults(
   };
   const aggregate = (group: TestCase[]) =>
     aggregateSamples(
-      group.map((testCase) => ({ testCase, result: finished.get(testCase.key) ?? notRun(testCase) })),
+      group.map((testCase) => ({
+        testCase,
+        result:
+          finished.get(testCase.key) ??
+          unsentResult(caseIdentity(testCase), "the runner reported no result for this sample"),
+      })),
     );
 
   return {
@@ -175,23 +181,3 @@ function totalCost(results: readonly CaseResult[]): number | null {
 }
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
-
-/** A sample the runner never reported (it always does): an error, so the case still appears. */
-function notRun(testCase: TestCase): CaseResult {
-  return {
-    prompt: testCase.promptId,
-    version: testCase.version,
-    hash: testCase.hash,
-    provider: testCase.provider,
-    test: testCase.test.name,
-    status: "error",
-    output: "",
-    latencyMs: 0,
-    cached: false,
-    tokens: { input: 0, output: 0 },
-    costUsd: null,
-    assertions: [],
-    error: "the runner reported no result for this sample",
-    location: testCase.location,
-  };
-}

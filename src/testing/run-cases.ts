@@ -1,6 +1,6 @@
 import { PromptOpsError } from "../errors.js";
-import { renderPrompt } from "../prompt/render.js";
 import type { Provider } from "../providers/provider.js";
+import { caseIdentity, caseRequest, unsentResult } from "./case-results.js";
 import type { TestCase } from "./plan-cases.js";
 import type { CallReply, ProviderCaller } from "./provider-caller.js";
 import type { AssertionResult, CaseResult } from "./results.js";
@@ -66,40 +66,17 @@ async function runCase(
   run: AbortSignal,
 ): Promise<CaseResult> {
   const provider = deps.provider(testCase.provider);
-  const base = {
-    prompt: testCase.promptId,
-    version: testCase.version,
-    hash: testCase.hash,
-    provider: provider.id,
-    test: testCase.test.name,
-    location: testCase.location,
-  };
-  const failed = (error: string, attempts?: number): CaseResult => ({
-    ...base,
-    status: "error",
-    output: "",
-    latencyMs: 0,
-    cached: false,
-    tokens: { input: 0, output: 0 },
-    costUsd: null,
-    assertions: [],
-    error: attempts && attempts > 1 ? `${error} (after ${attempts} attempts)` : error,
-  });
+  const base = caseIdentity(testCase, provider.id);
+  const failed = (error: string, attempts?: number): CaseResult =>
+    unsentResult(base, attempts && attempts > 1 ? `${error} (after ${attempts} attempts)` : error);
   if (run.aborted) return failed(CANCELLED);
 
-  let messages: ReturnType<typeof renderPrompt>;
+  let request: ReturnType<typeof caseRequest>;
   try {
-    messages = renderPrompt(testCase.promptId, testCase.compiled, testCase.vars);
+    request = caseRequest(testCase);
   } catch (error) {
     return failed(error instanceof PromptOpsError ? error.message : String(error));
   }
-  const params = { ...(testCase.compiled.model?.params ?? {}) };
-  const request = {
-    messages,
-    params,
-    ...(testCase.compiled.response_format ? { responseFormat: testCase.compiled.response_format } : {}),
-    ...(testCase.compiled.tools ? { tools: testCase.compiled.tools } : {}),
-  };
 
   let reply: CallReply;
   try {

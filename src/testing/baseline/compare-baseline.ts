@@ -1,4 +1,5 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+import { unsentResult } from "../case-results.js";
 import type { CaseResult, TokenCounts } from "../results.js";
 import { summarise } from "../summarise.js";
 import type {
@@ -173,19 +174,10 @@ function meanScore(result: CaseResult): number | null {
 
 /** The twin of a case that was never sent: its variables do not fit that version, or the run stopped. */
 function notRun(result: CaseResult, version: BaselineVersion, unfit: string | undefined): CaseResult {
-  return {
-    ...result,
-    version: version.version,
-    hash: version.hash,
-    status: "error",
-    output: "",
-    latencyMs: 0,
-    cached: false,
-    tokens: { input: 0, output: 0 },
-    costUsd: null,
-    assertions: [],
-    error: unfit ?? "not run on the baseline (the run stopped first)",
-  };
+  return unsentResult(
+    { ...result, version: version.version, hash: version.hash },
+    unfit ?? "not run on the baseline (the run stopped first)",
+  );
 }
 
 // A diff of two texts where one lacks a final newline says "\ No newline at end of file": noise

@@ -2,6 +2,7 @@ import { dirname, relative } from "node:path";
 import type { ProjectConfig } from "../../config/config.js";
 import type { Assertion, VariableSchema } from "../../prompt/prompt-file.js";
 import { checkVariables } from "../../prompt/variables.js";
+import { caseIdentity } from "../case-results.js";
 import type { CaseSelection, PromptUnderTest, TestCase } from "../plan-cases.js";
 import type { BoundaryLabel, CaseResult } from "../results.js";
 import { type BoundaryInput, boundaryInputs, isStringVariable } from "./boundary-inputs.js";
@@ -97,11 +98,7 @@ export function isSent(testCase: TestCase): boolean {
 /** The result of an input the variable schemas refused: a pass, and not a token spent. */
 export function rejectedInputResult(testCase: TestCase): CaseResult {
   return {
-    prompt: testCase.promptId,
-    version: testCase.version,
-    hash: testCase.hash,
-    provider: testCase.provider,
-    test: testCase.test.name,
+    ...caseIdentity(testCase),
     status: "pass",
     output: "",
     latencyMs: 0,
@@ -116,7 +113,6 @@ export function rejectedInputResult(testCase: TestCase): CaseResult {
         message: `rejected by the variable schema before any model call: ${testCase.boundary?.rejected ?? ""}`,
       },
     ],
-    location: testCase.location,
   };
 }
 
