@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readSchema } from "../../src/schemas/ajv.js";
+import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { RunResults } from "../../src/testing/results.js";
 import { echoLastUserMessage, FakeProviderServer } from "../fake-provider/fake-provider-server.js";
 import {
@@ -19,9 +18,7 @@ import { parseXml, type XmlElement } from "../reporters/parse-xml.js";
 
 // The built CLI (`npm run build` first) against the fake OpenAI server, as a user or CI runs it.
 const KEY = "sk-cli-test-0123456789abcdef";
-const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-  readSchema("results"),
-);
+const validateResults = schemaValidator("results");
 
 let server: FakeProviderServer;
 let project: ProjectDir;

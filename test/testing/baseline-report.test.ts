@@ -1,13 +1,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { sideBySide } from "../../src/reporters/format-baseline.js";
 import { formatJsonReport } from "../../src/reporters/json-reporter.js";
 import { formatMarkdownSummary } from "../../src/reporters/markdown-summary.js";
 import { mergeResultFiles } from "../../src/reporters/merge-results.js";
 import { createPrettyReporter } from "../../src/reporters/pretty-reporter.js";
-import { readSchema } from "../../src/schemas/ajv.js";
+import { schemaValidator } from "../../src/schemas/ajv.js";
 import { compareWithBaseline } from "../../src/testing/baseline/compare-baseline.js";
 import {
   baseline,
@@ -20,9 +19,7 @@ import {
 } from "../fixtures/baseline/compared-run.js";
 import { fakeStream, OPENAI_KEY, tempDir } from "../reporters/fixtures.js";
 
-const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-  readSchema("results"),
-);
+const validateResults = schemaValidator("results");
 
 const compared = () => compareWithBaseline({ plan: productionPlan(), current, baseline, price: listPrice });
 

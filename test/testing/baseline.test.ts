@@ -1,9 +1,8 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
-import { readSchema } from "../../src/schemas/ajv.js";
+import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
@@ -19,9 +18,7 @@ import { runCli } from "../helpers/run-cli.js";
 import type { TempRepo } from "../helpers/temp-repo.js";
 
 const KEY = "sk-baseline-test-0123456789abcdef";
-const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-  readSchema("results"),
-);
+const validateResults = schemaValidator("results");
 
 let server: FakeProviderServer;
 let repo: TempRepo;

@@ -1,10 +1,9 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { formatGithubAnnotations } from "../../src/reporters/github-reporter.js";
 import { formatJunitReport } from "../../src/reporters/junit-reporter.js";
 import { formatMarkdownSummary } from "../../src/reporters/markdown-summary.js";
 import { createPrettyReporter } from "../../src/reporters/pretty-reporter.js";
-import { readSchema } from "../../src/schemas/ajv.js";
+import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import { FakeProviderServer, type FakeRequest } from "../fake-provider/fake-provider-server.js";
@@ -15,9 +14,7 @@ import { runCli } from "../helpers/run-cli.js";
 import { fakeStream } from "../reporters/fixtures.js";
 
 const KEY = "sk-boundary-test-0123456789abcdef";
-const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-  readSchema("results"),
-);
+const validateResults = schemaValidator("results");
 
 // support: 1 test + 14 inputs × 3 string variables. Sent: the test, 14 for customerName, 12 for
 // question (empty and 201 characters break its minLength/maxLength); none of plan's 14 (an enum).

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readSchema } from "../../src/schemas/ajv.js";
+import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { RunResults } from "../../src/testing/results.js";
 import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
 import { copyJudgeProject, isJudgeRequest } from "../fixtures/judge/judge-project.js";
@@ -13,9 +12,7 @@ import { runCli } from "../helpers/run-cli.js";
 // The built CLI (`npm run build` first): the shipped judge prompt is found from dist/, and the
 // judge's spend reaches the pretty summary and the JSON results.
 const KEY = "sk-cli-test-0123456789abcdef";
-const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-  readSchema("results"),
-);
+const validateResults = schemaValidator("results");
 
 let server: FakeProviderServer;
 let project: ProjectDir;

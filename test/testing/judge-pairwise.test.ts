@@ -1,8 +1,7 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readSchema } from "../../src/schemas/ajv.js";
+import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { PairwiseComparison } from "../../src/testing/baseline/baseline-results.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
@@ -22,9 +21,7 @@ const KEY = "sk-pairwise-test-0123456789abcdef";
 const MARKER = "warmly";
 const JUDGE_USAGE = { input: 500, output: 50 };
 const JUDGE_COST = (500 * 2.5 + 50 * 10) / 1_000_000;
-const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-  readSchema("results"),
-);
+const validateResults = schemaValidator("results");
 
 const greeting = (system: string) =>
   [

@@ -1,7 +1,6 @@
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
-import { readSchema } from "../../src/schemas/ajv.js";
+import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRun, type TestRunOptions } from "../../src/testing/run-tests.js";
 import { FakeProviderServer, type FakeRequest } from "../fake-provider/fake-provider-server.js";
@@ -14,9 +13,7 @@ import {
 import { openaiEnv, userText } from "../fixtures/runner/runner-project.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
 
-const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-  readSchema("results"),
-);
+const validateResults = schemaValidator("results");
 
 // Known usage, so costs are known to the digit. Tested: gpt-4o-mini at $0.15 / $0.60 per million
 // tokens; judge: gpt-4o at $2.50 / $10.

@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readSchema } from "../../src/schemas/ajv.js";
+import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult, RunResults } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import { FakeProviderServer, type FakeRequest } from "../fake-provider/fake-provider-server.js";
@@ -14,9 +13,7 @@ const KEY = "sk-repeats-test-0123456789abcdef";
 const USAGE = { input: 1000, output: 200 };
 // gpt-4o-mini: $0.15 / $0.60 per million input / output tokens.
 const SAMPLE_COST = (1000 * 0.15 + 200 * 0.6) / 1_000_000;
-const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-  readSchema("results"),
-);
+const validateResults = schemaValidator("results");
 
 // Two assertions, so a wrong reply scores 0.5 (max-length holds) and a right one 1.
 const FLAKY_PROMPT = `model: { provider: openai, name: gpt-4o-mini }

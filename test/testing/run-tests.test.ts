@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
-import { readSchema } from "../../src/schemas/ajv.js";
+import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
@@ -16,9 +15,7 @@ import {
 } from "../fixtures/runner/runner-project.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
 
-const validateResults = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(
-  readSchema("results"),
-);
+const validateResults = schemaValidator("results");
 
 // Every reply reports this usage, so tokens and cost are known to the digit:
 // gpt-4o-mini is $0.15 / $0.60 per million input / output tokens.
