@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { CatFileBatch } from "../git/index.js";
 import { compileAtCommit } from "../versions/compile-at-commit.js";
-import { openGitProject } from "../versions/git-project.js";
-import { readVersionIndex } from "../versions/version-index.js";
+import { type GitProject, openGitProject } from "../versions/git-project.js";
+import { readVersionIndex, type VersionIndex } from "../versions/version-index.js";
 import { lockfilePathOf } from "./activation.js";
 import {
   emptyLockfile,
@@ -40,8 +40,14 @@ export interface LockReport {
  * no environment references. With `check`, changes nothing and reports what is wrong instead:
  * a missing or moved tag, tampered content, an unknown environment, or a stale file.
  */
-export async function lockProject(options: { cwd: string; check: boolean }): Promise<LockReport> {
-  const project = await openGitProject(options.cwd);
+export async function lockProject(options: {
+  cwd: string;
+  check: boolean;
+  /** Already read by the caller (verify): not asked of git again. */
+  project?: GitProject;
+  index?: VersionIndex;
+}): Promise<LockReport> {
+  const project = options.project ?? (await openGitProject(options.cwd));
   const file = lockfilePathOf(project);
   let text: string | undefined;
   try {
@@ -70,7 +76,7 @@ export async function lockProject(options: { cwd: string; check: boolean }): Pro
     }
   }
 
-  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
+  const index = options.index ?? (await readVersionIndex(project.repoRoot, project.config.tagPrefix));
   const rebuilt = emptyLockfile();
   const batch = new CatFileBatch(project.repoRoot);
   try {
@@ -113,9 +119,9 @@ async function relock(
   env: string,
   id: string,
   entry: LockfileEntry,
-  index: Awaited<ReturnType<typeof readVersionIndex>>,
+  index: VersionIndex,
   batch: CatFileBatch,
-  project: Awaited<ReturnType<typeof openGitProject>>,
+  project: GitProject,
 ): Promise<string | undefined> {
   const where = `${env}: ${id} v${entry.version}`;
   const version = index.byId.get(id)?.find((v) => v.version === entry.version);

@@ -66,7 +66,7 @@ export async function verifyVersions(cwd: string): Promise<VerifyReport> {
   problems.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
   // The lockfile's pointers too: each must name a version whose tag has not moved since activation.
   const { lockProject } = await import("../lockfile/lock-project.js");
-  const lock = await lockProject({ cwd, check: true });
+  const lock = await lockProject({ cwd, check: true, project, index });
   for (const problem of lock.problems) problems.push({ tag: "promptops.lock", ...problem });
   return {
     versionsChecked: versions.length,
