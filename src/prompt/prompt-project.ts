@@ -1,5 +1,6 @@
 import type { ProjectConfig } from "../config/config.js";
 import type { Diagnostic } from "../diagnostics.js";
+import { PromptOpsError } from "../errors.js";
 import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
 import { checkSchemas, checkTests } from "./check-tests.js";
 import { type CompiledResult, compilePrompt } from "./compile-prompt.js";
@@ -60,4 +61,28 @@ export function checkPrompts(
 
 export function checkProject(config: ProjectConfig): PromptCheckRun {
   return checkPrompts(config, discoverPromptFiles(config.promptsDir));
+}
+
+/**
+ * For commands that need valid prompts (test, publish, types, render of a draft): refuse with the
+ * first problem of the first invalid one, pointing at it. `validate` lists them all.
+ */
+export function refuseInvalidPrompts(
+  prompts: readonly CheckedPrompt[],
+  action: string,
+  code = "prompt-invalid",
+): void {
+  const invalid = prompts.filter((p) => !p.result);
+  if (invalid.length === 0) return;
+  const first = invalid[0]!.diagnostics.find((d) => d.severity === "error");
+  const plural = invalid.length > 1 ? "s" : "";
+  throw new PromptOpsError(
+    code,
+    `cannot ${action} invalid prompt${plural}: ${invalid.map((p) => p.id).join(", ")}`,
+    {
+      exitCode: 1,
+      location: first,
+      hint: `${first ? `${first.message}; ` : ""}run \`promptops validate\` to see every problem`,
+    },
+  );
 }

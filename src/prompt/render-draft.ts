@@ -1,8 +1,7 @@
 import { loadConfigOrThrow } from "../config/load-config.js";
-import { PromptOpsError } from "../errors.js";
 import { discoverPromptFiles } from "./discover.js";
 import type { CompiledPrompt } from "./prompt-file.js";
-import { checkPrompts } from "./prompt-project.js";
+import { checkPrompts, refuseInvalidPrompts } from "./prompt-project.js";
 import { type RenderedMessage, renderPrompt } from "./render.js";
 import { selectPrompt } from "./select-prompt.js";
 import { applyVarAssignments } from "./var-assignments.js";
@@ -28,15 +27,9 @@ export function renderDraft(options: RenderDraftOptions): RenderedPrompt {
   const config = loadConfigOrThrow(options.cwd);
   const ref = selectPrompt(discoverPromptFiles(config.promptsDir), options.id);
   const [checked] = checkPrompts(config, [ref]).prompts;
-  if (!checked?.result) {
-    const first = checked?.diagnostics.find((d) => d.severity === "error");
-    throw new PromptOpsError("prompt-invalid", first?.message ?? `prompt "${ref.id}" is invalid`, {
-      exitCode: 1,
-      location: first,
-      hint: first?.hint ?? `run \`promptops validate ${ref.id}\` to see every problem`,
-    });
-  }
-  const { compiled, hash } = checked.result;
+  if (!checked) throw new Error(`no check result for ${ref.id}`);
+  refuseInvalidPrompts([checked], "render");
+  const { compiled, hash } = checked.result!;
   const vars = applyVarAssignments({ ...options.vars }, options.assignments ?? [], compiled.variables ?? {});
   return { id: ref.id, version: "draft", hash, compiled, messages: renderPrompt(ref.id, compiled, vars) };
 }

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { loadConfigOrThrow } from "../config/load-config.js";
 import { PromptOpsError } from "../errors.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
-import { type CheckedPrompt, checkPrompts } from "../prompt/prompt-project.js";
+import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
 import { checkProviderCredentials, createProvider } from "../providers/create-provider.js";
 import { costUsd } from "../providers/pricing.js";
@@ -81,19 +81,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const all = discoverPromptFiles(config.promptsDir);
   const refs = options.ids.length > 0 ? options.ids.map((id) => selectPrompt(all, id)) : all;
   const run = checkPrompts(config, refs);
-  const invalid = run.prompts.filter((p) => !p.result);
-  if (invalid.length > 0) {
-    const first = invalid[0]!.diagnostics.find((d) => d.severity === "error");
-    throw new PromptOpsError(
-      "prompt-invalid",
-      `cannot test invalid prompt${invalid.length > 1 ? "s" : ""}: ${invalid.map((p) => p.id).join(", ")}`,
-      {
-        exitCode: 1,
-        location: first,
-        hint: `${first?.message ?? ""}; run \`promptops validate\``,
-      },
-    );
-  }
+  refuseInvalidPrompts(run.prompts, "test");
   let checked = run.prompts;
   if (options.since) checked = await selectChangedSince(config, checked, options.since);
 

@@ -1,10 +1,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfigOrThrow } from "../config/load-config.js";
-import { PromptOpsError } from "../errors.js";
 import { readLockfile } from "../lockfile/lockfile.js";
 import type { VariableSchema } from "../prompt/prompt-file.js";
-import { checkProject } from "../prompt/prompt-project.js";
+import { checkProject, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { promptTypesSource } from "./prompt-types.js";
 
 export interface GeneratedTypes {
@@ -32,17 +31,7 @@ export async function generateTypes(options: { cwd: string; drafts?: boolean }):
     return { source: "promptops.lock", text: promptTypesSource(prompts, "promptops.lock"), out };
   }
   const run = checkProject(config);
-  const invalid = run.prompts.filter((p) => !p.result);
-  if (invalid.length > 0) {
-    throw new PromptOpsError(
-      "prompt-invalid",
-      `cannot generate types: invalid prompt ${invalid.map((p) => p.id).join(", ")}`,
-      {
-        exitCode: 1,
-        hint: "run `promptops validate`",
-      },
-    );
-  }
+  refuseInvalidPrompts(run.prompts, "generate types for");
   for (const prompt of run.prompts) add(prompt.id, prompt.result!.compiled.variables);
   return { source: "the prompt drafts", text: promptTypesSource(prompts, "the prompt drafts"), out };
 }

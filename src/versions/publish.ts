@@ -12,7 +12,7 @@ import {
   type TagPushOutcome,
 } from "../git/index.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
-import { checkPrompts } from "../prompt/prompt-project.js";
+import { checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
 import {
   type GitProject,
@@ -95,19 +95,7 @@ export async function planPublish(
     Promise.resolve(checkPrompts(config, refs)),
   ]);
 
-  const invalid = run.prompts.filter((p) => !p.result);
-  if (invalid.length > 0) {
-    const first = invalid[0]!.diagnostics.find((d) => d.severity === "error");
-    throw new PromptOpsError(
-      "publish-invalid",
-      `cannot publish invalid prompt${invalid.length > 1 ? "s" : ""}: ${invalid.map((p) => p.id).join(", ")}`,
-      {
-        exitCode: 1,
-        location: first,
-        hint: `${first?.message ?? ""}; run \`promptops validate\` to see every problem`,
-      },
-    );
-  }
+  refuseInvalidPrompts(run.prompts, "publish", "publish-invalid");
 
   const unchanged: PublishResult["unchanged"] = [];
   const candidates = run.prompts.flatMap((prompt) => {

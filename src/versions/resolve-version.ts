@@ -2,7 +2,7 @@ import { PromptOpsError } from "../errors.js";
 import type { CatFileBatch } from "../git/index.js";
 import type { CompiledResult } from "../prompt/compile-prompt.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
-import { checkPrompts } from "../prompt/prompt-project.js";
+import { checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
 import { compileAtCommit } from "./compile-at-commit.js";
 import type { GitProject } from "./git-project.js";
@@ -26,19 +26,9 @@ export async function resolveVersion(
   if (ref === "draft") {
     const ref = selectPrompt(discoverPromptFiles(project.config.promptsDir), id);
     const [checked] = checkPrompts(project.config, [ref]).prompts;
-    if (!checked?.result) {
-      const first = checked?.diagnostics.find((d) => d.severity === "error");
-      throw new PromptOpsError(
-        "prompt-invalid",
-        `the draft of "${id}" is invalid: ${first?.message ?? "unknown"}`,
-        {
-          exitCode: 1,
-          location: first,
-          hint: `run \`promptops validate ${id}\``,
-        },
-      );
-    }
-    return { label: "draft", version: "draft", result: checked.result };
+    if (!checked) throw new Error(`no check result for ${id}`);
+    refuseInvalidPrompts([checked], "compare or render the draft of");
+    return { label: "draft", version: "draft", result: checked.result! };
   }
   if (ref.startsWith("env:")) {
     const version = await activeVersion(project, ref.slice(4), id);
