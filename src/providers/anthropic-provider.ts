@@ -4,6 +4,7 @@ import { PromptOpsError } from "../errors.js";
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import { toAnthropicMessages } from "../prompt/provider-formats.js";
 import { estimateTokens } from "./echo-provider.js";
+import { httpFetch } from "./http-fetch.js";
 import {
   type Provider,
   type ProviderCall,
@@ -77,6 +78,7 @@ export async function createAnthropicProvider(
     // Also keeps the SDK from refusing large max_tokens without streaming: that check only runs
     // when no timeout was chosen. Our runner cancels through the signal.
     timeout: SDK_TIMEOUT_MS,
+    fetch: httpFetch,
   });
   const errors = sdk as unknown as SdkErrorClasses;
   const secrets = [options.apiKey];

@@ -6,6 +6,7 @@ import type {
 import { estimateTokenCount } from "tokenx";
 import { toOpenAIMessages } from "../prompt/provider-formats.js";
 import { estimateTokens } from "./echo-provider.js";
+import { httpFetch } from "./http-fetch.js";
 import {
   type EmbeddingReply,
   type Provider,
@@ -54,6 +55,7 @@ export async function createOpenAIProvider(
     adminAPIKey: null,
     maxRetries: 0,
     timeout: SDK_TIMEOUT_MS,
+    fetch: httpFetch,
   });
   const secrets = options.apiKey ? [options.apiKey] : [];
   const fail = (error: unknown, signal: AbortSignal) =>
