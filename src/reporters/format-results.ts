@@ -28,10 +28,16 @@ export function formatMs(ms: number): string {
   return `${Math.floor(seconds / 60)}m ${String(seconds % 60).padStart(2, "0")}s`;
 }
 
-const count = new Intl.NumberFormat("en-US");
+// Made on first use: Intl loads its ICU data then (~13 ms), which a run that prints no token
+// count (json reporter only, or a failed start) should not pay at start-up.
+let thousands: Intl.NumberFormat | undefined;
+function count(n: number): string {
+  thousands ??= new Intl.NumberFormat("en-US");
+  return thousands.format(n);
+}
 
 export function formatTokens(tokens: TokenCounts): string {
-  return `${count.format(tokens.input)} in / ${count.format(tokens.output)} out tokens`;
+  return `${count(tokens.input)} in / ${count(tokens.output)} out tokens`;
 }
 
 /** Never "$0.0000" for a cost that is merely small, and never a number for an unknown one. */
