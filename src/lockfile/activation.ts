@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { CatFileBatch, identity } from "../git/index.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
@@ -6,11 +5,10 @@ import { closeMatches } from "../schemas/did-you-mean.js";
 import { compileAtCommit } from "../versions/compile-at-commit.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { type PublishedVersion, readVersionIndex, type VersionIndex } from "../versions/version-index.js";
+import { checkEnvironment, lockfilePathOf } from "./environments.js";
 import { type Lockfile, type LockfileEntry, lockedPrompt } from "./lockfile.js";
 import { activationTimeline, lockfileHistory } from "./lockfile-history.js";
 import { updateLockfile } from "./write-lockfile.js";
-
-export const LOCKFILE_NAME = "promptops.lock";
 
 export interface ActivationChange {
   env: string;
@@ -19,23 +17,6 @@ export interface ActivationChange {
   to: number;
   changed: boolean;
   entry: LockfileEntry;
-}
-
-export function lockfilePathOf(project: GitProject): string {
-  return join(project.config.root, LOCKFILE_NAME);
-}
-
-export function checkEnvironment(project: GitProject, env: string): void {
-  if (project.config.environments.includes(env)) return;
-  const similar = closeMatches(env, project.config.environments, 1)[0];
-  throw new PromptOpsError(
-    "unknown-environment",
-    `unknown environment "${env}"${similar ? ` (did you mean "${similar}"?)` : ""}`,
-    {
-      exitCode: 2,
-      hint: `configured environments: ${project.config.environments.join(", ")} (config key \`environments\`)`,
-    },
-  );
 }
 
 function publishedVersion(

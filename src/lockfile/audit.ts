@@ -1,6 +1,6 @@
 import { PromptOpsError } from "../errors.js";
 import { openGitProject } from "../versions/git-project.js";
-import { checkEnvironment, lockfilePathOf } from "./activation.js";
+import { checkEnvironment, lockfilePathOf } from "./environments.js";
 import { type ActivationEvent, activationTimeline, lockfileHistory } from "./lockfile-history.js";
 
 export interface AuditReport {

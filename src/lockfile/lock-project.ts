@@ -5,7 +5,7 @@ import { CatFileBatch } from "../git/index.js";
 import { compileAtCommit } from "../versions/compile-at-commit.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { readVersionIndex, type VersionIndex } from "../versions/version-index.js";
-import { lockfilePathOf } from "./activation.js";
+import { lockfilePathOf } from "./environments.js";
 import {
   emptyLockfile,
   LOCKFILE_VERSION,

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import type { ProjectConfig } from "../config/config.js";
 import { loadConfigOrThrow } from "../config/load-config.js";
 import { PromptOpsError } from "../errors.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
@@ -10,6 +11,7 @@ import { checkProviderCredentials, createProvider } from "../providers/create-pr
 import { costUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { selectProviders } from "../providers/provider-spec.js";
+import type { ResolvedVersion } from "../versions/resolve-version.js";
 import {
   type OnMissingVersion,
   planBaseline,
@@ -87,7 +89,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
 
   const specs = selectProviders(options.providers, config.providers);
   const units: PromptUnderTest[] = options.version
-    ? await versionsUnderTest(options.cwd, checked, options.version, options.ids.length > 0)
+    ? await versionsUnderTest(config, checked, options.version, options.ids.length > 0)
     : checked.map((prompt) => ({
         prompt,
         version: "draft",
@@ -106,7 +108,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   if (options.judgePairwise) refusePairwiseWithoutBaseline(options.baseline);
   const baseline = options.baseline
     ? await planBaseline(options.baseline, cases, (ref, onMissing) =>
-        versionsUnderTest(options.cwd, checked, ref, options.ids.length > 0, onMissing),
+        versionsUnderTest(config, checked, ref, options.ids.length > 0, onMissing),
       )
     : undefined;
   const usedSpecs = specs.filter((spec) => cases.some((c) => c.provider === spec.id));
@@ -245,30 +247,19 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
  * named ids, prompts that have no such version (not active in that environment) are skipped.
  */
 async function versionsUnderTest(
-  cwd: string,
+  config: ProjectConfig,
   prompts: CheckedPrompt[],
   ref: string,
   named: boolean,
   onMissing?: OnMissingVersion,
 ): Promise<PromptUnderTest[]> {
-  const { openGitProject } = await import("../versions/git-project.js");
-  const { readVersionIndex } = await import("../versions/version-index.js");
-  const { resolveVersion } = await import("../versions/resolve-version.js");
-  const { CatFileBatch } = await import("../git/index.js");
-  const project = await openGitProject(cwd);
-  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
-  const batch = new CatFileBatch(project.repoRoot);
-  try {
-    const units: PromptUnderTest[] = [];
+  const versions = await import("../versions/resolve-version.js");
+  const units: PromptUnderTest[] = [];
+  const collect = async (resolve: (id: string) => ResolvedVersion | Promise<ResolvedVersion>) => {
     for (const prompt of prompts) {
       try {
-        const resolved = await resolveVersion(project, index, batch, prompt.id, ref);
-        units.push({
-          prompt,
-          version: resolved.version,
-          hash: resolved.result.hash,
-          compiled: resolved.result.compiled,
-        });
+        const { version, result } = await resolve(prompt.id);
+        units.push({ prompt, version, hash: result.hash, compiled: result.compiled });
       } catch (error) {
         const missing =
           error instanceof PromptOpsError && ["not-active", "unknown-version"].includes(error.code);
@@ -276,6 +267,22 @@ async function versionsUnderTest(
         onMissing?.(prompt.id, error as PromptOpsError);
       }
     }
+  };
+  // An environment's versions come from the lockfile, read once: no git, no tags needed.
+  if (ref.startsWith("env:")) {
+    const env = ref.slice(4);
+    const lockfile = await versions.readEnvironmentLockfile({ config }, env);
+    await collect((id) => versions.lockedVersion(lockfile, env, id));
+    return units;
+  }
+  const { openGitProject } = await import("../versions/git-project.js");
+  const { readVersionIndex } = await import("../versions/version-index.js");
+  const { CatFileBatch } = await import("../git/index.js");
+  const project = await openGitProject(config.root);
+  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
+  const batch = new CatFileBatch(project.repoRoot);
+  try {
+    await collect((id) => versions.resolveVersion(project, index, batch, id, ref));
     return units;
   } finally {
     await batch.close();

@@ -1,5 +1,8 @@
+import type { ProjectConfig } from "../config/config.js";
 import { PromptOpsError } from "../errors.js";
 import type { CatFileBatch } from "../git/index.js";
+import { checkEnvironment, lockfilePathOf } from "../lockfile/environments.js";
+import { compiledContent, type Lockfile, readLockfile } from "../lockfile/lockfile.js";
 import type { CompiledResult } from "../prompt/compile-prompt.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
@@ -12,7 +15,7 @@ export interface ResolvedVersion {
   /** "draft" or "v3". */
   label: string;
   version: number | "draft";
-  result: CompiledResult;
+  result: Pick<CompiledResult, "compiled" | "hash">;
 }
 
 /** `draft`, `v3` or `3`: the compiled content of that version, read from git for published ones. */
@@ -31,9 +34,8 @@ export async function resolveVersion(
     return { label: "draft", version: "draft", result: checked.result! };
   }
   if (ref.startsWith("env:")) {
-    const version = await activeVersion(project, ref.slice(4), id);
-    const resolved = await resolveVersion(project, index, batch, id, String(version));
-    return { ...resolved, label: `${ref} (v${version})` };
+    const env = ref.slice(4);
+    return lockedVersion(await readEnvironmentLockfile(project, env), env, id);
   }
   const match = /^v?([1-9]\d*)$/.exec(ref);
   if (!match) {
@@ -69,18 +71,35 @@ export async function resolveVersion(
   return { label: `v${number}`, version: number, result: outcome.result };
 }
 
-/** The version of `id` that `env` points at in the lockfile. */
-export async function activeVersion(project: GitProject, env: string, id: string): Promise<number> {
-  // Imported here so commands that never name an environment do not load the lockfile code.
-  const { checkEnvironment, lockfilePathOf } = await import("../lockfile/activation.js");
-  const { readLockfile } = await import("../lockfile/lockfile.js");
+/** The lockfile, once `env` is known to be one of the project's environments. */
+export async function readEnvironmentLockfile(
+  project: { config: ProjectConfig },
+  env: string,
+): Promise<Lockfile> {
   checkEnvironment(project, env);
-  const entry = (await readLockfile(lockfilePathOf(project))).environments[env]?.[id];
+  return readLockfile(lockfilePathOf(project));
+}
+
+/**
+ * What `env` runs: the content the lockfile holds for it, which is what applications load. Read
+ * from the lockfile rather than from git at the version's tag, it needs no tags in the clone (CI
+ * checkouts often have none) and no git process; `verify` and `lock --check` are what prove the
+ * lockfile and the tags agree.
+ */
+export function lockedVersion(lockfile: Lockfile, env: string, id: string): ResolvedVersion {
+  const entry = lockfile.environments[env]?.[id];
   if (!entry) {
     throw new PromptOpsError("not-active", `${id} is not active in ${env}`, {
       exitCode: 2,
       hint: `activate a version first: promptops activate ${id}@<N> --env ${env}`,
     });
   }
-  return entry.version;
+  const locked = lockfile.prompts[entry.hash];
+  // parseLockfile refuses an entry whose content is missing; this would be our bug.
+  if (!locked) throw new Error(`the lockfile has no content for ${entry.hash}`);
+  return {
+    label: `env:${env} (v${entry.version})`,
+    version: entry.version,
+    result: { compiled: compiledContent(locked), hash: entry.hash },
+  };
 }

@@ -78,7 +78,7 @@ export async function promptStatus(cwd: string): Promise<StatusReport> {
 }
 
 async function activeVersions(project: GitProject) {
-  const { lockfilePathOf } = await import("../lockfile/activation.js");
+  const { lockfilePathOf } = await import("../lockfile/environments.js");
   const { parseLockfile } = await import("../lockfile/lockfile.js");
   const file = lockfilePathOf(project);
   let text: string;

@@ -1,5 +1,6 @@
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, sep } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
@@ -146,6 +147,24 @@ describe("promptops test --baseline", () => {
     expect(find(outcome.results, "faq", "cites the FAQ").baseline).toBeUndefined();
     expect(find(outcome.results, "refund", "quotes the 30-day window").baseline!.change).toBe("regressed");
     expect(server.stats.total).toBe(10);
+  });
+
+  it("takes what an environment runs from the lockfile: a copy without git or tags still compares", async () => {
+    // A CI checkout without tags, or a build context without .git: the lockfile holds the content.
+    const copy = await mkdtemp(join(tmpdir(), "promptops-baseline-nogit-"));
+    try {
+      await cp(repo.root, copy, { recursive: true, filter: (path) => !path.split(sep).includes(".git") });
+      const outcome = await run({ cwd: copy, baseline: "env:production" });
+      expect(outcome.baseline!.verdicts.map((v) => `${v.prompt} v${v.version}: ${v.verdict}`)).toEqual([
+        "greeting v1: improved",
+        "refund v1: regressed",
+      ]);
+      expect(find(outcome.results, "refund", "quotes the 30-day window").baseline!.output).toContain(
+        "30 days",
+      );
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
   });
 
   it("refuses a named prompt that has no such baseline, before sending anything", async () => {
