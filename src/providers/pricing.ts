@@ -76,7 +76,20 @@ export function costUsd(
 ): number | null {
   const price = priceOf(provider, overrides);
   if (!price) return null;
-  return (tokens.input * price.input + tokens.output * price.output) / 1_000_000;
+  return roundUsd((tokens.input * price.input + tokens.output * price.output) / 1_000_000);
+}
+
+/**
+ * Dollars to 1e-10 (a hundred-millionth of a cent): far below any price, and enough to keep binary
+ * floating-point noise (0.036 summed as 0.0360000000000006) out of reports.
+ */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e10) / 1e10;
+}
+
+/** A running total of costs: unknown (null) as soon as one cost is unknown. */
+export function addUsd(total: number | null, cost: number | null): number | null {
+  return total === null || cost === null ? null : roundUsd(total + cost);
 }
 
 function splitRef(ref: string): { kind: string; model: string } {

@@ -1,3 +1,4 @@
+import { addUsd } from "../providers/pricing.js";
 import { boundaryOf } from "./boundary/boundary-cases.js";
 import { caseIdentity, unsentResult } from "./case-results.js";
 import { sumJudgeUsage } from "./judge/judge-usage.js";
@@ -175,7 +176,7 @@ function totalCost(results: readonly CaseResult[]): number | null {
   let total: number | null = 0;
   for (const r of results) {
     if (r.status === "error") continue;
-    total = total === null || r.costUsd === null ? null : total + r.costUsd;
+    total = addUsd(total, r.costUsd);
   }
   return total;
 }

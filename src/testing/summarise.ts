@@ -1,3 +1,4 @@
+import { addUsd } from "../providers/pricing.js";
 import type { CaseResult, RunSummary } from "./results.js";
 
 export function summarise(results: readonly CaseResult[], durationMs: number): RunSummary {
@@ -8,8 +9,7 @@ export function summarise(results: readonly CaseResult[], durationMs: number): R
     tokens.output += r.tokens.output;
     // Errored cases spent nothing we know of (a repeated one may: see repeats.ts); an unpriced reply
     // makes the total unknown.
-    if (r.status !== "error" || r.costUsd !== null)
-      costUsd = costUsd === null || r.costUsd === null ? null : costUsd + r.costUsd;
+    if (r.status !== "error" || r.costUsd !== null) costUsd = addUsd(costUsd, r.costUsd);
   }
   return {
     total: results.length,

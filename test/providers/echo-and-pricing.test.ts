@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
-import { costUsd, priceOf } from "../../src/providers/pricing.js";
+import { addUsd, costUsd, priceOf } from "../../src/providers/pricing.js";
 import { ProviderError } from "../../src/providers/provider.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
+import type { CaseResult } from "../../src/testing/results.js";
+import { summarise } from "../../src/testing/summarise.js";
 
 describe("the echo provider, offline", () => {
   it("replies with every rendered message, history included, and estimated tokens", async () => {
@@ -86,5 +88,22 @@ describe("what a call costs", () => {
         { "openai-compatible:llama3.2": { input: 0.05, output: 0 } },
       ),
     ).toBeCloseTo(0.05, 10);
+  });
+
+  it("a run's total is the sum a person would write: 1,000 replies of $0.000036 cost $0.036", () => {
+    const perCase = costUsd("openai:gpt-4o-mini", { input: 120, output: 30 });
+    expect(perCase).toBe(0.000036);
+    const result = { status: "pass", tokens: { input: 120, output: 30 }, costUsd: perCase };
+    const summary = summarise(
+      Array.from({ length: 1000 }, () => result as CaseResult),
+      0,
+    );
+    expect(summary.costUsd).toBe(0.036);
+    expect(JSON.stringify(summary)).toContain('"costUsd":0.036}');
+  });
+
+  it("one unpriced reply makes the total unknown, not a smaller number", () => {
+    expect([0.1, null, 0.2].reduce(addUsd, 0)).toBeNull();
+    expect([0.1, 0.2].reduce(addUsd, 0)).toBe(0.3);
   });
 });

@@ -1,4 +1,5 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+import { roundUsd } from "../../providers/pricing.js";
 import { unsentResult } from "../case-results.js";
 import type { CaseResult, TokenCounts } from "../results.js";
 import { summarise } from "../summarise.js";
@@ -186,4 +187,3 @@ const withFinalNewline = (text: string) => (text === "" || text.endsWith("\n") ?
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 // Costs per call are fractions of a cent: keep the digits, lose the float dust.
-const roundUsd = (n: number) => Math.round(n * 1e10) / 1e10;

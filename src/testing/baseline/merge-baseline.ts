@@ -1,4 +1,5 @@
 import { PromptOpsError } from "../../errors.js";
+import { addUsd } from "../../providers/pricing.js";
 import type { CaseResult } from "../results.js";
 import type { BaselineReport, MissingBaseline } from "./baseline-results.js";
 import { summariseBaseline } from "./compare-baseline.js";
@@ -29,6 +30,6 @@ export function mergeBaselineReports(
       input: given.reduce((n, report) => n + report.tokens.input, 0),
       output: given.reduce((n, report) => n + report.tokens.output, 0),
     },
-    costUsd: costs.includes(null) ? null : costs.reduce((n: number, cost) => n + cost!, 0),
+    costUsd: costs.reduce(addUsd, 0),
   });
 }

@@ -1,3 +1,4 @@
+import { addUsd } from "../../providers/pricing.js";
 import type { JudgeUsage } from "../results.js";
 
 /** A grader reply as usage sees it: tokens, whether it came from the cache, and its price. */
@@ -18,8 +19,7 @@ export class UsageTally {
     this.calls++;
     this.tokens.input += reply.tokens.input;
     this.tokens.output += reply.tokens.output;
-    if (!reply.cached)
-      this.costUsd = this.costUsd === null || reply.costUsd === null ? null : this.costUsd + reply.costUsd;
+    if (!reply.cached) this.costUsd = addUsd(this.costUsd, reply.costUsd);
   }
 
   /** Another tally's sums, e.g. a case's into the run's. */
@@ -27,7 +27,7 @@ export class UsageTally {
     this.calls += usage.calls;
     this.tokens.input += usage.tokens.input;
     this.tokens.output += usage.tokens.output;
-    this.costUsd = this.costUsd === null || usage.costUsd === null ? null : this.costUsd + usage.costUsd;
+    this.costUsd = addUsd(this.costUsd, usage.costUsd);
   }
 
   /** The JSON field, or undefined when no grader replied (the field is then left out). */
