@@ -57,28 +57,53 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
     return own ? own(() => global(fn)) : global(fn);
   };
   const run = options.signal;
+  // With the cache on, a request identical to one in flight waits for that one's reply instead of
+  // paying for its own: the reply it would find in the cache a moment later (repeated texts to
+  // embed, two tests rendering the same request). A failed request is never shared, as it is never
+  // cached: each waiter then tries for itself. --no-cache sends every request.
+  const inFlight = new Map<string, Promise<{ cached: boolean }>>();
+  const shared = async <T extends { cached: boolean }>(key: string, send: () => Promise<T>): Promise<T> => {
+    if (!options.cache) return send();
+    for (let pending = inFlight.get(key); pending; pending = inFlight.get(key)) {
+      const reply = (await pending.catch(() => undefined)) as T | undefined;
+      if (reply) return { ...reply, cached: true };
+    }
+    const mine = send();
+    inFlight.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      inFlight.delete(key);
+    }
+  };
 
   return {
     async call(provider, request, sample, callOptions) {
       const key = requestKey(provider, request, sample);
       const hit = await options.cache?.get(key);
       if (hit) return { ...hit, cached: true };
-      const { value } = await withRetries(options.retry, run, () =>
-        slot(provider.id, async () => {
-          run.throwIfAborted();
-          options.beforeSend?.();
-          const started = performance.now();
-          const signal = AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]);
-          const answer = await provider.call({ ...request, signal });
-          return { answer, latencyMs: Math.round(performance.now() - started) };
-        }),
-      );
-      const reply = { output: value.answer.output, tokens: value.answer.tokens, latencyMs: value.latencyMs };
-      // The reply is paid for and good: a cache that cannot be written (read-only, full disk) only
-      // costs a re-run its cache hit, never this case its result.
-      if (callOptions?.keep?.(reply.output) !== false)
-        await options.cache?.set(key, reply).catch(() => undefined);
-      return { ...reply, cached: false };
+      return shared(key, async () => {
+        const { value } = await withRetries(options.retry, run, () =>
+          slot(provider.id, async () => {
+            run.throwIfAborted();
+            options.beforeSend?.();
+            const started = performance.now();
+            const signal = AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]);
+            const answer = await provider.call({ ...request, signal });
+            return { answer, latencyMs: Math.round(performance.now() - started) };
+          }),
+        );
+        const reply = {
+          output: value.answer.output,
+          tokens: value.answer.tokens,
+          latencyMs: value.latencyMs,
+        };
+        // The reply is paid for and good: a cache that cannot be written (read-only, full disk) only
+        // costs a re-run its cache hit, never this case its result.
+        if (callOptions?.keep?.(reply.output) !== false)
+          await options.cache?.set(key, reply).catch(() => undefined);
+        return { ...reply, cached: false };
+      });
     },
     async embed(provider, input) {
       const embed = provider.embed?.bind(provider);
@@ -99,19 +124,21 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
           latencyMs: hit.latencyMs,
           cached: true,
         };
-      const { value } = await withRetries(options.retry, run, () =>
-        slot(provider.id, async () => {
-          run.throwIfAborted();
-          options.beforeSend?.();
-          const started = performance.now();
-          const answer = await embed(input, AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]));
-          return { answer, latencyMs: Math.round(performance.now() - started) };
-        }),
-      );
-      const { vectors, tokens } = value.answer;
-      const entry = { output: JSON.stringify(vectors), tokens, latencyMs: value.latencyMs };
-      await options.cache?.set(key, entry).catch(() => undefined);
-      return { vectors, tokens, latencyMs: value.latencyMs, cached: false };
+      return shared(key, async () => {
+        const { value } = await withRetries(options.retry, run, () =>
+          slot(provider.id, async () => {
+            run.throwIfAborted();
+            options.beforeSend?.();
+            const started = performance.now();
+            const answer = await embed(input, AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]));
+            return { answer, latencyMs: Math.round(performance.now() - started) };
+          }),
+        );
+        const { vectors, tokens } = value.answer;
+        const entry = { output: JSON.stringify(vectors), tokens, latencyMs: value.latencyMs };
+        await options.cache?.set(key, entry).catch(() => undefined);
+        return { vectors, tokens, latencyMs: value.latencyMs, cached: false };
+      });
     },
   };
 }

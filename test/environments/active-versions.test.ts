@@ -76,7 +76,7 @@ describe("promptops diff env:staging env:production", () => {
 });
 
 describe("promptops render --env", () => {
-  it("renders the version active in production, read from git, not the working tree", async () => {
+  it("renders what production runs: the content the lockfile holds, not the working tree", async () => {
     const args = ["--var", "userMessage=Where is my refund?"];
     const result = await repo.cli("render", "support", "--env", "production", ...args);
 
