@@ -57,88 +57,88 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
     return own ? own(() => global(fn)) : global(fn);
   };
   const run = options.signal;
+
+  /** One request through the limits, retries and timeout: its answer and how long it took. */
+  const send = async <T>(providerId: string, request: (signal: AbortSignal) => Promise<T>) => {
+    const { value } = await withRetries(options.retry, run, () =>
+      slot(providerId, async () => {
+        run.throwIfAborted();
+        options.beforeSend?.();
+        const started = performance.now();
+        const answer = await request(AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]));
+        return { answer, latencyMs: Math.round(performance.now() - started) };
+      }),
+    );
+    return value;
+  };
+
   // With the cache on, a request identical to one in flight waits for that one's reply instead of
   // paying for its own: the reply it would find in the cache a moment later (repeated texts to
   // embed, two tests rendering the same request). A failed request is never shared, as it is never
   // cached: each waiter then tries for itself. --no-cache sends every request.
-  const inFlight = new Map<string, Promise<{ cached: boolean }>>();
-  const shared = async <T extends { cached: boolean }>(key: string, send: () => Promise<T>): Promise<T> => {
-    if (!options.cache) return send();
-    for (let pending = inFlight.get(key); pending; pending = inFlight.get(key)) {
-      const reply = (await pending.catch(() => undefined)) as T | undefined;
+  const inFlight = new Map<string, Promise<CachedReply>>();
+  /** The cache's reply, else the one in flight for the same request, else a fresh one (then cached). */
+  const throughCache = async (
+    key: () => string,
+    fresh: () => Promise<CachedReply>,
+    keep: (output: string) => boolean = () => true,
+  ): Promise<CallReply> => {
+    const cache = options.cache;
+    // No key without a cache: it is a hash of the whole request, for nothing.
+    if (!cache) return { ...(await fresh()), cached: false };
+    const id = key();
+    const hit = await cache.get(id);
+    if (hit) return { ...hit, cached: true };
+    for (let pending = inFlight.get(id); pending; pending = inFlight.get(id)) {
+      const reply = await pending.catch(() => undefined);
       if (reply) return { ...reply, cached: true };
     }
-    const mine = send();
-    inFlight.set(key, mine);
+    const mine = fresh();
+    inFlight.set(id, mine);
     try {
-      return await mine;
+      const reply = await mine;
+      // The reply is paid for and good: a cache that cannot be written (read-only, full disk) only
+      // costs a re-run its cache hit, never this case its result.
+      if (keep(reply.output)) await cache.set(id, reply).catch(() => undefined);
+      return { ...reply, cached: false };
     } finally {
-      inFlight.delete(key);
+      inFlight.delete(id);
     }
   };
 
   return {
-    async call(provider, request, sample, callOptions) {
-      const key = requestKey(provider, request, sample);
-      const hit = await options.cache?.get(key);
-      if (hit) return { ...hit, cached: true };
-      return shared(key, async () => {
-        const { value } = await withRetries(options.retry, run, () =>
-          slot(provider.id, async () => {
-            run.throwIfAborted();
-            options.beforeSend?.();
-            const started = performance.now();
-            const signal = AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]);
-            const answer = await provider.call({ ...request, signal });
-            return { answer, latencyMs: Math.round(performance.now() - started) };
-          }),
-        );
-        const reply = {
-          output: value.answer.output,
-          tokens: value.answer.tokens,
-          latencyMs: value.latencyMs,
-        };
-        // The reply is paid for and good: a cache that cannot be written (read-only, full disk) only
-        // costs a re-run its cache hit, never this case its result.
-        if (callOptions?.keep?.(reply.output) !== false)
-          await options.cache?.set(key, reply).catch(() => undefined);
-        return { ...reply, cached: false };
-      });
+    call(provider, request, sample, callOptions) {
+      return throughCache(
+        () => requestKey(provider, request, sample),
+        async () => {
+          const { answer, latencyMs } = await send(provider.id, (signal) =>
+            provider.call({ ...request, signal }),
+          );
+          return { output: answer.output, tokens: answer.tokens, latencyMs };
+        },
+        callOptions?.keep,
+      );
     },
     async embed(provider, input) {
       const embed = provider.embed?.bind(provider);
       if (!embed) throw new TypeError(`${provider.id} has no embeddings endpoint`);
-      // Its own key space: chat keys always have an array of messages.
-      const key = cacheKey({
-        provider: provider.cacheScope,
-        model: provider.model,
-        params: {},
-        messages: { embed: input },
-        sample: 1,
-      });
-      const hit = await options.cache?.get(key);
-      if (hit)
-        return {
-          vectors: JSON.parse(hit.output),
-          tokens: hit.tokens,
-          latencyMs: hit.latencyMs,
-          cached: true,
-        };
-      return shared(key, async () => {
-        const { value } = await withRetries(options.retry, run, () =>
-          slot(provider.id, async () => {
-            run.throwIfAborted();
-            options.beforeSend?.();
-            const started = performance.now();
-            const answer = await embed(input, AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]));
-            return { answer, latencyMs: Math.round(performance.now() - started) };
+      const reply = await throughCache(
+        // Its own key space: chat keys always have an array of messages.
+        () =>
+          cacheKey({
+            provider: provider.cacheScope,
+            model: provider.model,
+            params: {},
+            messages: { embed: input },
+            sample: 1,
           }),
-        );
-        const { vectors, tokens } = value.answer;
-        const entry = { output: JSON.stringify(vectors), tokens, latencyMs: value.latencyMs };
-        await options.cache?.set(key, entry).catch(() => undefined);
-        return { vectors, tokens, latencyMs: value.latencyMs, cached: false };
-      });
+        async () => {
+          const { answer, latencyMs } = await send(provider.id, (signal) => embed(input, signal));
+          return { output: JSON.stringify(answer.vectors), tokens: answer.tokens, latencyMs };
+        },
+      );
+      const { output, ...rest } = reply;
+      return { ...rest, vectors: JSON.parse(output) };
     },
   };
 }

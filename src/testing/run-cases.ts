@@ -32,6 +32,8 @@ export interface CaseRunOptions {
   signal: AbortSignal;
   /** `testCase` says which sample of which case it was (repeats.ts aggregates them). */
   onCaseFinished?(result: CaseResult, testCase: TestCase): void;
+  /** Once every case is in the caller's queue (cases start a few at a time). */
+  onStarted?(): void;
 }
 
 /**
@@ -43,14 +45,27 @@ export async function runCases(
   deps: CaseRunnerDeps,
   options: CaseRunOptions,
 ): Promise<CaseResult[]> {
-  return Promise.all(
-    cases.map(async (testCase) => {
-      const result = await runCase(testCase, deps, deps.caller, options.signal);
-      options.onCaseFinished?.(result, testCase);
-      return result;
-    }),
-  );
+  const running: Promise<CaseResult>[] = [];
+  for (const [index, testCase] of cases.entries()) {
+    // Starting a case renders its request: rendering every case before yielding held the first
+    // request back (~50 ms for 1,000 cases). A turn of the event loop every few cases lets the
+    // requests already queued go out while the rest are prepared.
+    if (index > 0 && index % START_BATCH === 0) await nextTurn();
+    const result = runCase(testCase, deps, deps.caller, options.signal).then((caseResult) => {
+      options.onCaseFinished?.(caseResult, testCase);
+      return caseResult;
+    });
+    result.catch(() => undefined); // awaited below: not an unhandled rejection meanwhile
+    running.push(result);
+  }
+  // A turn later, every case started above is in the caller's queue.
+  await nextTurn();
+  options.onStarted?.();
+  return Promise.all(running);
 }
+
+const START_BATCH = 16;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Thrown by the caller's beforeSend once --max-cost is spent: the case is reported as not run. */
 export class BudgetReached extends Error {

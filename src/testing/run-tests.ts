@@ -172,10 +172,15 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     price,
     caller,
   };
+  let startedTested: () => void = () => undefined;
+  const testedStarted = new Promise<void>((resolve) => {
+    startedTested = resolve;
+  });
   const baselineRun =
     baseline &&
     startBaseline(baseline, deps, {
       signal,
+      testedStarted,
       onSampleFinished: (result) => {
         graders.attach(result);
         spentUsd += (result.costUsd ?? 0) + (result.judge?.costUsd ?? 0);
@@ -188,6 +193,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
       spentUsd += (result.costUsd ?? 0) + (result.judge?.costUsd ?? 0);
       collected.add(testCase, result);
     },
+    onStarted: () => startedTested(),
   });
   const ownResults = collected.finish(sent, sampleResults);
   // --baseline: each case with its twin on the baseline version, and a verdict per prompt × provider.

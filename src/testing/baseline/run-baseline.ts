@@ -6,6 +6,8 @@ import type { BaselinePlan } from "./plan-baseline.js";
 
 export interface BaselineRunOptions {
   signal: AbortSignal;
+  /** Settles once the tested cases are all in the caller's queue (runCases' onStarted). */
+  testedStarted: Promise<void>;
   /** Each reply of the baseline side, as it comes: what it spent counts toward --max-cost. */
   onSampleFinished?(result: CaseResult): void;
 }
@@ -28,10 +30,10 @@ export function startBaseline(
 ): BaselineRun {
   const outputs = baselineOutputs(plan);
   const run = async () => {
-    // Queued behind the tested cases, which are handed to the caller in this same turn: the run's
-    // own results come first, so progress (which counts them) moves from the start, and a stop
-    // (Ctrl-C, --max-cost) leaves them whole rather than half of each side.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Queued behind the tested cases: the run's own results come first, so progress (which counts
+    // them) moves from the start, and a stop (Ctrl-C, --max-cost) leaves them whole rather than
+    // half of each side.
+    await options.testedStarted;
     const collected = collectCaseResults(plan.cases);
     const samples = await runCases(plan.cases, outputs.baseline(deps), {
       signal: options.signal,
