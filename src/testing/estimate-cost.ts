@@ -1,6 +1,7 @@
 import { estimateTokenCount } from "tokenx";
 import { PromptOpsError } from "../errors.js";
 import { textOf } from "../prompt/provider-formats.js";
+import { roundUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { caseRequest } from "./case-results.js";
 import type { TestCase } from "./plan-cases.js";
@@ -13,8 +14,17 @@ const ASSUMED_OUTPUT_TOKENS = 512;
 const JUDGE_OVERHEAD_TOKENS = 400;
 const JUDGE_VERDICT_TOKENS = 150;
 
-/** Who grades an llm-judge assertion, as pricing sees it; undefined when nobody would. */
-export type JudgeOf = (assertion: Record<string, unknown>) => Pick<Provider, "kind" | "model"> | undefined;
+type Priced = Pick<Provider, "kind" | "model">;
+
+/** Who grades a case's assertions, as pricing sees them. */
+export interface GraderPricing {
+  /** An llm-judge assertion's judge; undefined when nobody would grade it. */
+  judge(assertion: Record<string, unknown>): Priced | undefined;
+  /** A similar assertion's embeddings model; undefined for the lexical measure, which is free. */
+  embeddings(assertion: Record<string, unknown>): Priced | undefined;
+  /** --judge-pairwise: whether the case is compared with a baseline twin (both orders, per rubric). */
+  pairwise(testCase: TestCase): boolean;
+}
 
 export interface CostEstimate {
   usd: number;
@@ -35,7 +45,7 @@ export async function estimateRunCost(
     tokens: { input: number; output: number },
   ) => number | null,
   cache: ResponseCache | undefined,
-  judgeOf?: JudgeOf,
+  graders?: GraderPricing,
 ): Promise<CostEstimate> {
   const estimate: CostEstimate = { usd: 0, unpriced: 0, cached: 0 };
   for (const testCase of cases) {
@@ -53,17 +63,26 @@ export async function estimateRunCost(
     const input = request.messages.reduce((sum, m) => sum + estimateTokenCount(textOf(m.content)), 0);
     const output =
       typeof request.params.max_tokens === "number" ? request.params.max_tokens : ASSUMED_OUTPUT_TOKENS;
-    const usd = price(chosen, { input, output });
-    if (usd === null) estimate.unpriced++;
-    else estimate.usd += usd;
-    // Each llm-judge assertion is one more call, reading the reply it grades.
+    const add = (who: Priced, tokens: { input: number; output: number }) => {
+      const usd = price(who, tokens);
+      if (usd === null) estimate.unpriced++;
+      else estimate.usd = roundUsd(estimate.usd + usd);
+    };
+    add(chosen, { input, output });
+    if (!graders) continue;
     for (const assertion of testCase.test.assert) {
-      if (!Object.hasOwn(assertion, "llm-judge")) continue;
-      const judge = judgeOf?.(assertion);
-      if (!judge) continue;
-      const judged = price(judge, { input: output + JUDGE_OVERHEAD_TOKENS, output: JUDGE_VERDICT_TOKENS });
-      if (judged === null) estimate.unpriced++;
-      else estimate.usd += judged;
+      // An llm-judge is one more call reading the reply it grades; with --judge-pairwise, two more
+      // reading both sides' replies (once in each order).
+      const judge = Object.hasOwn(assertion, "llm-judge") ? graders.judge(assertion) : undefined;
+      if (judge) {
+        add(judge, { input: output + JUDGE_OVERHEAD_TOKENS, output: JUDGE_VERDICT_TOKENS });
+        if (graders.pairwise(testCase))
+          for (let order = 0; order < 2; order++)
+            add(judge, { input: 2 * output + JUDGE_OVERHEAD_TOKENS, output: JUDGE_VERDICT_TOKENS });
+      }
+      // A similar embeds the reply and what it is compared with (about as long).
+      const embeddings = Object.hasOwn(assertion, "similar") ? graders.embeddings(assertion) : undefined;
+      if (embeddings) add(embeddings, { input: 2 * output, output: 0 });
     }
   }
   return estimate;

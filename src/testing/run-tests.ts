@@ -35,6 +35,8 @@ import { summarise } from "./summarise.js";
 
 export interface TestRunOptions {
   cwd: string;
+  /** The project's config, when the caller has loaded it already (from cwd). */
+  config?: ProjectConfig;
   ids: string[];
   providers?: string[];
   /** `3`, `v3` or `env:production`: test that version of each prompt instead of its draft. */
@@ -79,7 +81,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const started = performance.now();
   const env = options.env ?? process.env;
   const signal = options.signal ?? new AbortController().signal;
-  const config = loadConfigOrThrow(options.cwd);
+  const config = options.config ?? loadConfigOrThrow(options.cwd);
   const all = discoverPromptFiles(config.promptsDir);
   const refs = options.ids.length > 0 ? options.ids.map((id) => selectPrompt(all, id)) : all;
   const run = checkPrompts(config, refs);
@@ -128,15 +130,28 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const price = (provider: Pick<Provider, "kind" | "model">, tokens: { input: number; output: number }) =>
     costUsd({ kind: provider.kind, model: provider.model }, tokens, config.pricing);
   if (options.maxCostUsd !== undefined) {
+    const tested = new Set(cases);
     refuseOverBudget(
       await estimateRunCost(
         [...cases.filter(isSent), ...(baseline?.cases ?? [])],
         (id) => providers.get(id)!,
         price,
         cache,
-        (assertion) => {
-          const ref = providerRef(assertion["llm-judge"]);
-          return ref ? grading.byRef.get(ref.trim()) : grading.judge;
+        {
+          judge: (assertion) => {
+            const ref = providerRef(assertion["llm-judge"]);
+            return ref ? grading.byRef.get(ref.trim()) : grading.judge;
+          },
+          embeddings: (assertion) => {
+            const ref = providerRef(assertion.similar);
+            return ref ? grading.byRef.get(ref.trim()) : grading.embeddings;
+          },
+          // Counted on the tested side of each pair; a baseline with the same content is a tie
+          // without asking.
+          pairwise: (testCase) =>
+            options.judgePairwise === true &&
+            baseline?.versions.get(testCase.promptId)?.same === false &&
+            tested.has(testCase),
         },
       ),
       options.maxCostUsd,

@@ -64,24 +64,54 @@ describe("--max-cost estimates before anything is sent", () => {
   });
 });
 
-describe("--max-cost counts the judge calls too", () => {
-  it("adds one priced call per llm-judge assertion, reading the reply it grades", async () => {
-    const judged = testCase(100);
-    judged.test = { name: "t", assert: [{ contains: "x" }, { "llm-judge": "polite" }] };
-    const judge = { kind: "openai", model: "gpt-4o" } as const;
+describe("--max-cost counts the graders' calls too", () => {
+  const judge = { kind: "openai", model: "gpt-4o" } as const;
+  const embedder = { kind: "openai", model: "text-embedding-3-small" } as const;
+  const graders = (pairwise = false) => ({
+    judge: () => judge,
+    embeddings: () => embedder,
+    pairwise: () => pairwise,
+  });
+  const pricedCalls = async (testCases: TestCase[], pairwise = false) => {
     const calls: Array<{ model: string; tokens: { input: number; output: number } }> = [];
     const estimate = await estimateRunCost(
-      [judged],
+      testCases,
       () => provider,
       (p, tokens) => {
         calls.push({ model: p.model, tokens });
         return 0.01;
       },
       undefined,
-      () => judge,
+      graders(pairwise),
     );
+    return { calls, estimate };
+  };
+
+  it("adds one priced call per llm-judge assertion, reading the reply it grades", async () => {
+    const judged = testCase(100);
+    judged.test = { name: "t", assert: [{ contains: "x" }, { "llm-judge": "polite" }] };
+    const { calls, estimate } = await pricedCalls([judged]);
     expect(calls).toHaveLength(2);
     expect(calls[1]).toEqual({ model: "gpt-4o", tokens: { input: 100 + 400, output: 150 } });
-    expect(estimate.usd).toBeCloseTo(0.02);
+    expect(estimate.usd).toBe(0.02);
+  });
+
+  it("with --judge-pairwise, two more judge calls per rubric, reading both replies", async () => {
+    const judged = testCase(100);
+    judged.test = { name: "t", assert: [{ "llm-judge": "polite" }] };
+    const { calls } = await pricedCalls([judged], true);
+    expect(calls.map((c) => c.tokens)).toEqual([
+      { input: expect.any(Number), output: 100 },
+      { input: 100 + 400, output: 150 },
+      { input: 2 * 100 + 400, output: 150 },
+      { input: 2 * 100 + 400, output: 150 },
+    ]);
+  });
+
+  it("prices a similar assertion's embeddings: the reply and what it is compared with", async () => {
+    const compared = testCase(100);
+    compared.test = { name: "t", assert: [{ similar: { to: "a refund within 30 days", threshold: 0.8 } }] };
+    const { calls } = await pricedCalls([compared]);
+    expect(calls[1]).toEqual({ model: "text-embedding-3-small", tokens: { input: 200, output: 0 } });
   });
 });

@@ -48,6 +48,7 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
   try {
     const run = await runTests({
       cwd: options.cwd,
+      config,
       ids: options.ids,
       ...(options.providers
         ? {
