@@ -13,13 +13,15 @@ import zlib from "node:zlib";
  * cut off before its end rejects the body read with TypeError("terminated") as undici does; an
  * abort rejects with an AbortError; a failed connection rejects with TypeError("fetch failed") and
  * the socket error as its cause; gzip/deflate/br bodies are decoded. Anything but a string or
- * bytes as a request body (streams, forms) goes to the built-in fetch, which handles those.
+ * bytes as a request body (streams, forms) goes to the built-in fetch, which handles those, and so
+ * does every request when Node is told to use the proxy of HTTP(S)_PROXY: its fetch honours that
+ * setting on every version that has it, custom http agents not on all of them.
  */
 export const httpFetch: typeof fetch = (input, init) => {
   const body = init?.body;
   const plainBody =
     body === undefined || body === null || typeof body === "string" || body instanceof Uint8Array;
-  if (input instanceof Request || !plainBody) return fetch(input, init);
+  if (input instanceof Request || !plainBody || usesEnvProxy()) return fetch(input, init);
   return send(new URL(String(input)), init ?? {}, body ?? undefined, MAX_REDIRECTS);
 };
 
@@ -147,6 +149,14 @@ function plainHeaders(init: RequestInit["headers"]): Record<string, string> {
   // The SDKs pass a Headers; anything else is normalised the way fetch would.
   for (const [name, value] of init instanceof Headers ? init : new Headers(init)) headers[name] = value;
   return headers;
+}
+
+function usesEnvProxy(): boolean {
+  return (
+    process.env.NODE_USE_ENV_PROXY === "1" ||
+    process.execArgv.includes("--use-env-proxy") ||
+    /(^|\s)--use-env-proxy(\s|$)/.test(process.env.NODE_OPTIONS ?? "")
+  );
 }
 
 function abortReason(signal: AbortSignal): unknown {

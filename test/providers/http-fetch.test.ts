@@ -136,4 +136,21 @@ describe("the fetch the provider SDKs use", () => {
     expect(moved.status).toBe(302);
     expect(await moved.json()).toEqual({ moved: true });
   });
+
+  it("leaves requests to Node's own fetch when Node is told to use the environment's proxy", async () => {
+    const seen: Array<string | undefined> = [];
+    const url = await serve((req, _body, res) => {
+      // undici's fetch always says how it fetches; node:http says nothing of the sort.
+      seen.push(req.headers["sec-fetch-mode"]);
+      json(res, 200, {});
+    });
+    await (await httpFetch(url, { method: "POST", body: "{}" })).text();
+    process.env.NODE_USE_ENV_PROXY = "1";
+    try {
+      await (await httpFetch(url, { method: "POST", body: "{}" })).text();
+    } finally {
+      delete process.env.NODE_USE_ENV_PROXY;
+    }
+    expect(seen).toEqual([undefined, "cors"]);
+  });
 });
