@@ -9,6 +9,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runBareSdkLoop } from "./bare-sdk-loop.mjs";
 import { startFakeOpenAI } from "./fake-openai.mjs";
 import { cliBin, median, printTable, repoRoot, requireBuiltCli, round, writeResults } from "./lib.mjs";
 
@@ -213,6 +214,11 @@ try {
   // and after its last reply, baseline or not.
   const reference = [];
   for (let i = 0; i < runs; i++) reference.push(await runTest(project, server, output, { baseline: false }));
+  const bare = await runBareSdkLoop({ server, apiKey: API_KEY, requests: REQUESTS, concurrency: CONCURRENCY });
+  check(
+    bare.code === 0 && bare.requests === REQUESTS,
+    `the bare SDK loop sent ${bare.requests} (exit ${bare.code}): ${bare.stderr.slice(0, 300)}`,
+  );
 
   for (const [i, run] of measured.entries()) {
     const which = `run ${i + 1}`;
@@ -263,6 +269,9 @@ try {
     `with --baseline, requests took ${round(median(measured.map((r) => r.requestsMs)))} ms (${round(median(measured.map((r) => r.requestsMs)) / FLOOR_MS, 3)}× floor); start-up and tail beyond a plain run's: ${round(median(measured.map((r) => r.startupMs)) - ref.startupMs)} ms and ${round(median(measured.map((r) => r.tailMs)) - ref.tailMs)} ms`,
   );
   console.log(
+    `a bare SDK loop (no runner) spent ${round(bare.requestsMs)} ms on the same ${REQUESTS} requests (${round(bare.requestsMs / FLOOR_MS, 3)}× floor)`,
+  );
+  console.log(
     `floor: ceil(${REQUESTS}/${CONCURRENCY}) × ${LATENCY_MS} ms = ${FLOOR_MS} ms; median wall ${round(wallMs)} ms = ${round(ratio, 3)}× (target ≤ ${TARGETS.wallOverFloor}×)`,
   );
 
@@ -281,6 +290,7 @@ try {
     requestsOverFloor: round(median(measured.map((r) => r.requestsMs)) / FLOOR_MS, 3),
     medianTailMs: round(median(measured.map((r) => r.tailMs))),
     peakActive: Math.max(...measured.map((r) => r.peakActive)),
+    bareSdkLoop: { requestsMs: round(bare.requestsMs), overFloor: round(bare.requestsMs / FLOOR_MS, 3) },
     withoutBaseline: {
       floorMs: referenceFloorMs,
       medianWallMs: round(ref.wallMs),

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { GNU_TIME, runBareSdkLoop } from "./bare-sdk-loop.mjs";
 import { startFakeOpenAI } from "./fake-openai.mjs";
 import { cliBin, median, printTable, repoRoot, requireBuiltCli, round, writeResults } from "./lib.mjs";
 
@@ -23,8 +24,6 @@ if (!Number.isInteger(runs) || runs < 1) {
   console.error("usage: node bench/test-throughput.mjs [runs=3]");
   process.exit(2);
 }
-// GNU time reports the child's own CPU and peak RSS; without it those two are left unmeasured.
-const GNU_TIME = ["/usr/bin/time", "/bin/time"].find((path) => existsSync(path));
 
 requireBuiltCli();
 
@@ -146,45 +145,6 @@ function runTest(project, server, { cache, output }) {
   });
 }
 
-// The same 1,000 requests from a bare loop over the same provider (the official SDK) with p-limit:
-// what the HTTP client costs by itself, with no prompts to check, nothing to assert, nothing to report.
-const BARE_SDK_LOOP = `
-import pLimit from "p-limit";
-import { createProvider } from "./dist/providers/create-provider.js";
-import { parseProviderSpec } from "./dist/providers/provider-spec.js";
-const provider = await createProvider(parseProviderSpec("openai:gpt-4o-mini"), process.env);
-const limit = pLimit(${CONCURRENCY});
-await Promise.all(Array.from({ length: ${CASES} }, (_, i) => limit(() => provider.call({
-  messages: [{ role: "user", content: "Where is my order " + i + "?" }],
-  params: { temperature: 0 },
-  signal: AbortSignal.timeout(30000),
-}))));
-`;
-
-function runBareSdk(server) {
-  server.reset();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--input-type=module", "-e", BARE_SDK_LOOP], {
-      cwd: repoRoot,
-      env: { ...process.env, OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: API_KEY },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      resolve({
-        code,
-        stderr,
-        requests: server.stats.total,
-        requestsMs: server.stats.lastAt - server.stats.firstAt,
-      }),
-    );
-  });
-}
-
 const tmp = mkdtempSync(join(tmpdir(), "promptops-bench-test-"));
 const server = await startBenchServer();
 const failures = [];
@@ -198,7 +158,7 @@ try {
 
   const uncached = [];
   for (let i = 0; i < runs; i++) uncached.push(await runTest(project, server, { cache: false, output }));
-  const bare = await runBareSdk(server);
+  const bare = await runBareSdkLoop({ server, apiKey: API_KEY, requests: CASES, concurrency: CONCURRENCY });
   check(
     bare.code === 0 && bare.requests === CASES,
     `the bare SDK loop sent ${bare.requests} (exit ${bare.code}): ${bare.stderr.slice(0, 300)}`,
@@ -269,7 +229,10 @@ try {
     `no-cache wall = ${round(startupMs)} ms before the first request + ${round(requestsMs)} ms of requests (${round(requestsMs / FLOOR_MS, 3)}× floor) + ${round(tailMs)} ms after the last reply`,
   );
   console.log(
-    `a bare SDK loop (no runner) spent ${round(bare.requestsMs)} ms on the same ${CASES} requests (${round(bare.requestsMs / FLOOR_MS, 3)}× floor)`,
+    `a bare SDK loop (no runner) spent ${round(bare.requestsMs)} ms on the same ${CASES} requests (${round(bare.requestsMs / FLOOR_MS, 3)}× floor)` +
+      (bare.cpuMsPerRequest === null
+        ? ""
+        : `, ${round(bare.cpuMsPerRequest, 3)} ms of CPU per request beyond its ${round(bare.startupCpuMs)} ms start-up`),
   );
   console.log(
     `floor: ceil(${CASES}/${CONCURRENCY}) × ${LATENCY_MS} ms = ${FLOOR_MS} ms; target ≤ ${TARGETS.wallOverFloor}× floor, cached < ${TARGETS.cachedMs} ms`,
@@ -308,7 +271,12 @@ try {
       peakRssMb: rssMb === null ? null : round(rssMb, 1),
       runs: uncached.map(strip),
     },
-    bareSdkLoop: { requestsMs: round(bare.requestsMs), overFloor: round(bare.requestsMs / FLOOR_MS, 3) },
+    bareSdkLoop: {
+      requestsMs: round(bare.requestsMs),
+      overFloor: round(bare.requestsMs / FLOOR_MS, 3),
+      cpuMsPerRequest: bare.cpuMsPerRequest === null ? null : round(bare.cpuMsPerRequest, 3),
+      startupCpuMs: bare.startupCpuMs === null ? null : round(bare.startupCpuMs),
+    },
     cacheFill: strip(fill),
     cached: {
       medianWallMs: round(cachedMs),
