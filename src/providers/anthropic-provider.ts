@@ -97,13 +97,37 @@ export async function createAnthropicProvider(
       const { body, notes } = requestBody(spec, request);
       let message: Message;
       try {
-        message = await client.messages.create(body, { signal: request.signal });
+        const { started, warnings } = withWarningsCaptured(() =>
+          client.messages.create(body, { signal: request.signal }),
+        );
+        notes.push(...warnings);
+        message = await started;
       } catch (error) {
         throw translateSdkError(error, { providerId: spec.id, signal: request.signal, sdk: errors, secrets });
       }
       return reply(message, request, spec.id, notes);
     },
   };
+}
+
+/**
+ * Starts a request with console.warn captured: the SDK warns on stderr at every request for a
+ * deprecated model (a thousand lines in a thousand-case run, through the progress display). Its
+ * warnings come back as the reply's notes instead, which the run says once. Safe because the SDK
+ * warns while starting the request, before its first await: no other code runs meanwhile.
+ */
+function withWarningsCaptured<T>(start: () => T): { started: T; warnings: string[] } {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    warnings.push(text.split("\n")[0] ?? text);
+  };
+  try {
+    return { started: start(), warnings };
+  } finally {
+    console.warn = warn;
+  }
 }
 
 function requestBody(

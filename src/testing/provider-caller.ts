@@ -14,6 +14,8 @@ export interface CallerOptions {
   cache: ResponseCache | undefined;
   /** Checked before each request is sent (not before cache hits); throw to refuse it. */
   beforeSend?(): void;
+  /** What a provider could not honour as asked (a dropped param, a deprecated model), per reply. */
+  onNotes?(provider: Provider, notes: readonly string[]): void;
 }
 
 export interface CallReply extends CachedReply {
@@ -107,17 +109,20 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
   };
 
   return {
-    call(provider, request, sample, callOptions) {
-      return throughCache(
+    async call(provider, request, sample, callOptions) {
+      const reply = await throughCache(
         () => requestKey(provider, request, sample),
         async () => {
           const { answer, latencyMs } = await send(provider.id, (signal) =>
             provider.call({ ...request, signal }),
           );
-          return { output: answer.output, tokens: answer.tokens, latencyMs };
+          const notes = answer.notes?.length ? { notes: answer.notes } : {};
+          return { output: answer.output, tokens: answer.tokens, latencyMs, ...notes };
         },
         callOptions?.keep,
       );
+      if (reply.notes?.length) options.onNotes?.(provider, reply.notes);
+      return reply;
     },
     async embed(provider, input) {
       const embed = provider.embed?.bind(provider);

@@ -20,6 +20,8 @@ export interface CachedReply {
   output: string;
   tokens: { input: number; output: number; estimated: boolean };
   latencyMs: number;
+  /** What the provider could not honour as asked: said again when the reply comes from the cache. */
+  notes?: string[];
 }
 
 const CACHE_FORMAT = 1;

@@ -160,6 +160,8 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   // Spent is counted as cases finish; once --max-cost is reached nothing new is sent, and requests
   // already in flight finish (they are paid for).
   let spentUsd = 0;
+  // Once per provider and note, however many replies said it (a deprecated model: every one).
+  const providerNotes = new Set<string>();
   const caller = createProviderCaller({
     concurrency: options.concurrency ?? config.test.concurrency,
     providerConcurrency: new Map(
@@ -172,6 +174,9 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     beforeSend: () => {
       if (options.maxCostUsd !== undefined && spentUsd >= options.maxCostUsd)
         throw new BudgetReached(spentUsd);
+    },
+    onNotes: (provider, said) => {
+      for (const note of said) providerNotes.add(`${provider.id}: ${note}`);
     },
   });
   const graders = await createGraders(grading, { caller, providers, env, config, price });
@@ -258,7 +263,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     cancelled: signal.aborted,
     passed,
     recordFile,
-    notes,
+    notes: [...notes, ...providerNotes],
   };
 }
 

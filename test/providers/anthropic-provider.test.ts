@@ -36,6 +36,22 @@ function request(overrides: Partial<ProviderCall> = {}): ProviderCall {
 }
 
 describe("the anthropic provider, through the real @anthropic-ai/sdk", () => {
+  it("turns the SDK's deprecated-model warning into a note of the reply, not a line on stderr", async () => {
+    const warned: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warned.push(args);
+    try {
+      const sonnet = await createProvider(parseProviderSpec("anthropic:claude-sonnet-4-5"), env());
+      const reply = await sonnet.call(request());
+      expect(reply.notes).toEqual([expect.stringMatching(/^The model 'claude-sonnet-4-5' is deprecated/)]);
+      expect((await (await haiku()).call(request())).notes).toBeUndefined();
+    } finally {
+      console.warn = warn;
+    }
+    expect(warned).toEqual([]);
+    expect(console.warn).toBe(warn);
+  });
+
   it("moves system messages to the top-level system, defaults max_tokens, and reports usage", async () => {
     server.reply = () => ({ text: "Yes: you are within the 30 days.", usage: { input: 61, output: 9 } });
     const reply = await (await haiku()).call(request());

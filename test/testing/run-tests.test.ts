@@ -148,6 +148,26 @@ describe("the response cache", () => {
     expect(second.summary.costUsd).toBe(0);
   });
 
+  it("says what a provider could not honour once per run, not once per reply, cached or not", async () => {
+    // Every reply of a deprecated Anthropic model carries the SDK's warning as a note.
+    const sonnet = {
+      providers: ["anthropic:claude-sonnet-4-5"],
+      env: {
+        ANTHROPIC_API_KEY: "sk-runner-test-0123456789abcdef",
+        ANTHROPIC_BASE_URL: server.anthropicBaseURL,
+      },
+    };
+    const deprecation = (notes: string[]) => notes.filter((n) => n.includes("is deprecated"));
+    const first = await runStory(sonnet);
+    expect(server.stats.total).toBe(6);
+    expect(deprecation(first.notes)).toEqual([
+      expect.stringMatching(/^anthropic:claude-sonnet-4-5: The model 'claude-sonnet-4-5' is deprecated/),
+    ]);
+    const cached = await runStory(sonnet);
+    expect(server.stats.total).toBe(6);
+    expect(deprecation(cached.notes)).toEqual(deprecation(first.notes));
+  });
+
   it("--no-cache sends every request again", async () => {
     await runStory();
     const fresh = await runStory({ noCache: true });
