@@ -214,7 +214,12 @@ try {
   // and after its last reply, baseline or not.
   const reference = [];
   for (let i = 0; i < runs; i++) reference.push(await runTest(project, server, output, { baseline: false }));
-  const bare = await runBareSdkLoop({ server, apiKey: API_KEY, requests: REQUESTS, concurrency: CONCURRENCY });
+  const bare = await runBareSdkLoop({
+    server,
+    apiKey: API_KEY,
+    requests: REQUESTS,
+    concurrency: CONCURRENCY,
+  });
   check(
     bare.code === 0 && bare.requests === REQUESTS,
     `the bare SDK loop sent ${bare.requests} (exit ${bare.code}): ${bare.stderr.slice(0, 300)}`,

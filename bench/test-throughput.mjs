@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GNU_TIME, runBareSdkLoop } from "./bare-sdk-loop.mjs";
 import { startFakeOpenAI } from "./fake-openai.mjs";
-import { cliBin, median, printTable, repoRoot, requireBuiltCli, round, writeResults } from "./lib.mjs";
+import { cliBin, median, printTable, requireBuiltCli, round, writeResults } from "./lib.mjs";
 
 const PROMPTS = 50;
 const TESTS_PER_PROMPT = 20;
