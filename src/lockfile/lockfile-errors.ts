@@ -22,7 +22,7 @@ type AjvError = ErrorObject & { propertyName?: string };
 /** What a failed pattern or anyOf means, by the name of the field, in the user's words. */
 const MEANING: Record<string, string> = {
   hash: 'must be "sha256:" followed by 64 lowercase hex digits',
-  commit: "must be a full 40-character lowercase hex commit sha",
+  commit: "must be a full lowercase hex commit id (40 characters, or 64 in a SHA-256 repository)",
   activatedAt: "must be an RFC 3339 date-time such as 2026-11-20T09:12:00Z",
   previous: "must be a version number (an integer >= 1) or null",
   id: 'must be a prompt id (lowercase letters, digits, ".", "_" and "-", with "/" between folders)',

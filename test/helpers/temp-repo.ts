@@ -71,7 +71,8 @@ const LOCAL_CONFIG = `[user]
 \tautocrlf = false
 `;
 
-export async function makeTempRepo(): Promise<TempRepo> {
+/** `objectFormat: "sha256"`: a repository whose object ids are 64 hex digits (git init --object-format). */
+export async function makeTempRepo(options: { objectFormat?: "sha1" | "sha256" } = {}): Promise<TempRepo> {
   await isolateProcessEnv();
   const dir = await realpath(await mkdtemp(join(tmpdir(), "promptops-git-")));
   const root = join(dir, "repo");
@@ -80,7 +81,8 @@ export async function makeTempRepo(): Promise<TempRepo> {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, LC_ALL: "C", GIT_TERMINAL_PROMPT: "0" };
   const gitIn = (cwd: string, args: string[], input?: string | Uint8Array) => run(cwd, args, env, input);
 
-  await gitIn(dir, ["init", "--quiet", "--initial-branch=main", root]);
+  const format = options.objectFormat ? [`--object-format=${options.objectFormat}`] : [];
+  await gitIn(dir, ["init", "--quiet", "--initial-branch=main", ...format, root]);
   // One file write instead of six `git config` processes: spawns are what make git tests slow.
   await appendFile(join(root, ".git", "config"), LOCAL_CONFIG);
 

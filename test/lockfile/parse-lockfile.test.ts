@@ -85,8 +85,13 @@ describe("a hand-corrupted lockfile is refused with where and why (exit 1, lockf
 
   it("a malformed commit, hash or date says what is expected", () => {
     expect(parseError(good.replace(/"commit": "0123/, '"commit": "XYZ0')).message).toMatch(
-      /production": commit must be a full 40-character lowercase hex commit sha \(found "XYZ0/,
+      /production": commit must be a full lowercase hex commit id \(40 characters, or 64 in a SHA-256 repository\) \(found "XYZ0/,
     );
+    // A SHA-256 repository's 64 digits are a commit id too; 41 digits are neither.
+    const withCommit = (digits: number) =>
+      good.replace(/"commit": "[0-9a-f]{40}"/, `"commit": "${"a".repeat(digits)}"`);
+    expect(() => parseLockfile(withCommit(64), FILE)).not.toThrow();
+    expect(parseError(withCommit(41)).message).toMatch(/commit must be a full lowercase hex commit id/);
     expect(parseError(good.replace("2026-11-20T09:12:00Z", "20 Nov 2026")).message).toMatch(
       /activatedAt must be an RFC 3339 date-time such as 2026-11-20T09:12:00Z \(found "20 Nov 2026"\)/,
     );
