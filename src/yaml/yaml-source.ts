@@ -21,6 +21,16 @@ export function parseYamlSource(file: string, text: string): YamlSource {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
+    const unterminated = unterminatedQuote(text, error.code, error.message, error.pos[0]);
+    if (unterminated) {
+      diagnostics.push({
+        file,
+        ...lineCounter.linePos(unterminated.opening),
+        severity: "error",
+        ...unterminated.says,
+      });
+      continue;
+    }
     const pos = lineCounter.linePos(error.pos[0]);
     diagnostics.push({
       file,
@@ -109,6 +119,40 @@ function keyText(key: unknown): string | undefined {
 
 function firstLine(message: string): string {
   return message.split("\n")[0] ?? message;
+}
+
+/**
+ * A quoted string with no closing quote runs to the end of the file, which is where yaml reports
+ * it: the place to point at is the quote that opened it. That is the last quote that is not an
+ * escape (\" in double quotes, '' in single ones): any later one would have closed the string.
+ */
+function unterminatedQuote(
+  text: string,
+  code: string,
+  message: string,
+  end: number,
+): { opening: number; says: { code: string; message: string; hint: string } } | undefined {
+  const quote = code === "MISSING_CHAR" ? /^Missing closing (["'])quote/.exec(message)?.[1] : undefined;
+  if (!quote) return undefined;
+  let opening = -1;
+  for (let i = Math.min(end, text.length) - 1; i >= 0 && opening < 0; i--) {
+    if (text[i] !== quote) continue;
+    let run = 1;
+    while (i - run >= 0 && text[i - run] === (quote === '"' ? "\\" : quote)) run++;
+    // An odd run holds the quote itself: after \\ pairs (double) or before '' pairs (single).
+    if (run % 2 === 1) opening = quote === '"' ? i : i - run + 1;
+    else if (quote === "'") i -= run - 1;
+  }
+  if (opening < 0) return undefined;
+  const kind = quote === '"' ? "double" : "single";
+  return {
+    opening,
+    says: {
+      code: "yaml-syntax",
+      message: `YAML syntax error: this ${kind}-quoted string is never closed (no closing ${quote} before the end of the file)`,
+      hint: `close it with ${quote}, or write multi-line text as a block scalar (content: |)`,
+    },
+  };
 }
 
 function describeYamlError(code: string, message: string): string {
