@@ -21,7 +21,7 @@ import { startBaseline } from "./baseline/run-baseline.js";
 import { boundaryNotes, isSent, rejectedInputResult } from "./boundary/boundary-cases.js";
 import { estimateRunCost, refuseOverBudget } from "./estimate-cost.js";
 import { createGraders } from "./judge/graders.js";
-import { planGrading, providerRef } from "./judge/grading-plan.js";
+import { graderOf, planGrading } from "./judge/grading-plan.js";
 import { type CaseSelection, type PromptUnderTest, planCases, type TestCase } from "./plan-cases.js";
 import { createProviderCaller } from "./provider-caller.js";
 import { collectCaseResults } from "./repeats.js";
@@ -138,14 +138,8 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
         price,
         cache,
         {
-          judge: (assertion) => {
-            const ref = providerRef(assertion["llm-judge"]);
-            return ref ? grading.byRef.get(ref.trim()) : grading.judge;
-          },
-          embeddings: (assertion) => {
-            const ref = providerRef(assertion.similar);
-            return ref ? grading.byRef.get(ref.trim()) : grading.embeddings;
-          },
+          judge: (assertion) => graderOf(grading, "llm-judge", assertion),
+          embeddings: (assertion) => graderOf(grading, "similar", assertion),
           // Counted on the tested side of each pair; a baseline with the same content is a tie
           // without asking.
           pairwise: (testCase) =>

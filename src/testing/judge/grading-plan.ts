@@ -87,8 +87,19 @@ function assertionsOf(cases: readonly TestCase[]): GraderUse[] {
   return uses;
 }
 
+/** Who grades an llm-judge or similar assertion: its own `provider:`, else the config default. */
+export function graderOf(
+  plan: Pick<GradingPlan, "judge" | "embeddings" | "byRef">,
+  type: "llm-judge" | "similar",
+  assertion: Record<string, unknown>,
+): ProviderSpec | undefined {
+  const ref = providerRef(assertion[type]);
+  if (ref) return plan.byRef.get(ref.trim());
+  return type === "llm-judge" ? plan.judge : plan.embeddings;
+}
+
 /** The `provider:` of an assertion's object form, when it has one. */
-export function providerRef(value: unknown): string | undefined {
+function providerRef(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const ref = (value as { provider?: unknown }).provider;
   return typeof ref === "string" && ref.trim() !== "" ? ref : undefined;
