@@ -24,6 +24,7 @@ export interface ConfigFile {
   pricing?: Record<string, { input: number; output: number }>;
   types?: string;
   judgePrompt?: string;
+  pairwiseJudgePrompt?: string;
 }
 
 /** The config with defaults applied and paths made absolute. */
@@ -44,6 +45,8 @@ export interface ProjectConfig {
   types: string | undefined;
   /** A prompt id replacing the built-in judge prompt. */
   judgePrompt: string | undefined;
+  /** A prompt id replacing the built-in pairwise judge prompt (--judge-pairwise). */
+  pairwiseJudgePrompt: string | undefined;
 }
 
 export const CONFIG_FILE_NAME = "promptops.config.yaml";
@@ -68,4 +71,5 @@ export const configFileKeys = {
   pricing: true,
   types: true,
   judgePrompt: true,
+  pairwiseJudgePrompt: true,
 } as const satisfies Record<keyof ConfigFile, true>;

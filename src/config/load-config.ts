@@ -71,5 +71,6 @@ function resolveConfig(root: string, configFile: string | undefined, written: Co
     pricing: written.pricing ?? {},
     types: written.types,
     judgePrompt: written.judgePrompt,
+    pairwiseJudgePrompt: written.pairwiseJudgePrompt,
   };
 }

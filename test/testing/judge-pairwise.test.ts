@@ -209,6 +209,64 @@ describe("promptops test --baseline --judge-pairwise", () => {
     ).toBe(true);
   });
 
+  it("config pairwiseJudgePrompt replaces the shipped pairwise prompt with the project's own", async () => {
+    const config = await readFile(join(repo.root, "promptops.config.yaml"), "utf8");
+    const own = `variables:
+  rubric: { type: string }
+  first: { type: string }
+  second: { type: string }
+  vars: { type: object }
+messages:
+  - role: system
+    content: |
+      You are the ACME house referee. Answer {% raw %}{"preferred": "first" | "second" | "tie", "reasoning": "..."}{% endraw %}.
+  - role: user
+    content: |
+      {{ rubric }}
+      <first>
+      {{ first }}
+      </first>
+      <second>
+      {{ second }}
+      </second>
+response_format:
+  type: json_schema
+  json_schema: { name: pairwise_preference, schema: { type: object } }
+`;
+    await repo.write("prompts/graders/referee.prompt.yaml", own);
+    await repo.write("promptops.config.yaml", `${config}pairwiseJudgePrompt: graders/referee\n`);
+    try {
+      prefer = preferring((text) => text.includes(MARKER));
+      const outcome = await run({ ids: ["greeting"] });
+      const texts = server.requests.filter(isPairwise).map(requestText);
+      expect(texts).toHaveLength(4);
+      for (const text of texts) {
+        expect(text).toContain("You are the ACME house referee.");
+        expect(text).not.toContain("You compare two outputs of an AI system");
+      }
+      expect(comparisons(find(outcome.results, "greets the customer"))[0]).toMatchObject({
+        winner: "current",
+      });
+
+      // One that does not take the grader's variables stops the run before any request.
+      server.reset();
+      await repo.write(
+        "prompts/graders/referee.prompt.yaml",
+        // "other" instead of "second": a valid prompt, not one the pairwise judge can fill in.
+        own.replaceAll("{{ second }}", "{{ other }}").replace("second: { type", "other: { type"),
+      );
+      const error = await run({ ids: ["greeting"] }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ exitCode: 2 });
+      expect((error as Error).message).toContain(
+        'the pairwise judge prompt "graders/referee" (config pairwiseJudgePrompt) must take the variables rubric, first, second and vars',
+      );
+      expect(server.stats.total).toBe(0);
+    } finally {
+      await repo.write("promptops.config.yaml", config);
+      await rm(join(repo.root, "prompts/graders"), { recursive: true, force: true });
+    }
+  });
+
   it("refuses --judge-pairwise without --baseline with exit 2, before sending anything", async () => {
     const result = await runCli(["test", "--judge-pairwise"], {
       cwd: repo.root,

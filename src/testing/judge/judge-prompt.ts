@@ -25,21 +25,41 @@ export interface JudgePrompt {
 
 // From src/testing/judge/ and dist/testing/judge/ alike: the package root's judges/ folder.
 const SHIPPED_DIR = fileURLToPath(new URL("../../../judges/", import.meta.url));
-const SHIPPED_ID = "llm-judge";
+
+/** A grader's prompt: which config key may replace the shipped one, and the variables it gets. */
+export interface GraderPromptKind {
+  /** The config key naming a project's own prompt: judgePrompt, pairwiseJudgePrompt. */
+  configKey: "judgePrompt" | "pairwiseJudgePrompt";
+  /** The shipped prompt's id, its file in judges/. */
+  shippedId: string;
+  /** In messages: "judge prompt". */
+  label: string;
+  /** Sample values of every variable it is given, to check a project's own prompt takes them. */
+  sample: Record<string, unknown>;
+}
+
+export const JUDGE_PROMPT: GraderPromptKind = {
+  configKey: "judgePrompt",
+  shippedId: "llm-judge",
+  label: "judge prompt",
+  sample: { rubric: "rubric", output: "output", vars: {} } satisfies JudgeInput,
+};
 
 /**
- * The judge prompt of a project: config `judgePrompt` (a prompt in promptsDir, its working-tree
- * draft, like the tests that use it), else the one shipped in judges/. A judge prompt that is
- * invalid or does not take rubric, output and vars stops the run before any request.
+ * A grader prompt of a project: the config key's prompt (in promptsDir, its working-tree draft,
+ * like the tests that use it), else the one shipped in judges/. One that is invalid or does not
+ * take the grader's variables stops the run before any request.
  */
-export function loadJudgePrompt(config: ProjectConfig): JudgePrompt {
-  const own = config.judgePrompt;
+export function loadGraderPrompt(config: ProjectConfig, kind: GraderPromptKind): JudgePrompt {
+  const own = config[kind.configKey];
   const dir = own ? config.promptsDir : SHIPPED_DIR;
   const ref = own
     ? selectPrompt(discoverPromptFiles(config.promptsDir), own)
-    : { id: SHIPPED_ID, file: `${SHIPPED_DIR}${SHIPPED_ID}.prompt.yaml` };
+    : { id: kind.shippedId, file: `${SHIPPED_DIR}${kind.shippedId}.prompt.yaml` };
   const [checked] = checkPrompts({ ...config, promptsDir: dir }, [ref]).prompts;
-  const where = own ? `the judge prompt "${ref.id}" (config judgePrompt)` : "the shipped judge prompt";
+  const where = own
+    ? `the ${kind.label} "${ref.id}" (config ${kind.configKey})`
+    : `the shipped ${kind.label}`;
   if (!checked?.result) {
     const first = checked?.diagnostics.find((d) => d.severity === "error");
     throw new PromptOpsError("judge-prompt-invalid", `${where} is invalid: ${first?.message ?? "?"}`, {
@@ -49,21 +69,26 @@ export function loadJudgePrompt(config: ProjectConfig): JudgePrompt {
     });
   }
   const { compiled, hash } = checked.result;
-  // Checked with sample values now, so a judge prompt declaring other variables fails the run at
-  // once rather than every judged case one by one.
-  const sample: JudgeInput = { rubric: "rubric", output: "output", vars: {} };
-  const { problems } = checkVariables(compiled.variables ?? {}, { ...sample });
+  // Checked with sample values now, so a prompt declaring other variables fails the run at once
+  // rather than every graded case one by one.
+  const { problems } = checkVariables(compiled.variables ?? {}, { ...kind.sample });
   if (problems.length > 0) {
+    const names = Object.keys(kind.sample);
     throw new PromptOpsError(
       "judge-prompt-variables",
-      `${where} must take the variables rubric, output and vars: ${problems.map((p) => p.message).join("; ")}`,
+      `${where} must take the variables ${names.slice(0, -1).join(", ")} and ${names.at(-1)}: ${problems.map((p) => p.message).join("; ")}`,
       {
         exitCode: 2,
-        hint: "declare them, e.g. rubric: { type: string }, output: { type: string }, vars: { type: object }",
+        hint: `declare them, e.g. ${names.map((name) => `${name}: { type: ${typeof kind.sample[name] === "string" ? "string" : "object"} }`).join(", ")}`,
       },
     );
   }
   return { id: ref.id, hash, compiled };
+}
+
+/** The judge prompt of a project: config `judgePrompt`, else the shipped llm-judge prompt. */
+export function loadJudgePrompt(config: ProjectConfig): JudgePrompt {
+  return loadGraderPrompt(config, JUDGE_PROMPT);
 }
 
 /** The request that asks a judge for one judgment. */
