@@ -24,7 +24,11 @@ export function verdictDeltas(verdict: BaselineVerdict) {
   const measured = verdict.compared > 0;
   const { input, output } = verdict.tokensDelta;
   return {
-    passRate: signed(verdict.passDelta, `${Math.round(Math.abs(verdict.passDelta) * 100)}%`),
+    // "pass rate 0%" would read as nothing passing: a change of zero says so.
+    passRate:
+      verdict.passDelta === 0
+        ? "±0%"
+        : signed(verdict.passDelta, `${Math.round(Math.abs(verdict.passDelta) * 100)}%`),
     score:
       verdict.scoreDelta === null
         ? none

@@ -103,7 +103,7 @@ describe("the reports of a baseline run", () => {
     const text = out.text();
     const section = text.slice(text.indexOf("Baseline env:production:"));
     expect(section).toContain(
-      "  ✗ regressed support v3 → draft [openai:gpt-4o-mini] · 1 of 3 regressed, 1 improved · pass rate 0% · +10 in / +4 out tokens · cost +<$0.0001 · latency +33ms\n",
+      "  ✗ regressed support v3 → draft [openai:gpt-4o-mini] · 1 of 3 regressed, 1 improved · pass rate ±0% · +10 in / +4 out tokens · cost +<$0.0001 · latency +33ms\n",
     );
     expect(section).toContain("  – no baseline newbie · newbie is not active in production\n");
     expect(section).toContain("Regressions (1):");
@@ -130,7 +130,7 @@ describe("the reports of a baseline run", () => {
       "### ❌ Baseline env:production: 1 regressed, 0 improved, 0 unchanged, 1 without a baseline",
     );
     expect(markdown).toContain(
-      "| support | openai:gpt-4o-mini | v3 → draft | ❌ regressed (1 of 3 regressed, 1 improved) | 0% | 0.00 | +10 in / +4 out | +<$0.0001 | +33ms |",
+      "| support | openai:gpt-4o-mini | v3 → draft | ❌ regressed (1 of 3 regressed, 1 improved) | ±0% | 0.00 | +10 in / +4 out | +<$0.0001 | +33ms |",
     );
     expect(markdown).toContain("- No baseline for `newbie`: newbie is not active in production");
     expect(markdown).toContain("##### ❌ support › quotes the refund window \\[openai:gpt-4o-mini\\]");
