@@ -11,6 +11,7 @@ const NOT_SCENARIOS = new Set([
   "gen-prompts.mjs",
   "gen-version-repo.mjs",
   "fake-openai.mjs",
+  "bare-sdk-loop.mjs",
   "run.mjs",
   "track-modules.mjs",
 ]);
