@@ -5,13 +5,14 @@
 // ceil(2 × 200 / 16) × 100 ms = 2.5 s; the run should stay within 1.2× that, keep exactly 16
 // requests in flight, and report a verdict for every prompt.
 // Usage: node bench/baseline-throughput.mjs [runs=3]
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBareSdkLoop } from "./bare-sdk-loop.mjs";
 import { startFakeOpenAI } from "./fake-openai.mjs";
 import { cliBin, median, printTable, repoRoot, requireBuiltCli, round, writeResults } from "./lib.mjs";
+import { runAgainstServer } from "./run-against-server.mjs";
 
 const PROMPTS = 10;
 const TESTS_PER_PROMPT = 20;
@@ -149,7 +150,8 @@ function makeRepo(root) {
  * One run of the built CLI, in the background (the fake server lives in this process); without
  * `baseline`, the same cases on the draft alone, for reference.
  */
-function runTest(project, server, output, { baseline = true } = {}) {
+async function runTest(project, server, output, { baseline = true } = {}) {
+  rmSync(output, { force: true });
   const args = [
     cliBin,
     "test",
@@ -162,40 +164,21 @@ function runTest(project, server, output, { baseline = true } = {}) {
     "--output",
     output,
   ];
-  rmSync(output, { force: true });
-  server.reset();
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, args, {
-      cwd: project,
-      env: { ...process.env, NO_COLOR: "1", OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: API_KEY },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.stdout.resume();
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const ended = performance.now();
-      const { firstAt, lastAt } = server.stats;
-      const report = existsSync(output) ? JSON.parse(readFileSync(output, "utf8")) : undefined;
-      resolve({
-        code,
-        stderr,
-        wallMs: ended - started,
-        startupMs: firstAt ? firstAt - started : Number.NaN,
-        requestsMs: firstAt ? lastAt - firstAt : Number.NaN,
-        tailMs: firstAt ? ended - lastAt : Number.NaN,
-        requests: server.stats.total,
-        peakActive: server.stats.peakActive,
-        results: report?.results.length ?? 0,
-        compared: report?.results.filter((r) => r.baseline).length ?? 0,
-        verdicts: report?.baseline?.verdicts.map((v) => v.verdict) ?? [],
-      });
-    });
-  });
+  const { phases, ...run } = await runAgainstServer(server, args, { cwd: project, apiKey: API_KEY });
+  const report = existsSync(output) ? JSON.parse(readFileSync(output, "utf8")) : undefined;
+  return {
+    code: run.code,
+    stderr: run.stderr,
+    wallMs: run.wallMs,
+    startupMs: phases?.startupMs ?? Number.NaN,
+    requestsMs: phases?.requestsMs ?? Number.NaN,
+    tailMs: phases?.tailMs ?? Number.NaN,
+    requests: run.requests,
+    peakActive: run.peakActive,
+    results: report?.results.length ?? 0,
+    compared: report?.results.filter((r) => r.baseline).length ?? 0,
+    verdicts: report?.baseline?.verdicts.map((v) => v.verdict) ?? [],
+  };
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "promptops-bench-baseline-"));

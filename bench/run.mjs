@@ -12,6 +12,7 @@ const NOT_SCENARIOS = new Set([
   "gen-version-repo.mjs",
   "fake-openai.mjs",
   "bare-sdk-loop.mjs",
+  "run-against-server.mjs",
   "run.mjs",
   "track-modules.mjs",
 ]);

@@ -3,13 +3,13 @@
 // the runner should stay within 15% of that, keep exactly 16 requests in flight, spend little CPU
 // per case, and answer a cached re-run of the same cases with no request in under a second.
 // Usage: node bench/test-throughput.mjs [runs=3]
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GNU_TIME, runBareSdkLoop } from "./bare-sdk-loop.mjs";
+import { runBareSdkLoop } from "./bare-sdk-loop.mjs";
 import { startFakeOpenAI } from "./fake-openai.mjs";
 import { cliBin, median, printTable, requireBuiltCli, round, writeResults } from "./lib.mjs";
+import { GNU_TIME, runAgainstServer } from "./run-against-server.mjs";
 
 const PROMPTS = 50;
 const TESTS_PER_PROMPT = 20;
@@ -74,11 +74,9 @@ ${tests.join("")}`,
   }
 }
 
-/**
- * One `promptops test` run, in the background (the fake server lives in this process and must keep
- * serving). Wall time is ours; CPU and peak RSS are the child's own, from GNU time.
- */
-function runTest(project, server, { cache, output }) {
+/** One `promptops test` run of the project, with its JSON report's summary and cached count. */
+async function runTest(project, server, { cache, output }) {
+  rmSync(output, { force: true });
   const args = [
     cliBin,
     "test",
@@ -92,57 +90,13 @@ function runTest(project, server, { cache, output }) {
     output,
     ...(cache ? [] : ["--no-cache"]),
   ];
-  const timeFile = join(project, "..", "time.txt");
-  const [command, commandArgs] = GNU_TIME
-    ? [GNU_TIME, ["-f", "%e %U %S %M", "-o", timeFile, process.execPath, ...args]]
-    : [process.execPath, args];
-  rmSync(output, { force: true });
-  rmSync(timeFile, { force: true });
-  server.reset();
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(command, commandArgs, {
-      cwd: project,
-      env: { ...process.env, NO_COLOR: "1", OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: API_KEY },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.stdout.resume();
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const ended = performance.now();
-      const wallMs = ended - started;
-      // Where the time went: before the first request (start-up, checking the prompts, planning),
-      // while requests were in flight, and after the last reply (reports, the run record, exit).
-      const { firstAt, lastAt } = server.stats;
-      const phases = firstAt
-        ? { startupMs: firstAt - started, requestsMs: lastAt - firstAt, tailMs: ended - lastAt }
-        : undefined;
-      let cpuMs = null;
-      let peakRssMb = null;
-      if (GNU_TIME && existsSync(timeFile)) {
-        const [, user, sys, maxKb] = readFileSync(timeFile, "utf8").trim().split(/\s+/).map(Number);
-        cpuMs = (user + sys) * 1000;
-        peakRssMb = maxKb / 1024;
-      }
-      const report = existsSync(output) ? JSON.parse(readFileSync(output, "utf8")) : undefined;
-      resolve({
-        code,
-        stderr,
-        wallMs,
-        cpuMs,
-        peakRssMb,
-        phases,
-        requests: server.stats.total,
-        peakActive: server.stats.peakActive,
-        summary: report?.summary,
-        cachedResults: report?.results.filter((r) => r.cached).length ?? 0,
-      });
-    });
-  });
+  const run = await runAgainstServer(server, args, { cwd: project, apiKey: API_KEY });
+  const report = existsSync(output) ? JSON.parse(readFileSync(output, "utf8")) : undefined;
+  return {
+    ...run,
+    summary: report?.summary,
+    cachedResults: report?.results.filter((r) => r.cached).length ?? 0,
+  };
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "promptops-bench-test-"));
