@@ -1,11 +1,30 @@
 #!/usr/bin/env node
-import module from "node:module";
+import { readFileSync } from "node:fs";
+import module, { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
-// Node 22.1+ can cache compiled code between runs (a faster start for every command); Node 20
-// has no such API, and the CLI starts without it.
-module.enableCompileCache?.();
+// The CLI runs from a bundle of a few CommonJS chunks (scripts/bundle-cli.mjs), loaded with a code
+// cache when one can be kept: Node 22.1+ has its own, Node 20 gets ours. `--debug` skips the cache
+// and maps stack traces back through the bundle's source maps.
+const bundleDir = new URL("../dist/bundle/", import.meta.url);
+const { entry } = JSON.parse(readFileSync(new URL("manifest.json", bundleDir), "utf8"));
+const entryFile = fileURLToPath(new URL(entry, bundleDir));
+const debug = process.argv.includes("--debug");
+const require = createRequire(import.meta.url);
 
-const { main } = await import("../dist/cli/main.js");
+let main;
+if (debug) {
+  process.setSourceMapsEnabled(true);
+  ({ main } = require(entryFile));
+} else if (module.enableCompileCache) {
+  module.enableCompileCache();
+  ({ main } = require(entryFile));
+} else if (process.env.NODE_DISABLE_COMPILE_CACHE) {
+  ({ main } = require(entryFile));
+} else {
+  const { requireWithCodeCache, codeCacheDir } = await import("../dist/cli/code-cache-loader.js");
+  ({ main } = requireWithCodeCache(entryFile, codeCacheDir(process.argv)));
+}
 
 // `promptops log x | head`: a reader that stops early is not an error, as with git.
 for (const stream of [process.stdout, process.stderr]) {

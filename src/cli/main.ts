@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { packageFile } from "../package-root.js";
 import { handleError } from "./handle-error.js";
 
 export interface GlobalOptions {
@@ -9,7 +10,7 @@ export interface GlobalOptions {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  const pkg = JSON.parse(readFileSync(packageFile("package.json"), "utf8"));
   return String(pkg.version);
 }
 

@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { closestMatch } from "../schemas/did-you-mean.js";
+import { precompiledValidator } from "../schemas/precompiled-validators.js";
 import { canonicalJson } from "./hash.js";
 import type { VariableSchema } from "./prompt-file.js";
 
@@ -60,11 +58,9 @@ let metaValidator: MetaValidator | undefined;
 /** Why a schema is not valid JSON Schema (draft 2020-12), or undefined. */
 function metaSchemaProblem(schema: unknown): string | undefined {
   if (!metaValidator) {
-    const precompiled = new URL("../schemas/json-schema-2020.validate.cjs", import.meta.url);
-    metaValidator = existsSync(precompiled)
-      ? (createRequire(import.meta.url)(fileURLToPath(precompiled)) as MetaValidator)
-      : (((value: unknown) =>
-          ajvForUserSchemas().validateSchema(value as object) as boolean) as MetaValidator);
+    metaValidator =
+      precompiledValidator<MetaValidator>("json-schema-2020") ??
+      (((value: unknown) => ajvForUserSchemas().validateSchema(value as object) as boolean) as MetaValidator);
   }
   if (metaValidator(schema)) return undefined;
   const errors = metaValidator.errors ?? ajvForUserSchemas().errors ?? [];

@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
 import { PromptOpsError } from "../errors.js";
+import { importAtRunTime } from "../import-at-run-time.js";
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import { toAnthropicMessages } from "../prompt/provider-formats.js";
 import { estimateTokens } from "./echo-provider.js";
@@ -59,7 +60,7 @@ export async function createAnthropicProvider(
 ): Promise<Provider> {
   let sdk: AnthropicModule;
   try {
-    sdk = (await (options.importer ?? (() => import("@anthropic-ai/sdk")))()) as AnthropicModule;
+    sdk = (await (options.importer ?? (() => importAtRunTime("@anthropic-ai/sdk")))()) as AnthropicModule;
   } catch (error) {
     throw new PromptOpsError(
       "provider-sdk-missing",

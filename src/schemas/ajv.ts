@@ -1,18 +1,16 @@
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+import { packageFile } from "../package-root.js";
+import { precompiledValidator } from "./precompiled-validators.js";
 
 // ajv-formats ships CommonJS with a default export; under NodeNext its type is the module namespace.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
 export type SchemaName = "prompt" | "config" | "lockfile" | "results";
 
-const schemaDir = new URL("../../schemas/", import.meta.url);
-
 export function readSchema(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`${name}.schema.json`, schemaDir), "utf8"));
+  return JSON.parse(readFileSync(packageFile("schemas", `${name}.schema.json`), "utf8"));
 }
 
 let ownAjv: Ajv2020 | undefined;
@@ -28,8 +26,6 @@ function ownSchemas(): Ajv2020 {
   return ownAjv;
 }
 
-const requireHere = createRequire(import.meta.url);
-
 /**
  * The build precompiles our schemas (scripts/compile-schemas.mjs); from source (tests) they are
  * compiled here, once per process, with the same options.
@@ -37,10 +33,7 @@ const requireHere = createRequire(import.meta.url);
 export function schemaValidator(name: SchemaName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
-    const precompiled = new URL(`${name}.validate.cjs`, import.meta.url);
-    validate = existsSync(precompiled)
-      ? (requireHere(fileURLToPath(precompiled)) as ValidateFunction)
-      : ownSchemas().compile(readSchema(name));
+    validate = precompiledValidator<ValidateFunction>(name) ?? ownSchemas().compile(readSchema(name));
     validators.set(name, validate);
   }
   return validate;

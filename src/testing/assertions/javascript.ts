@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { importAtRunTime } from "../../import-at-run-time.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
 import { badValue, describeOutput, verdict } from "./messages.js";
 
@@ -58,7 +59,7 @@ async function loadModule(path: string, promptDir: string): Promise<CheckFunctio
   if (!existsSync(file)) return `module not found (looked for ${file})`;
   let module: Record<string, unknown>;
   try {
-    module = await import(pathToFileURL(file).href);
+    module = (await importAtRunTime(pathToFileURL(file).href)) as typeof module;
   } catch (error) {
     return `cannot load the module: ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -1,6 +1,7 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { ProjectConfig } from "../../config/config.js";
 import { PromptOpsError } from "../../errors.js";
+import { packageFile } from "../../package-root.js";
 import { discoverPromptFiles } from "../../prompt/discover.js";
 import type { CompiledPrompt } from "../../prompt/prompt-file.js";
 import { checkPrompts } from "../../prompt/prompt-project.js";
@@ -23,8 +24,7 @@ export interface JudgePrompt {
   compiled: CompiledPrompt;
 }
 
-// From src/testing/judge/ and dist/testing/judge/ alike: the package root's judges/ folder.
-const SHIPPED_DIR = fileURLToPath(new URL("../../../judges/", import.meta.url));
+const SHIPPED_DIR = packageFile("judges");
 
 /** A grader's prompt: which config key may replace the shipped one, and the variables it gets. */
 export interface GraderPromptKind {
@@ -55,7 +55,7 @@ export function loadGraderPrompt(config: ProjectConfig, kind: GraderPromptKind):
   const dir = own ? config.promptsDir : SHIPPED_DIR;
   const ref = own
     ? selectPrompt(discoverPromptFiles(config.promptsDir), own)
-    : { id: kind.shippedId, file: `${SHIPPED_DIR}${kind.shippedId}.prompt.yaml` };
+    : { id: kind.shippedId, file: join(SHIPPED_DIR, `${kind.shippedId}.prompt.yaml`) };
   const [checked] = checkPrompts({ ...config, promptsDir: dir }, [ref]).prompts;
   const where = own
     ? `the ${kind.label} "${ref.id}" (config ${kind.configKey})`

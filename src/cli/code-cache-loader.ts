@@ -1,0 +1,119 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir } from "node:os";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import vm from "node:vm";
+
+interface LoadedChunk {
+  exports: unknown;
+}
+
+/**
+ * Requires a CommonJS bundle (dist/bundle/: chunks that require each other as "./name-hash.cjs")
+ * with V8's code cache, for the Node versions that lack `module.enableCompileCache()` (Node 20).
+ *
+ * A cache is written when a process exits, after the code ran, so it holds the bytecode of every
+ * function the run compiled, not only the top level: the next run skips compiling them. On Node 20
+ * that saved ~75 ms of a `promptops test` start-up of ~350 ms (bench/baseline-throughput.mjs).
+ * Chunk names carry a hash of their content, so a cache file named after its chunk cannot be
+ * applied to other code (V8 itself checks only the source's length, its version and flags).
+ *
+ * The cache is a speed-up, never a requirement: a cache that cannot be read, written or is
+ * rejected by V8 changes nothing but the time taken.
+ */
+export function requireWithCodeCache(entryFile: string, cacheDir: string): unknown {
+  const chunkDir = dirname(entryFile);
+  const loaded = new Map<string, LoadedChunk>();
+  const toWrite: Array<{ script: vm.Script; cacheFile: string }> = [];
+  const usableCacheDir = prepareCacheDir(cacheDir);
+
+  const load = (file: string): unknown => {
+    const known = loaded.get(file);
+    if (known) return known.exports;
+    const chunk: LoadedChunk = { exports: {} };
+    loaded.set(file, chunk);
+    const cacheFile = usableCacheDir && join(usableCacheDir, `${file.slice(chunkDir.length + 1)}.v8`);
+    const cachedData = cacheFile ? readIfPresent(cacheFile) : undefined;
+    const script = new vm.Script(wrap(readFileSync(file, "utf8")), {
+      filename: file,
+      ...(cachedData ? { cachedData } : {}),
+    });
+    if (cacheFile && (!cachedData || script.cachedDataRejected)) toWrite.push({ script, cacheFile });
+    const nodeRequire = createRequire(file);
+    // Chunks of the bundle load through here; Node's built-ins through Node.
+    const chunkRequire = Object.assign(
+      (specifier: string) =>
+        specifier.startsWith("./") ? load(resolve(chunkDir, specifier)) : nodeRequire(specifier),
+      { resolve: nodeRequire.resolve, cache: nodeRequire.cache, main: undefined },
+    );
+    const run = script.runInThisContext() as (...args: unknown[]) => void;
+    run.call(chunk.exports, chunk.exports, chunkRequire, chunk, file, chunkDir, importFromHere);
+    return chunk.exports;
+  };
+
+  // At exit, every chunk loaded by then has run: its cache holds what the run compiled.
+  process.once("exit", () => {
+    for (const { script, cacheFile } of toWrite) writeAtomically(cacheFile, script.createCachedData());
+  });
+  return load(isAbsolute(entryFile) ? entryFile : resolve(entryFile));
+}
+
+/**
+ * Node's CommonJS wrapper, so a chunk sees the same five names as under require(), and the import()
+ * that src/import-at-run-time.ts uses in its place: a script compiled here cannot call import().
+ */
+function wrap(source: string): string {
+  return `(function (exports, require, module, __filename, __dirname, __promptopsImport) { ${source}\n});`;
+}
+
+// Specifiers are absolute file URLs or package names, resolved from this package's install.
+const importFromHere = (specifier: string): Promise<unknown> => import(specifier);
+
+/**
+ * Where caches go: `NODE_COMPILE_CACHE` (the variable Node 22 reads for its own cache) or the
+ * user's cache folder, never a shared temp folder, where another user could plant code for this
+ * process to run; then one folder per Node version and per command. A cache is written once and
+ * holds what that first run compiled, so `promptops test` must not inherit the cache of a
+ * `promptops --version` that ran first (it would miss most of what `test` runs).
+ */
+export function codeCacheDir(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
+  const base =
+    env.NODE_COMPILE_CACHE ??
+    join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "promptops", "compile-cache");
+  // The first plain word is the command (`test`, `report`); `--cwd dir test` keys by "dir", which
+  // is stable for that way of calling it and only ever costs speed.
+  const command = argv.slice(2).find((arg) => /^[a-z][a-z-]{0,31}$/.test(arg)) ?? "none";
+  return join(base, `${process.version}-${process.arch}`, command);
+}
+
+/** The cache folder, made if missing, when it is this user's own and writable by nobody else. */
+function prepareCacheDir(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stats = statSync(dir);
+    const ownedByUs = process.getuid === undefined || stats.uid === process.getuid();
+    const writableByOthers = (stats.mode & 0o022) !== 0;
+    return ownedByUs && !writableByOthers ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function writeAtomically(file: string, data: Buffer): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, data);
+    renameSync(temp, file);
+  } catch {
+    // A read-only home or a full disk: the next run compiles again, no worse than without a cache.
+    rmSync(temp, { force: true });
+  }
+}
