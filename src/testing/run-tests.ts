@@ -186,6 +186,8 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     price,
     caller,
   };
+  // --baseline: each pair's diff is worked out once both replies are in, while requests are out.
+  const diffs = baseline ? new (await import("./baseline/output-diffs.js")).OutputDiffs() : undefined;
   let startedTested: () => void = () => undefined;
   const testedStarted = new Promise<void>((resolve) => {
     startedTested = resolve;
@@ -197,6 +199,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
       testedStarted,
       onSampleFinished: (result) => {
         graders.attach(result);
+        diffs?.pairUp("baseline", result);
         spentUsd += (result.costUsd ?? 0) + (result.judge?.costUsd ?? 0);
       },
     });
@@ -204,6 +207,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     signal,
     onCaseFinished: (result, testCase) => {
       graders.attach(result);
+      diffs?.pairUp("current", result);
       spentUsd += (result.costUsd ?? 0) + (result.judge?.costUsd ?? 0);
       collected.add(testCase, result);
     },
@@ -218,6 +222,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
           current: ownResults,
           baseline: await baselineRun.results,
           price: (result) => price(providers.get(result.provider)!, result.tokens),
+          ...(diffs ? { diffs } : {}),
         })
       : undefined;
   uninstallGraders();

@@ -1,4 +1,3 @@
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
 import { roundUsd } from "../../providers/pricing.js";
 import { unsentResult } from "../case-results.js";
 import type { CaseResult, TokenCounts } from "../results.js";
@@ -11,6 +10,7 @@ import type {
   CaseDelta,
   MissingBaseline,
 } from "./baseline-results.js";
+import { OutputDiffs, versionLabel } from "./output-diffs.js";
 import { type BaselinePlan, type BaselineVersion, pairKey } from "./plan-baseline.js";
 
 export interface BaselineComparison {
@@ -21,6 +21,8 @@ export interface BaselineComparison {
   baseline: readonly CaseResult[];
   /** The list price of a result's tokens, cached or not; null when unpriced. */
   price(result: CaseResult): number | null;
+  /** Diffs worked out during the run, if any. */
+  diffs?: OutputDiffs;
 }
 
 /**
@@ -32,6 +34,7 @@ export function compareWithBaseline(input: BaselineComparison): {
   report: BaselineReport;
 } {
   const { plan, price } = input;
+  const diffs = input.diffs ?? new OutputDiffs();
   const twins = new Map<string, CaseResult[]>();
   for (const result of input.baseline) {
     const key = pairKey(result);
@@ -46,7 +49,7 @@ export function compareWithBaseline(input: BaselineComparison): {
     const twin = version.same
       ? { ...result, cached: true, costUsd: 0 }
       : (twins.get(key)?.shift() ?? notRun(result, version, plan.unfit.get(key)));
-    return { ...result, baseline: describeTwin(result, twin, version, price) };
+    return { ...result, baseline: describeTwin(result, twin, version, price, diffs) };
   });
   const spent = summarise(input.baseline, 0);
   return {
@@ -113,6 +116,7 @@ function describeTwin(
   twin: CaseResult,
   version: BaselineVersion,
   price: (result: CaseResult) => number | null,
+  diffs: OutputDiffs,
 ): CaseBaseline {
   const change = changeOf(result, twin);
   const score = meanScore(twin);
@@ -131,7 +135,6 @@ function describeTwin(
       latencyMs: result.latencyMs - twin.latencyMs,
     };
   }
-  const label = (v: CaseResult["version"]) => `${result.prompt}@${v === "draft" ? "draft" : `v${v}`}`;
   return {
     version: version.version,
     hash: version.hash,
@@ -144,18 +147,10 @@ function describeTwin(
     score,
     assertions: twin.assertions,
     ...(twin.error !== undefined ? { error: twin.error } : {}),
-    diff:
-      twin.output === result.output
-        ? ""
-        : createTwoFilesPatch(
-            label(version.version),
-            label(result.version),
-            withFinalNewline(twin.output),
-            withFinalNewline(result.output),
-            undefined,
-            undefined,
-            { context: 3, headerOptions: FILE_HEADERS_ONLY },
-          ),
+    diff: diffs.diff(
+      { label: versionLabel(result.prompt, version.version), output: twin.output },
+      { label: versionLabel(result.prompt, result.version), output: result.output },
+    ),
     change,
     ...(delta ? { delta } : {}),
   };
@@ -180,10 +175,6 @@ function notRun(result: CaseResult, version: BaselineVersion, unfit: string | un
     unfit ?? "not run on the baseline (the run stopped first)",
   );
 }
-
-// A diff of two texts where one lacks a final newline says "\ No newline at end of file": noise
-// when comparing model replies.
-const withFinalNewline = (text: string) => (text === "" || text.endsWith("\n") ? text : `${text}\n`);
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
 // Costs per call are fractions of a cent: keep the digits, lose the float dust.
