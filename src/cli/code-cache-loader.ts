@@ -1,7 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import vm from "node:vm";
 
 interface LoadedChunk {
@@ -21,7 +21,8 @@ interface LoadedChunk {
  * The cache is a speed-up, never a requirement: a cache that cannot be read, written or is
  * rejected by V8 changes nothing but the time taken.
  */
-export function requireWithCodeCache(entryFile: string, cacheDir: string): unknown {
+export function requireWithCodeCache(entry: string, cacheDir: string): unknown {
+  const entryFile = resolve(entry);
   const chunkDir = dirname(entryFile);
   const loaded = new Map<string, LoadedChunk>();
   const toWrite: Array<{ script: vm.Script; cacheFile: string }> = [];
@@ -53,9 +54,32 @@ export function requireWithCodeCache(entryFile: string, cacheDir: string): unkno
 
   // At exit, every chunk loaded by then has run: its cache holds what the run compiled.
   process.once("exit", () => {
+    if (toWrite.length === 0 || !usableCacheDir) return;
     for (const { script, cacheFile } of toWrite) writeAtomically(cacheFile, script.createCachedData());
+    pruneStaleCaches(usableCacheDir, chunkDir);
   });
-  return load(isAbsolute(entryFile) ? entryFile : resolve(entryFile));
+  return load(entryFile);
+}
+
+const STALE_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Every upgrade of promptops brings chunks with new names, and their caches would pile up: caches
+ * of chunks this bundle does not have go once they are a month old. Another install of promptops
+ * on the machine may still use them; if so, it writes them again, once.
+ */
+function pruneStaleCaches(cacheDir: string, chunkDir: string): void {
+  try {
+    const current = new Set(readdirSync(chunkDir).map((chunk) => `${chunk}.v8`));
+    const before = Date.now() - STALE_AFTER_MS;
+    for (const name of readdirSync(cacheDir)) {
+      if (!name.endsWith(".v8") || current.has(name)) continue;
+      const file = join(cacheDir, name);
+      if (statSync(file).mtimeMs < before) rmSync(file, { force: true });
+    }
+  } catch {
+    // Tidying up is a courtesy: it never fails a run.
+  }
 }
 
 /**

@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { codeCacheDir } from "../../src/cli/code-cache-loader.js";
@@ -82,6 +90,25 @@ describe("loading the CLI bundle with a code cache (Node 20, which has no compil
     runBundle(entry, cacheDir);
     expect(statSync(cacheFile).mtimeMs).toBe(repaired);
     expect(cacheFiles(cacheDir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("drops the month-old caches of chunks the bundle no longer has (an older promptops), and only those", () => {
+    project = makeProjectDir();
+    const entry = writeBundle(join(project.root, "bundle"));
+    const cacheDir = join(project.root, "cache");
+    mkdirSync(cacheDir);
+    const monthAgo = new Date(Date.now() - 31 * 24 * 60 * 60 * 1000);
+    for (const name of ["main-old111.cjs.v8", "main-recent222.cjs.v8", "notes.txt"])
+      writeFileSync(join(cacheDir, name), "a cache of another promptops");
+    utimesSync(join(cacheDir, "main-old111.cjs.v8"), monthAgo, monthAgo);
+    utimesSync(join(cacheDir, "notes.txt"), monthAgo, monthAgo);
+    runBundle(entry, cacheDir);
+    expect(cacheFiles(cacheDir)).toEqual([
+      "main-def456.cjs.v8",
+      "main-recent222.cjs.v8",
+      "notes.txt",
+      "shared-abc123.cjs.v8",
+    ]);
   });
 
   it.runIf(process.platform !== "win32")(
