@@ -204,6 +204,9 @@ export function checkVariableUse(
   const diagnostics: Diagnostic[] = [];
   for (const [name, use] of check.used) {
     const schema = declared[name];
+    if (schema && !isMessagesVariable(schema)) continue;
+    // Where the use is, only for a problem: mapping a position inside a block of text back to the
+    // file splits the whole file into lines, a cost every use of every variable would pay.
     const { line, col } = source.locateInString(use.path, use.position.line0, use.position.col0);
     const base = { file: source.file, line, col, severity: "error" as const };
     if (!schema) {
@@ -218,7 +221,7 @@ export function checkVariableUse(
           ? `did you mean "${similar}"?`
           : `declare it under variables: (e.g. ${name}: { type: string }); ${RAW_HINT}`,
       });
-    } else if (isMessagesVariable(schema)) {
+    } else {
       diagnostics.push({
         ...base,
         code: "variable-messages-in-template",
