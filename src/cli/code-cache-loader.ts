@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import vm from "node:vm";
 
 interface LoadedChunk {
@@ -21,7 +21,7 @@ interface LoadedChunk {
  * The cache is a speed-up, never a requirement: a cache that cannot be read, written or is
  * rejected by V8 changes nothing but the time taken.
  */
-export function requireWithCodeCache(entry: string, cacheDir: string): unknown {
+export function requireWithCodeCache(entry: string, cacheDir: string | undefined): unknown {
   const entryFile = resolve(entry);
   const chunkDir = dirname(entryFile);
   const loaded = new Map<string, LoadedChunk>();
@@ -100,20 +100,42 @@ const importFromHere = (specifier: string): Promise<unknown> => import(specifier
  * holds what that first run compiled, so `promptops test` must not inherit the cache of a
  * `promptops --version` that ran first (it would miss most of what `test` runs).
  */
-export function codeCacheDir(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string {
+export function codeCacheDir(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const cacheHome = absolutePath(env.XDG_CACHE_HOME) ?? userCacheHome();
   const base =
-    env.NODE_COMPILE_CACHE ??
-    join(env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "promptops", "compile-cache");
+    absolutePath(env.NODE_COMPILE_CACHE) ??
+    (cacheHome === undefined ? undefined : join(cacheHome, "promptops", "compile-cache"));
+  if (base === undefined) return undefined;
   // The first plain word is the command (`test`, `report`); `--cwd dir test` keys by "dir", which
   // is stable for that way of calling it and only ever costs speed.
   const command = argv.slice(2).find((arg) => /^[a-z][a-z-]{0,31}$/.test(arg)) ?? "none";
   return join(base, `${process.version}-${process.arch}`, command);
 }
 
-/** The cache folder, made if missing, when it is this user's own and writable by nobody else. */
-function prepareCacheDir(dir: string): string | undefined {
+/** A folder named by a variable: unset, empty and relative ones are ignored, as XDG says. */
+const absolutePath = (value: string | undefined) => (value && isAbsolute(value) ? value : undefined);
+
+/** ~/.cache, unless the user has no home (a container's uid with no passwd entry). */
+function userCacheHome(): string | undefined {
+  try {
+    return join(homedir(), ".cache");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The cache folder, made if missing, when it is this user's own and writable by nobody else
+ * (Windows: a user's profile folder is theirs, and its mode bits say nothing).
+ */
+function prepareCacheDir(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (process.platform === "win32") return dir;
     const stats = statSync(dir);
     const ownedByUs = process.getuid === undefined || stats.uid === process.getuid();
     const writableByOthers = (stats.mode & 0o022) !== 0;

@@ -8,6 +8,7 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { codeCacheDir } from "../../src/cli/code-cache-loader.js";
@@ -146,6 +147,14 @@ describe("the promptops command's code cache", () => {
     expect(codeCacheDir(["node", "promptops"], { HOME: "/home/ann", XDG_CACHE_HOME: "/xdg" })).toBe(
       join("/xdg", "promptops", "compile-cache", `${process.version}-${process.arch}`, "none"),
     );
+    // Empty or relative folders are ignored (XDG's rule), never a folder in the project.
+    for (const unusable of ["", "cache"]) {
+      expect(
+        codeCacheDir(["node", "promptops"], { NODE_COMPILE_CACHE: unusable, XDG_CACHE_HOME: unusable }),
+      ).toBe(
+        join(homedir(), ".cache", "promptops", "compile-cache", `${process.version}-${process.arch}`, "none"),
+      );
+    }
   });
 
   it("is kept in NODE_COMPILE_CACHE when set, and a cached start gives the same output", async () => {
