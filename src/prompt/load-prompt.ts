@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Diagnostic, Severity } from "../diagnostics.js";
 import { schemaValidator } from "../schemas/ajv.js";
 import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
+import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import { type PathSegment, parseYamlSource, type YamlSource } from "../yaml/yaml-source.js";
 import type { PromptFileRef } from "./discover.js";
 import type { PromptFile } from "./prompt-file.js";
@@ -56,8 +57,12 @@ export function diagnosticAt(
 }
 
 /** Reads a prompt file and checks its YAML and its shape; semantic checks come after. */
-export function loadPrompt(ref: PromptFileRef, readText: (file: string) => string = readUtf8): LoadedPrompt {
-  const source = parseYamlSource(ref.file, readText(ref.file));
+export function loadPrompt(
+  ref: PromptFileRef,
+  readText: (file: string) => string = readUtf8,
+  parseCache?: ParsedYamlCache,
+): LoadedPrompt {
+  const source = parseYamlSource(ref.file, readText(ref.file), parseCache);
   const diagnostics = [...source.diagnostics];
   const idProblem = promptIdProblem(ref.id);
   if (idProblem) {

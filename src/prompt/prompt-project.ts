@@ -1,6 +1,7 @@
 import type { ProjectConfig } from "../config/config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { PromptOpsError } from "../errors.js";
+import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
 import { checkSchemas, checkTests } from "./check-tests.js";
 import { type CompiledResult, compilePrompt } from "./compile-prompt.js";
@@ -24,6 +25,7 @@ export function checkPrompts(
   config: ProjectConfig,
   refs: readonly PromptFileRef[],
   alsoCheckPartials: readonly string[] = [],
+  parseCache?: ParsedYamlCache,
 ): PromptCheckRun {
   const store = new PartialStore(config.promptsDir);
   let partialNames: string[] | undefined;
@@ -33,7 +35,7 @@ export function checkPrompts(
   };
   const partialDiagnostics = new Map<string, Diagnostic>();
   const prompts = refs.map((ref): CheckedPrompt => {
-    const loaded = loadPrompt(ref);
+    const loaded = loadPrompt(ref, undefined, parseCache);
     const prompt = loaded.prompt ?? loaded.salvaged;
     if (!prompt) return { ...loaded, result: undefined };
     const templates = checkTemplates(loaded, prompt, store, knownPartials);

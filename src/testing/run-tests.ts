@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { bundleBuildId } from "../build-id.js";
 import type { ProjectConfig } from "../config/config.js";
 import { loadConfigOrThrow } from "../config/load-config.js";
 import { PromptOpsError } from "../errors.js";
@@ -12,6 +13,7 @@ import { costUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { selectProviders } from "../providers/provider-spec.js";
 import type { ResolvedVersion } from "../versions/resolve-version.js";
+import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import {
   type OnMissingVersion,
   planBaseline,
@@ -84,7 +86,12 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const config = options.config ?? loadConfigOrThrow(options.cwd);
   const all = discoverPromptFiles(config.promptsDir);
   const refs = options.ids.length > 0 ? options.ids.map((id) => selectPrompt(all, id)) : all;
-  const run = checkPrompts(config, refs);
+  // Prompt files seldom change between two test runs: their parsed YAML is kept in .promptops/.
+  const buildId = bundleBuildId();
+  const parseCache = buildId
+    ? new ParsedYamlCache(join(config.root, ".promptops", "parsed-yaml.json"), buildId)
+    : undefined;
+  const run = checkPrompts(config, refs, [], parseCache);
   refuseInvalidPrompts(run.prompts, "test");
   let checked = run.prompts;
   if (options.since) checked = await selectChangedSince(config, checked, options.since);
@@ -106,6 +113,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     ...(options.boundary ? { boundary: true } : {}),
   });
   const notes = options.boundary ? boundaryNotes(units) : [];
+  parseCache?.save(); // after planning, which asks where each test is
   // --baseline: the same cases on another version of each prompt, planned before anything is sent.
   if (options.judgePairwise) refusePairwiseWithoutBaseline(options.baseline);
   const baseline = options.baseline

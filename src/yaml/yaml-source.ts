@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, Scalar } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
+import type { ParsedEntry, ParsedYamlCache } from "./parsed-yaml-cache.js";
 
 export type PathSegment = string | number;
 
@@ -15,7 +16,50 @@ export interface YamlSource {
   locateInString(path: readonly PathSegment[], line0: number, col0: number): { line: number; col: number };
 }
 
-export function parseYamlSource(file: string, text: string): YamlSource {
+/**
+ * Parses a YAML file. With a cache, a text parsed cleanly on an earlier run is not parsed again
+ * unless it is asked for a position no run asked for before (parsed-yaml-cache.ts).
+ */
+export function parseYamlSource(file: string, text: string, cache?: ParsedYamlCache): YamlSource {
+  if (!cache) return parseNow(file, text);
+  const entry = cache.get(text);
+  if (entry) return rememberingSource(file, text, entry.value(), entry, () => parseNow(file, text));
+  const parsed = parseNow(file, text);
+  if (parsed.diagnostics.length > 0) return parsed;
+  const added = cache.put(text, parsed.value);
+  return added ? rememberingSource(file, text, parsed.value, added, () => parsed) : parsed;
+}
+
+/** A cleanly parsed source whose positions are answered from, and recorded in, its cache entry. */
+function rememberingSource(
+  file: string,
+  text: string,
+  value: unknown,
+  entry: ParsedEntry,
+  parse: () => YamlSource,
+): YamlSource {
+  let parsed: YamlSource | undefined;
+  const ask = (question: unknown[], find: (source: YamlSource) => { line: number; col: number }) => {
+    const key = JSON.stringify(question);
+    const known = entry.answer(key);
+    if (known) return { ...known };
+    parsed ??= parse();
+    const at = find(parsed);
+    entry.record(key, { line: at.line, col: at.col });
+    return at;
+  };
+  return {
+    file,
+    text,
+    value,
+    diagnostics: [],
+    locate: (path, target = "value") => ask(["at", path, target], (source) => source.locate(path, target)),
+    locateInString: (path, line0, col0) =>
+      ask(["in", path, line0, col0], (source) => source.locateInString(path, line0, col0)),
+  };
+}
+
+function parseNow(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
   // uniqueKeys makes a duplicate key an error instead of silently keeping the last one.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
