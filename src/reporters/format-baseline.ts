@@ -1,7 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import type { BaselineVerdict, CaseBaseline } from "../testing/baseline/baseline-results.js";
 import { describePairwise } from "../testing/judge/pairwise-verdict.js";
-import type { CaseResult, RunResults } from "../testing/results.js";
+import { type CaseResult, type RunResults, versionLabel } from "../testing/results.js";
 import { caseTitle, excerpt, formatCost } from "./format-results.js";
 
 // --baseline in the reports: the verdict per prompt × provider, and each regressed case with
@@ -14,9 +14,6 @@ export const isRegressed = (result: CaseResult): result is Compared =>
 
 /** `+12`, `−3`; a zero without a sign. */
 const signed = (n: number, text: string) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${text}`;
-
-/** `v3`, or `draft`: the version label of one side. */
-export const versionLabel = (version: number | "draft") => (version === "draft" ? "draft" : `v${version}`);
 
 /** A verdict's deltas as text: `−33%`, `+0.20`, `+12 in / −3 out`, `+$0.0001`, `+35ms` (— when not measured). */
 export function verdictDeltas(verdict: BaselineVerdict) {

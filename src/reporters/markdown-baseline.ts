@@ -1,13 +1,7 @@
 import type { BaselineReport, BaselineVerdictName } from "../testing/baseline/baseline-results.js";
 import { describePairwise } from "../testing/judge/pairwise-verdict.js";
-import type { CaseResult } from "../testing/results.js";
-import {
-  currentVersionOf,
-  isRegressed,
-  verdictCounts,
-  verdictDeltas,
-  versionLabel,
-} from "./format-baseline.js";
+import { type CaseResult, versionLabel } from "../testing/results.js";
+import { currentVersionOf, isRegressed, verdictCounts, verdictDeltas } from "./format-baseline.js";
 import { caseTitle, excerpt } from "./format-results.js";
 import { codeFence, codeSpan, inline, row } from "./markdown-text.js";
 

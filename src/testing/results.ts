@@ -86,17 +86,13 @@ export interface RepeatSummary {
 }
 
 /** One sample of a repeated case, in full. */
-export interface SampleResult {
+export interface SampleResult
+  extends Pick<
+    CaseResult,
+    "status" | "output" | "latencyMs" | "cached" | "tokens" | "costUsd" | "assertions" | "error"
+  > {
   sample: number;
-  status: CaseStatus;
   score: number;
-  output: string;
-  latencyMs: number;
-  cached: boolean;
-  tokens: TokenCounts;
-  costUsd: number | null;
-  assertions: AssertionResult[];
-  error?: string;
 }
 
 /** What a --boundary case fed to which variable. */
@@ -118,3 +114,7 @@ export interface JudgeUsage {
   /** Spent by this run (a cache hit costs 0); null when a judge model's price is unknown. */
   costUsd: number | null;
 }
+
+/** `v3`, or `draft`: how reports and diffs name a version of a prompt. */
+export const versionLabel = (version: CaseResult["version"]) =>
+  version === "draft" ? "draft" : `v${version}`;

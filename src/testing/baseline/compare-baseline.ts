@@ -10,7 +10,7 @@ import type {
   CaseDelta,
   MissingBaseline,
 } from "./baseline-results.js";
-import { OutputDiffs, versionLabel } from "./output-diffs.js";
+import { diffLabel, OutputDiffs } from "./output-diffs.js";
 import { type BaselinePlan, type BaselineVersion, pairKey } from "./plan-baseline.js";
 
 export interface BaselineComparison {
@@ -148,8 +148,8 @@ function describeTwin(
     assertions: twin.assertions,
     ...(twin.error !== undefined ? { error: twin.error } : {}),
     diff: diffs.diff(
-      { label: versionLabel(result.prompt, version.version), output: twin.output },
-      { label: versionLabel(result.prompt, result.version), output: result.output },
+      { label: diffLabel(result.prompt, version.version), output: twin.output },
+      { label: diffLabel(result.prompt, result.version), output: result.output },
     ),
     change,
     ...(delta ? { delta } : {}),

@@ -1,10 +1,10 @@
 import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
-import type { CaseResult } from "../results.js";
+import { type CaseResult, versionLabel } from "../results.js";
 import { pairKey } from "./plan-baseline.js";
 
 /** How a side of a diff is named: `support-agent@v3`, `support-agent@draft`. */
-export const versionLabel = (prompt: string, version: CaseResult["version"]) =>
-  `${prompt}@${version === "draft" ? "draft" : `v${version}`}`;
+export const diffLabel = (prompt: string, version: CaseResult["version"]) =>
+  `${prompt}@${versionLabel(version)}`;
 
 /**
  * Diffs of outputs against their baseline twins', each pair of texts worked out once. During a run,
@@ -58,8 +58,8 @@ export class OutputDiffs {
     const [then, now] = side === "current" ? [twin, result] : [result, twin];
     setImmediate(() =>
       this.diff(
-        { label: versionLabel(then.prompt, then.version), output: then.output },
-        { label: versionLabel(now.prompt, now.version), output: now.output },
+        { label: diffLabel(then.prompt, then.version), output: then.output },
+        { label: diffLabel(now.prompt, now.version), output: now.output },
       ),
     );
   }
