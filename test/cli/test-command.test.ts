@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { RunResults } from "../../src/testing/results.js";
 import { echoLastUserMessage, FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import {
   asking,
   copyRunnerProject,
@@ -20,17 +21,10 @@ import { parseXml, type XmlElement } from "../reporters/parse-xml.js";
 const KEY = "sk-cli-test-0123456789abcdef";
 const validateResults = schemaValidator("results");
 
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: KEY });
 let project: ProjectDir;
 
-beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: KEY });
-});
-afterAll(() => server.close());
 beforeEach(() => {
-  server.reset();
-  server.reply = echoLastUserMessage;
-  server.latencyMs = 0;
   project = copyRunnerProject();
 });
 afterEach(() => project.cleanup());

@@ -112,13 +112,22 @@ export class FakeProviderServer {
   }
 
   static async start(options: FakeProviderServerOptions = {}): Promise<FakeProviderServer> {
-    const fake = new FakeProviderServer(options);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once("error", reject);
-      fake.server.listen(0, "127.0.0.1", () => resolve());
-    });
-    fake.port = (fake.server.address() as AddressInfo).port;
+    const fake = FakeProviderServer.create(options);
+    await fake.listen();
     return fake;
+  }
+
+  /** A server not listening yet (`listen()`): for a test file's hooks (per-file.ts). */
+  static create(options: FakeProviderServerOptions = {}): FakeProviderServer {
+    return new FakeProviderServer(options);
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(0, "127.0.0.1", () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
   }
 
   get url(): string {
@@ -165,12 +174,19 @@ export class FakeProviderServer {
     return this.when(() => this.stats.active === 0);
   }
 
-  /** Between tests: forgets the counters, the recorded requests, queued faults and rules. */
+  /** Forgets the counters, the recorded requests, queued faults and rules. */
   reset(): void {
     Object.assign(this.stats, { total: 0, byPath: {}, peakActive: this.stats.active });
     this.requests.length = 0;
     this.queue.length = 0;
     this.rules.length = 0;
+  }
+
+  /** Between tests: reset(), and answers and waits again as it was started to. */
+  resetForNextTest(): void {
+    this.reset();
+    this.reply = this.options.reply ?? echoLastUserMessage;
+    this.latencyMs = this.options.latencyMs ?? 0;
   }
 
   /** Ends everything, hung requests and pending latencies included. */

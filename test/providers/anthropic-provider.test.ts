@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
 import { createProvider } from "../../src/providers/create-provider.js";
 import type { ProviderCall } from "../../src/providers/provider.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
-import { echoLastUserMessage, FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 
 const KEY = "sk-ant-test-0123456789abcdef";
-let server: FakeProviderServer;
-
-beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.reply = echoLastUserMessage;
-});
+const server = fakeProviderServerPerFile({ apiKey: KEY });
 
 const env = () => ({ ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: server.anthropicBaseURL });
 const haiku = () => createProvider(parseProviderSpec("anthropic:claude-haiku-4-5"), env());

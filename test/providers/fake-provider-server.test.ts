@@ -63,6 +63,15 @@ describe("the fake provider server", () => {
     expect(server.stats.total).toBe(1);
   });
 
+  it("resetForNextTest() also puts back the reply and latency it was started with", async () => {
+    const { server, provider } = await start({ latencyMs: 5 });
+    server.reply = () => "scripted for one test";
+    server.latencyMs = 0;
+    server.resetForNextTest();
+    expect(server.latencyMs).toBe(5);
+    expect((await ask(provider, "echo me")).output).toBe("echo me");
+  });
+
   it("refuses a wrong key with 401 in the provider's own shape", async () => {
     server = await FakeProviderServer.start({ apiKey: "sk-right" });
     const response = await fetch(`${server.openaiBaseURL}/chat/completions`, {

@@ -1,22 +1,14 @@
 import { inspect } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
 import { type Provider, ProviderError, parseRetryAfter, redact } from "../../src/providers/provider.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
-import { echoLastUserMessage, FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 
 const KEY = "sk-test-faults-0123456789abcdef";
 const WRONG_KEY = "sk-wrong-key-9876543210fedcba";
-let server: FakeProviderServer;
-
-beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.reply = echoLastUserMessage;
-});
+const server = fakeProviderServerPerFile({ apiKey: KEY });
 
 const sdks = [
   {

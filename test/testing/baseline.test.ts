@@ -6,7 +6,7 @@ import { PromptOpsError } from "../../src/errors.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
-import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import {
   answerWithTheRequest,
   BASELINE_PROJECT,
@@ -21,19 +21,16 @@ import type { TempRepo } from "../helpers/temp-repo.js";
 const KEY = "sk-baseline-test-0123456789abcdef";
 const validateResults = schemaValidator("results");
 
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: KEY });
 let repo: TempRepo;
 
 beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: KEY });
   repo = await makeBaselineRepo();
 });
 afterAll(async () => {
-  await server.close();
   await repo.cleanup();
 });
 beforeEach(async () => {
-  server.reset();
   server.reply = answerWithTheRequest;
   await rm(join(repo.root, ".promptops"), { recursive: true, force: true });
   for (const [path, text] of Object.entries(DRAFT_CHANGES)) await repo.write(path, text);

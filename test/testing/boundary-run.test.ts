@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { formatGithubAnnotations } from "../../src/reporters/github-reporter.js";
 import { formatJunitReport } from "../../src/reporters/junit-reporter.js";
 import { formatMarkdownSummary } from "../../src/reporters/markdown-summary.js";
@@ -6,7 +6,8 @@ import { createPrettyReporter } from "../../src/reporters/pretty-reporter.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
-import { FakeProviderServer, type FakeRequest } from "../fake-provider/fake-provider-server.js";
+import type { FakeRequest } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { copyBoundaryProject, SECRET } from "../fixtures/boundary/boundary-project.js";
 import { openaiEnv, userText } from "../fixtures/runner/runner-project.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
@@ -36,15 +37,10 @@ function leakWhenAskedOutright(request: FakeRequest) {
   return { text: reply, usage: { input: 100, output: 20 } };
 }
 
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: KEY });
 let project: ProjectDir;
 
-beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: KEY });
-});
-afterAll(() => server.close());
 beforeEach(() => {
-  server.reset();
   server.reply = leakWhenAskedOutright;
   project = copyBoundaryProject();
 });

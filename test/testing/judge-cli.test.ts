@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { RunResults } from "../../src/testing/results.js";
-import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { copyJudgeProject, isJudgeRequest } from "../fixtures/judge/judge-project.js";
 import { openaiEnv, userText } from "../fixtures/runner/runner-project.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
@@ -14,15 +14,10 @@ import { runCli } from "../helpers/run-cli.js";
 const KEY = "sk-cli-test-0123456789abcdef";
 const validateResults = schemaValidator("results");
 
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: KEY });
 let project: ProjectDir;
 
-beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: KEY });
-});
-afterAll(() => server.close());
 beforeEach(() => {
-  server.reset();
   server.reply = (request) =>
     isJudgeRequest(request)
       ? { text: '{"score": 0.9, "pass": true, "reasoning": "Fine."}', usage: { input: 500, output: 50 } }

@@ -6,7 +6,8 @@ import type { PairwiseComparison } from "../../src/testing/baseline/baseline-res
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import { publishVersions } from "../../src/versions/publish.js";
-import { FakeProviderServer, type FakeRequest } from "../fake-provider/fake-provider-server.js";
+import type { FakeRequest } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { allMessages } from "../fixtures/baseline/baseline-repo.js";
 import { isJudgeRequest, requestText } from "../fixtures/judge/judge-project.js";
 import { openaiEnv } from "../fixtures/runner/runner-project.js";
@@ -46,7 +47,7 @@ const greeting = (system: string) =>
     "",
   ].join("\n");
 
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: KEY });
 let repo: TempRepo;
 /** What the pairwise judge says, given the two outputs in the order it was shown them. */
 let prefer: (first: string, second: string) => string;
@@ -57,7 +58,6 @@ const between = (text: string, tag: string) =>
   text.slice(text.indexOf(`<${tag}>\n`) + tag.length + 3, text.indexOf(`\n</${tag}>`));
 
 beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: KEY });
   repo = await makeTempRepo();
   await repo.write(
     "promptops.config.yaml",
@@ -75,11 +75,9 @@ beforeAll(async () => {
   await repo.write("prompts/greeting.prompt.yaml", greeting(`Say hello, ${MARKER}.`));
 });
 afterAll(async () => {
-  await server.close();
   await repo.cleanup();
 });
 beforeEach(async () => {
-  server.reset();
   await rm(join(repo.root, ".promptops"), { recursive: true, force: true });
   prefer = () => '{"preferred": "tie", "reasoning": "Alike."}';
   server.reply = (request) => {

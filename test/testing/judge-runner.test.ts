@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRun, type TestRunOptions } from "../../src/testing/run-tests.js";
-import { FakeProviderServer, type FakeRequest } from "../fake-provider/fake-provider-server.js";
+import type { FakeRequest } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import {
   copyJudgeProject,
   isJudgeRequest,
@@ -22,18 +23,12 @@ const TESTED_COST = (1000 * 0.15 + 200 * 0.6) / 1_000_000;
 const JUDGE_USAGE = { input: 500, output: 50 };
 const JUDGE_COST = (500 * 2.5 + 50 * 10) / 1_000_000;
 
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: "sk-runner-test-0123456789abcdef" });
 let project: ProjectDir | undefined;
 /** What the judge answers, by a text its request contains (the rubric, say); else a passing verdict. */
 let verdicts: Array<[string, string]>;
 
-beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: "sk-runner-test-0123456789abcdef" });
-});
-afterAll(() => server.close());
 beforeEach(() => {
-  server.reset();
-  server.latencyMs = 0;
   verdicts = [];
   server.reply = (request) => {
     if (!isJudgeRequest(request)) return { text: userText(request), usage: TESTED_USAGE };

@@ -1,28 +1,24 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
 import type { Provider } from "../../src/providers/provider.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
 import { createProviderCaller } from "../../src/testing/provider-caller.js";
 import { ResponseCache } from "../../src/testing/response-cache.js";
-import { echoLastUserMessage, FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { openaiEnv } from "../fixtures/runner/runner-project.js";
 
 const KEY = "sk-caller-test-0123456789abcdef";
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: KEY, latencyMs: 50 });
 let provider: Provider;
 let cacheDir: string;
 
 beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: KEY, latencyMs: 50 });
   provider = await createProvider(parseProviderSpec("openai:gpt-4o-mini"), openaiEnv(server, KEY));
 });
-afterAll(() => server.close());
 beforeEach(() => {
-  server.reset();
-  server.reply = echoLastUserMessage;
   cacheDir = mkdtempSync(join(tmpdir(), "promptops-caller-"));
 });
 afterEach(() => rmSync(cacheDir, { recursive: true, force: true }));

@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult, RunResults } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
-import { FakeProviderServer, type FakeRequest } from "../fake-provider/fake-provider-server.js";
+import type { FakeRequest } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { asking, copyRunnerProject, openaiEnv, userText } from "../fixtures/runner/runner-project.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -59,15 +60,10 @@ function secondAnswerWrong() {
   };
 }
 
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: KEY });
 let project: ProjectDir;
 
-beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: KEY });
-});
-afterAll(() => server.close());
 beforeEach(() => {
-  server.reset();
   server.reply = secondAnswerWrong();
   // The first request of each outage question is a 500 (no retries): that sample is an error.
   server.faultWhen(asking("outage one"), { status: 500 }, 1);

@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRun, type TestRunOptions } from "../../src/testing/run-tests.js";
-import {
-  echoLastUserMessage,
-  FakeProviderServer,
-  type FakeRequest,
-} from "../fake-provider/fake-provider-server.js";
+import { echoLastUserMessage, type FakeRequest } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import {
   asking,
   copyRunnerProject,
@@ -15,20 +12,11 @@ import {
 } from "../fixtures/runner/runner-project.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
 
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: "sk-runner-test-0123456789abcdef" });
 let project: ProjectDir | undefined;
 /** Lets go of replies a test held back, even when that test failed before doing it. */
 let releaseHeld: (() => void) | undefined;
 
-beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: "sk-runner-test-0123456789abcdef" });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.reply = echoLastUserMessage;
-  server.latencyMs = 0;
-});
 afterEach(() => {
   releaseHeld?.();
   project?.cleanup();

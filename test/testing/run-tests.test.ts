@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
-import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import {
   asking,
   copyRunnerProject,
@@ -22,15 +22,10 @@ const validateResults = schemaValidator("results");
 const USAGE = { input: 1000, output: 200 };
 const CASE_COST = (1000 * 0.15 + 200 * 0.6) / 1_000_000;
 
-let server: FakeProviderServer;
+const server = fakeProviderServerPerFile({ apiKey: "sk-runner-test-0123456789abcdef" });
 let project: ProjectDir;
 
-beforeAll(async () => {
-  server = await FakeProviderServer.start({ apiKey: "sk-runner-test-0123456789abcdef" });
-});
-afterAll(() => server.close());
 beforeEach(() => {
-  server.reset();
   server.reply = (request) => ({ text: userText(request), usage: USAGE });
   project = copyRunnerProject();
 });
