@@ -11,7 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBareSdkLoop } from "./bare-sdk-loop.mjs";
 import { startFakeOpenAI } from "./fake-openai.mjs";
-import { cliBin, median, printTable, repoRoot, requireBuiltCli, round, writeResults } from "./lib.mjs";
+import {
+  cliBin,
+  countArgument,
+  median,
+  printTable,
+  repoRoot,
+  requireBuiltCli,
+  round,
+  writeResults,
+} from "./lib.mjs";
 import { runAgainstServer } from "./run-against-server.mjs";
 
 const PROMPTS = 10;
@@ -24,11 +33,7 @@ const FLOOR_MS = Math.ceil(REQUESTS / CONCURRENCY) * LATENCY_MS;
 const TARGETS = { wallOverFloor: 1.2 };
 const API_KEY = "sk-bench-baseline-0123456789abcdef";
 const EXAMPLE = join(repoRoot, "examples", "support-bot");
-const runs = process.argv[2] === undefined ? 3 : Number(process.argv[2]);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error("usage: node bench/baseline-throughput.mjs [runs=3]");
-  process.exit(2);
-}
+const runs = countArgument("runs", 3);
 
 requireBuiltCli();
 

@@ -8,10 +8,19 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const cliBin = join(repoRoot, "bin", "promptops.js");
 export const resultsDir = join(repoRoot, "bench", "results");
 
-/** bin/promptops.js only forwards to dist/, so without a build every CLI timing is meaningless. */
+/** bin/promptops.js runs the bundle in dist/bundle/, so without a build every CLI timing is meaningless. */
 export function requireBuiltCli() {
-  if (existsSync(cliBin) && existsSync(join(repoRoot, "dist", "cli", "main.js"))) return;
-  console.error("bench: the CLI is not built (no dist/cli/main.js); run `npm run build` first");
+  if (existsSync(cliBin) && existsSync(join(repoRoot, "dist", "bundle", "manifest.json"))) return;
+  console.error("bench: the CLI is not built (no dist/bundle/manifest.json); run `npm run build` first");
+  process.exit(2);
+}
+
+/** The bench's one optional argument, a whole number >= 1 (`runs`, `count`), else usage and exit 2. */
+export function countArgument(name, fallback) {
+  const text = process.argv[2];
+  const value = text === undefined ? fallback : Number(text);
+  if (Number.isInteger(value) && value >= 1) return value;
+  console.error(`usage: node ${process.argv[1].replace(`${repoRoot}/`, "")} [${name}=${fallback}]`);
   process.exit(2);
 }
 

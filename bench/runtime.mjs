@@ -6,13 +6,13 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { median, printTable, repoRoot, round, summarise, writeResults } from "./lib.mjs";
+import { countArgument, median, printTable, repoRoot, round, summarise, writeResults } from "./lib.mjs";
 
 const LOAD_RUNS = 15;
 const THROUGHPUT_TRIALS = 5;
 const TRIAL_MS = 300;
 const TARGETS = { loadMedianMs: 50, messagesPerSecond: 100_000 };
-const count = process.argv[2] === undefined ? 500 : Number(process.argv[2]);
+const count = countArgument("count", 500);
 
 if (!existsSync(join(repoRoot, "dist", "runtime", "index.js"))) {
   console.error("bench: the runtime is not built (no dist/runtime/index.js); run `npm run build` first");

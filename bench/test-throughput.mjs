@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBareSdkLoop } from "./bare-sdk-loop.mjs";
 import { startFakeOpenAI } from "./fake-openai.mjs";
-import { cliBin, median, printTable, requireBuiltCli, round, writeResults } from "./lib.mjs";
+import { cliBin, countArgument, median, printTable, requireBuiltCli, round, writeResults } from "./lib.mjs";
 import { GNU_TIME, runAgainstServer } from "./run-against-server.mjs";
 
 const PROMPTS = 50;
@@ -19,11 +19,7 @@ const LATENCY_MS = 100;
 const FLOOR_MS = Math.ceil(CASES / CONCURRENCY) * LATENCY_MS;
 const TARGETS = { wallOverFloor: 1.15, cachedMs: 1000 };
 const API_KEY = "sk-bench-throughput-0123456789abcdef";
-const runs = process.argv[2] === undefined ? 3 : Number(process.argv[2]);
-if (!Number.isInteger(runs) || runs < 1) {
-  console.error("usage: node bench/test-throughput.mjs [runs=3]");
-  process.exit(2);
-}
+const runs = countArgument("runs", 3);
 
 requireBuiltCli();
 

@@ -4,14 +4,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateProject } from "./gen-prompts.mjs";
-import { cliBin, printTable, requireBuiltCli, round, timeCommand, writeResults } from "./lib.mjs";
+import {
+  cliBin,
+  countArgument,
+  printTable,
+  requireBuiltCli,
+  round,
+  timeCommand,
+  writeResults,
+} from "./lib.mjs";
 
 const RUNS = 5;
-const count = process.argv[2] === undefined ? 1000 : Number(process.argv[2]);
-if (!Number.isInteger(count) || count < 1) {
-  console.error("usage: node bench/validate-1000.mjs [count=1000]");
-  process.exit(2);
-}
+const count = countArgument("count", 1000);
 
 requireBuiltCli();
 
