@@ -2,7 +2,7 @@
 // line, into the file named by PROMPTOPS_BENCH_MODULE_LOG. cold-start.mjs uses it to prove that
 // `--help` and `validate` never load a provider SDK. Works on Node 20.19+ and 22+.
 import { appendFileSync } from "node:fs";
-import { createRequire, register } from "node:module";
+import module, { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { isMainThread } from "node:worker_threads";
 
@@ -17,7 +17,17 @@ export async function resolve(specifier, context, nextResolve) {
 }
 
 if (isMainThread && log) {
-  register(import.meta.url);
+  // Node 22.15+ has in-thread synchronous hooks, and deprecates register() from Node 26 on (a
+  // warning on stderr would be taken for the tracked process's own output).
+  if (module.registerHooks) {
+    module.registerHooks({
+      resolve(specifier, context, nextResolve) {
+        const result = nextResolve(specifier, context);
+        appendFileSync(log, `${result.url}\n`);
+        return result;
+      },
+    });
+  } else module.register(import.meta.url);
   // require() calls inside CommonJS packages (nunjucks, yaml's CJS build…) bypass the ESM resolve hook
   // on Node 20, but every one of them lands in the CommonJS cache, read once at exit.
   const cjsCache = createRequire(import.meta.url)("node:module")._cache;
