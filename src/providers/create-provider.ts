@@ -10,6 +10,8 @@ import type { ProviderSpec } from "./provider-spec.js";
 export interface CreateProviderOptions {
   /** Where exec commands run: the project root. */
   cwd?: string;
+  /** The most bytes of one reply read (config test.maxReplyBytes); default DEFAULT_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
   /** For tests: how each SDK is loaded, e.g. to simulate @anthropic-ai/sdk not being installed. */
   importers?: { openai?: () => Promise<unknown>; anthropic?: () => Promise<unknown> };
 }
@@ -33,11 +35,16 @@ export async function createProvider(
   env: Env = process.env,
   options: CreateProviderOptions = {},
 ): Promise<Provider> {
+  const limit = options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes };
   switch (spec.kind) {
     case "echo":
       return createEchoProvider(spec);
     case "exec":
-      return createExecProvider(spec, { ...(options.cwd ? { cwd: options.cwd } : {}), env: { ...env } });
+      return createExecProvider(spec, {
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+        env: { ...env },
+        ...limit,
+      });
     case "openai":
     case "openai-compatible": {
       checkProviderCredentials([spec], env);
@@ -49,6 +56,7 @@ export async function createProvider(
         ...(spec.kind === "openai"
           ? { organization: env.OPENAI_ORG_ID, project: env.OPENAI_PROJECT_ID }
           : {}),
+        ...limit,
         ...(options.importers?.openai ? { importer: options.importers.openai } : {}),
       });
     }
@@ -59,6 +67,7 @@ export async function createProvider(
       return createAnthropicProvider(spec, {
         apiKey: apiKey!,
         baseURL: baseURL!,
+        ...limit,
         ...(options.importers?.anthropic ? { importer: options.importers.anthropic } : {}),
       });
     }

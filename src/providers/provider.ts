@@ -1,5 +1,6 @@
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import type { RenderedMessage } from "../prompt/render.js";
+import { ReplyTooLargeError } from "./reply-limit.js";
 
 export type ProviderKind = "openai" | "anthropic" | "openai-compatible" | "exec" | "echo";
 
@@ -71,6 +72,8 @@ export type ProviderErrorKind =
   | "auth"
   | "bad-request"
   | "aborted"
+  /** Over test.maxReplyBytes: the same request would most likely be as large again. */
+  | "too-large"
   | "other";
 
 const TRANSIENT_BY_DEFAULT: ReadonlySet<ProviderErrorKind> = new Set([
@@ -203,6 +206,7 @@ export function translateSdkError(error: unknown, context: TranslateContext): Pr
 /** Errors thrown outside the SDK's request path: the body read and the reply's shape. */
 export function rawError(error: unknown, providerId: string, secrets: readonly string[]): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (error instanceof ReplyTooLargeError) return replyTooLarge(providerId, error.message);
   if (error instanceof SyntaxError)
     return new ProviderError(`${providerId}: the response is not valid JSON`, {
       kind: "malformed",
@@ -218,6 +222,11 @@ export function rawError(error: unknown, providerId: string, secrets: readonly s
   if (/fetch failed|ECONN|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR/.test(detail))
     return networkError(providerId, detail);
   return new ProviderError(`${providerId}: ${detail}`, { kind: "other", providerId });
+}
+
+/** Not transient: a retry would pay for (and read) another reply as large. */
+export function replyTooLarge(providerId: string, message: string): ProviderError {
+  return new ProviderError(`${providerId}: ${message}`, { kind: "too-large", providerId });
 }
 
 function networkError(providerId: string, detail: string): ProviderError {

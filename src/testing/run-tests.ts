@@ -131,7 +131,11 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
       ? (await import("./judge/pairwise-prompt.js")).loadPairwisePrompt(config)
       : undefined;
   const providers = new Map<string, Provider>();
-  for (const spec of usedSpecs) providers.set(spec.id, await createProvider(spec, env, { cwd: config.root }));
+  for (const spec of usedSpecs)
+    providers.set(
+      spec.id,
+      await createProvider(spec, env, { cwd: config.root, maxReplyBytes: config.test.maxReplyBytes }),
+    );
   options.onPlanned?.(cases);
 
   const cache = options.noCache ? undefined : new ResponseCache(resolve(config.root, config.test.cacheDir));
