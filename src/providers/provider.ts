@@ -1,5 +1,6 @@
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import type { RenderedMessage } from "../prompt/render.js";
+import { redactSecrets } from "../redact-secrets.js";
 import { ReplyTooLargeError } from "./reply-limit.js";
 
 export type ProviderKind = "openai" | "anthropic" | "openai-compatible" | "exec" | "echo";
@@ -146,19 +147,10 @@ export function parseRetryAfter(headers: HeaderReader | undefined, now = Date.no
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Removes the given secrets and anything shaped like a key or bearer token. */
-export function redact(text: string, secrets: readonly string[] = []): string {
-  let clean = text;
-  for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join("***");
-  return clean
-    .replace(/\bBearer\s+[^\s"',]+/gi, "Bearer ***")
-    .replace(/\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}/g, "$1-***");
-}
-
 /** Short, one line, no secret: provider error texts can be whole HTML pages from a proxy. */
 export function cleanText(text: string, secrets: readonly string[] = [], limit = 300): string {
   const plain = text.trimStart().startsWith("<") ? text.replace(/<[^>]*>/g, " ") : text;
-  const line = redact(plain, secrets).replace(/\s+/g, " ").trim();
+  const line = redactSecrets(plain, secrets).replace(/\s+/g, " ").trim();
   return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
 }
 

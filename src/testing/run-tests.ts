@@ -12,6 +12,7 @@ import { checkProviderCredentials, createProvider } from "../providers/create-pr
 import { costUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { selectProviders } from "../providers/provider-spec.js";
+import { redactDeep } from "../redact-secrets.js";
 import type { ResolvedVersion } from "../versions/resolve-version.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import {
@@ -333,7 +334,7 @@ async function recordRun(root: string, results: RunResults): Promise<string> {
   const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
   const file = join(dir, name);
   const temp = `${file}.tmp`;
-  await writeFile(temp, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(temp, `${JSON.stringify(redactDeep(results), null, 2)}\n`);
   await rename(temp, file);
   return file;
 }
