@@ -13,12 +13,13 @@ import { DEFAULT_MAX_REPLY_BYTES, ReplyBuffer, ReplyTooLargeError } from "./repl
  * Fetch semantics the SDKs rely on are kept: the promise resolves when the headers arrive; a body
  * cut off before its end rejects the body read with TypeError("terminated") as undici does; an
  * abort rejects with an AbortError; a failed connection rejects with TypeError("fetch failed") and
- * the socket error as its cause; gzip/deflate/br bodies are decoded. A body is read up to
- * `maxReplyBytes` after decoding, on either path: past that the read rejects with a
- * ReplyTooLargeError and the connection is dropped. Anything but a string or
+ * the socket error as its cause; gzip/deflate/br bodies are decoded. Anything but a string or
  * bytes as a request body (streams, forms) goes to the built-in fetch, which handles those, and so
  * does every request when Node is told to use the proxy of HTTP(S)_PROXY: its fetch honours that
  * setting on every version that has it, custom http agents not on all of them.
+ *
+ * On both paths a body is read up to `maxReplyBytes` after decoding: past that the read rejects
+ * with a ReplyTooLargeError, what was read is dropped and so is the connection.
  */
 export function createHttpFetch(options: { maxReplyBytes?: number | undefined } = {}): typeof fetch {
   const limit = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
@@ -65,7 +66,8 @@ function send(
     const onAbort = () => request.destroy(abortReason(signal!) as Error);
     signal?.addEventListener("abort", onAbort, { once: true });
     const done = () => signal?.removeEventListener("abort", onAbort);
-    request.once("error", (error) => {
+    // `on`: an error after the response (its socket destroyed at the reply limit) must not throw.
+    request.on("error", (error) => {
       done();
       reject(signal?.aborted ? abortReason(signal) : new TypeError("fetch failed", { cause: error }));
     });
