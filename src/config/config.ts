@@ -20,7 +20,13 @@ export interface ConfigFile {
   providers?: ProviderConfig[];
   judge?: string;
   embeddings?: string;
-  test?: { concurrency?: number; retries?: number; timeoutMs?: number; cacheDir?: string };
+  test?: {
+    concurrency?: number;
+    retries?: number;
+    timeoutMs?: number;
+    cacheDir?: string;
+    maxReplyBytes?: number;
+  };
   pricing?: Record<string, { input: number; output: number }>;
   types?: string;
   judgePrompt?: string;
@@ -39,7 +45,7 @@ export interface ProjectConfig {
   providers: ProviderConfig[];
   judge: string | undefined;
   embeddings: string | undefined;
-  test: { concurrency: number; retries: number; timeoutMs: number; cacheDir: string };
+  test: { concurrency: number; retries: number; timeoutMs: number; cacheDir: string; maxReplyBytes: number };
   pricing: Record<string, { input: number; output: number }>;
   /** Relative to root; set only when the config names it. */
   types: string | undefined;
@@ -56,7 +62,14 @@ export const defaultConfig = {
   tagPrefix: "prompt/",
   environments: ["staging", "production"],
   providers: ["echo"],
-  test: { concurrency: 8, retries: 3, timeoutMs: 60_000, cacheDir: ".promptops/cache" },
+  test: {
+    concurrency: 8,
+    retries: 3,
+    timeoutMs: 60_000,
+    cacheDir: ".promptops/cache",
+    // 4 MiB: eight times the longest reply a model writes today (128k tokens), and little memory.
+    maxReplyBytes: 4 * 1024 * 1024,
+  },
 } as const;
 
 /** Exactly ConfigFile's keys (checked by the compiler); a test checks them against the schema. */
@@ -73,3 +86,12 @@ export const configFileKeys = {
   judgePrompt: true,
   pairwiseJudgePrompt: true,
 } as const satisfies Record<keyof ConfigFile, true>;
+
+/** Exactly the keys of ConfigFile's `test:` (checked by the compiler), checked against the schema. */
+export const configTestKeys = {
+  concurrency: true,
+  retries: true,
+  timeoutMs: true,
+  cacheDir: true,
+  maxReplyBytes: true,
+} as const satisfies Record<keyof NonNullable<ConfigFile["test"]>, true>;

@@ -5,7 +5,7 @@ import { importAtRunTime } from "../import-at-run-time.js";
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import { toAnthropicMessages } from "../prompt/provider-formats.js";
 import { estimateTokens } from "./echo-provider.js";
-import { httpFetch } from "./http-fetch.js";
+import { createHttpFetch } from "./http-fetch.js";
 import {
   type Provider,
   type ProviderCall,
@@ -20,6 +20,8 @@ import type { ProviderSpec } from "./provider-spec.js";
 export interface AnthropicProviderOptions {
   apiKey: string;
   baseURL: string;
+  /** The most bytes of a reply read (decoded); the default is DEFAULT_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
   /** For tests: how the SDK module is loaded (it is an optional peer dependency). */
   importer?: () => Promise<unknown>;
 }
@@ -79,7 +81,7 @@ export async function createAnthropicProvider(
     // Also keeps the SDK from refusing large max_tokens without streaming: that check only runs
     // when no timeout was chosen. Our runner cancels through the signal.
     timeout: SDK_TIMEOUT_MS,
-    fetch: httpFetch,
+    fetch: createHttpFetch({ maxReplyBytes: options.maxReplyBytes }),
   });
   const errors = sdk as unknown as SdkErrorClasses;
   const secrets = [options.apiKey];

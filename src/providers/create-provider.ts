@@ -1,7 +1,8 @@
 import { PromptOpsError } from "../errors.js";
+import { redactSecrets, rememberSecrets, secretsInEnv } from "../redact-secrets.js";
 import { createEchoProvider } from "./echo-provider.js";
 import { createExecProvider } from "./exec-provider.js";
-import type { Provider } from "./provider.js";
+import type { Provider, ProviderReply } from "./provider.js";
 import type { ProviderSpec } from "./provider-spec.js";
 
 // Only type imports and cheap modules above: each SDK module (and the SDK it wraps) is imported when
@@ -10,6 +11,8 @@ import type { ProviderSpec } from "./provider-spec.js";
 export interface CreateProviderOptions {
   /** Where exec commands run: the project root. */
   cwd?: string;
+  /** The most bytes of one reply read (config test.maxReplyBytes); default DEFAULT_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
   /** For tests: how each SDK is loaded, e.g. to simulate @anthropic-ai/sdk not being installed. */
   importers?: { openai?: () => Promise<unknown>; anthropic?: () => Promise<unknown> };
 }
@@ -28,16 +31,58 @@ const DEFAULT_BASE_URL = {
   anthropic: "https://api.anthropic.com",
 } as const;
 
+/**
+ * The provider a spec names, its replies redacted: a key it echoes (in a model's text, a tool
+ * call, an exec command's output) is gone before the reply reaches assertions, judges, the cache
+ * or a report. The keys in `env` are remembered as secrets for everything the process writes.
+ */
 export async function createProvider(
   spec: ProviderSpec,
   env: Env = process.env,
   options: CreateProviderOptions = {},
 ): Promise<Provider> {
+  rememberSecrets(secretsInEnv(env, spec.apiKeyEnv ? [spec.apiKeyEnv] : []));
+  return redactedReplies(await unredactedProvider(spec, env, options));
+}
+
+function redactedReplies(provider: Provider): Provider {
+  const call = provider.call.bind(provider);
+  return { ...provider, call: async (request) => redactReply(await call(request)) };
+}
+
+function redactReply(reply: ProviderReply): ProviderReply {
+  const { output, toolCalls, finishReason, notes } = reply;
+  return {
+    ...reply,
+    output: redactSecrets(output),
+    ...(toolCalls
+      ? {
+          toolCalls: toolCalls.map((tool) => ({
+            name: redactSecrets(tool.name),
+            arguments: redactSecrets(tool.arguments),
+          })),
+        }
+      : {}),
+    ...(finishReason === undefined ? {} : { finishReason: redactSecrets(finishReason) }),
+    ...(notes ? { notes: notes.map((note) => redactSecrets(note)) } : {}),
+  };
+}
+
+async function unredactedProvider(
+  spec: ProviderSpec,
+  env: Env,
+  options: CreateProviderOptions,
+): Promise<Provider> {
+  const limit = options.maxReplyBytes === undefined ? {} : { maxReplyBytes: options.maxReplyBytes };
   switch (spec.kind) {
     case "echo":
       return createEchoProvider(spec);
     case "exec":
-      return createExecProvider(spec, { ...(options.cwd ? { cwd: options.cwd } : {}), env: { ...env } });
+      return createExecProvider(spec, {
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+        env: { ...env },
+        ...limit,
+      });
     case "openai":
     case "openai-compatible": {
       checkProviderCredentials([spec], env);
@@ -49,6 +94,7 @@ export async function createProvider(
         ...(spec.kind === "openai"
           ? { organization: env.OPENAI_ORG_ID, project: env.OPENAI_PROJECT_ID }
           : {}),
+        ...limit,
         ...(options.importers?.openai ? { importer: options.importers.openai } : {}),
       });
     }
@@ -59,6 +105,7 @@ export async function createProvider(
       return createAnthropicProvider(spec, {
         apiKey: apiKey!,
         baseURL: baseURL!,
+        ...limit,
         ...(options.importers?.anthropic ? { importer: options.importers.anthropic } : {}),
       });
     }

@@ -7,14 +7,18 @@ import {
   type ProviderCall,
   ProviderError,
   type ProviderReply,
+  replyTooLarge,
   type ToolCall,
 } from "./provider.js";
 import type { ProviderSpec } from "./provider-spec.js";
+import { DEFAULT_MAX_REPLY_BYTES, ReplyBuffer, ReplyTooLargeError } from "./reply-limit.js";
 
 export interface ExecProviderOptions {
   /** Where the command runs: the project root, so `./script.sh` in the config means what it says. */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /** The most bytes of stdout read; past it the command is killed. Default DEFAULT_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
 }
 
 const POSIX = process.platform !== "win32";
@@ -64,7 +68,7 @@ function run(
       detached: POSIX,
       windowsHide: true,
     });
-    const out: Buffer[] = [];
+    const out = new ReplyBuffer(options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES);
     let err = "";
     let settled = false;
     const settle = (action: () => void) => {
@@ -78,7 +82,11 @@ function run(
       kill(child);
     };
     signal.addEventListener("abort", onAbort, { once: true });
-    child.stdout!.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (settled || out.add(chunk)) return;
+      settle(() => reject(replyTooLarge(providerId, new ReplyTooLargeError(out.limit).message)));
+      kill(child);
+    });
     child.stderr!.on("data", (chunk: Buffer) => {
       err = (err + chunk.toString("utf8")).slice(-STDERR_KEPT);
     });
@@ -96,7 +104,7 @@ function run(
       ),
     );
     child.on("close", (code, signalName) => {
-      if (code === 0) return settle(() => resolve(Buffer.concat(out).toString("utf8")));
+      if (code === 0) return settle(() => resolve(out.text()));
       const how = code === null ? `was killed by ${signalName}` : `exited with code ${code}`;
       const tail = lastLines(err, 3);
       settle(() =>

@@ -6,7 +6,7 @@ import type {
 import { estimateTokenCount } from "tokenx";
 import { toOpenAIMessages } from "../prompt/provider-formats.js";
 import { estimateTokens } from "./echo-provider.js";
-import { httpFetch } from "./http-fetch.js";
+import { createHttpFetch } from "./http-fetch.js";
 import {
   type EmbeddingReply,
   type Provider,
@@ -24,6 +24,8 @@ export interface OpenAIProviderOptions {
   baseURL: string;
   organization?: string | undefined;
   project?: string | undefined;
+  /** The most bytes of a reply read (decoded); the default is DEFAULT_MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
   /** For tests: how the SDK module is loaded. */
   importer?: () => Promise<unknown>;
 }
@@ -55,7 +57,7 @@ export async function createOpenAIProvider(
     adminAPIKey: null,
     maxRetries: 0,
     timeout: SDK_TIMEOUT_MS,
-    fetch: httpFetch,
+    fetch: createHttpFetch({ maxReplyBytes: options.maxReplyBytes }),
   });
   const secrets = options.apiKey ? [options.apiKey] : [];
   const fail = (error: unknown, signal: AbortSignal) =>

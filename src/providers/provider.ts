@@ -1,5 +1,7 @@
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import type { RenderedMessage } from "../prompt/render.js";
+import { redactSecrets } from "../redact-secrets.js";
+import { ReplyTooLargeError } from "./reply-limit.js";
 
 export type ProviderKind = "openai" | "anthropic" | "openai-compatible" | "exec" | "echo";
 
@@ -71,6 +73,8 @@ export type ProviderErrorKind =
   | "auth"
   | "bad-request"
   | "aborted"
+  /** Over test.maxReplyBytes: the same request would most likely be as large again. */
+  | "too-large"
   | "other";
 
 const TRANSIENT_BY_DEFAULT: ReadonlySet<ProviderErrorKind> = new Set([
@@ -143,19 +147,10 @@ export function parseRetryAfter(headers: HeaderReader | undefined, now = Date.no
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Removes the given secrets and anything shaped like a key or bearer token. */
-export function redact(text: string, secrets: readonly string[] = []): string {
-  let clean = text;
-  for (const secret of secrets) if (secret.length >= 4) clean = clean.split(secret).join("***");
-  return clean
-    .replace(/\bBearer\s+[^\s"',]+/gi, "Bearer ***")
-    .replace(/\b(sk|pk|rk)-[A-Za-z0-9_-]{8,}/g, "$1-***");
-}
-
 /** Short, one line, no secret: provider error texts can be whole HTML pages from a proxy. */
 export function cleanText(text: string, secrets: readonly string[] = [], limit = 300): string {
   const plain = text.trimStart().startsWith("<") ? text.replace(/<[^>]*>/g, " ") : text;
-  const line = redact(plain, secrets).replace(/\s+/g, " ").trim();
+  const line = redactSecrets(plain, secrets).replace(/\s+/g, " ").trim();
   return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
 }
 
@@ -203,6 +198,7 @@ export function translateSdkError(error: unknown, context: TranslateContext): Pr
 /** Errors thrown outside the SDK's request path: the body read and the reply's shape. */
 export function rawError(error: unknown, providerId: string, secrets: readonly string[]): ProviderError {
   if (error instanceof ProviderError) return error;
+  if (error instanceof ReplyTooLargeError) return replyTooLarge(providerId, error.message);
   if (error instanceof SyntaxError)
     return new ProviderError(`${providerId}: the response is not valid JSON`, {
       kind: "malformed",
@@ -218,6 +214,11 @@ export function rawError(error: unknown, providerId: string, secrets: readonly s
   if (/fetch failed|ECONN|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR/.test(detail))
     return networkError(providerId, detail);
   return new ProviderError(`${providerId}: ${detail}`, { kind: "other", providerId });
+}
+
+/** Not transient: a retry would pay for (and read) another reply as large. */
+export function replyTooLarge(providerId: string, message: string): ProviderError {
+  return new ProviderError(`${providerId}: ${message}`, { kind: "too-large", providerId });
 }
 
 function networkError(providerId: string, detail: string): ProviderError {

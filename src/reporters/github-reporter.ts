@@ -1,7 +1,7 @@
+import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult } from "../testing/results.js";
 import { caseTitle, isProblem, locationPath, printable, problemMessages } from "./format-results.js";
 import { formatMarkdownSummary } from "./markdown-summary.js";
-import { mapStrings, redactSecrets } from "./redact.js";
 import type { ReportDestination, Reporter } from "./reporter.js";
 import { appendToFile, writeToStream } from "./write-report.js";
 

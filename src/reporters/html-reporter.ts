@@ -1,3 +1,4 @@
+import { redactDeep } from "../redact-secrets.js";
 import type { CaseResult, RunResults } from "../testing/results.js";
 import {
   caseTitle,
@@ -9,7 +10,6 @@ import {
   groupByPromptAndProvider,
   problemMessages,
 } from "./format-results.js";
-import { redactDeep } from "./redact.js";
 import type { Reporter } from "./reporter.js";
 import { deliverReport, type ReportTarget } from "./write-report.js";
 

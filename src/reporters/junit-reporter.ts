@@ -1,6 +1,6 @@
+import { redactDeep } from "../redact-secrets.js";
 import type { CaseResult, RunResults } from "../testing/results.js";
 import { excerpt, groupByPromptAndProvider, problemMessages, type ResultGroup } from "./format-results.js";
-import { redactDeep } from "./redact.js";
 import type { Reporter } from "./reporter.js";
 import { deliverReport, type ReportTarget } from "./write-report.js";
 import { xmlAttributes, xmlText } from "./xml.js";

@@ -1,3 +1,4 @@
+import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult, CaseStatus, RunResults } from "../testing/results.js";
 import { formatPassRate } from "./format-repeats.js";
 import {
@@ -15,7 +16,6 @@ import {
 } from "./format-results.js";
 import { formatBaselineMarkdown } from "./markdown-baseline.js";
 import { codeFence, codeSpan, inline, row } from "./markdown-text.js";
-import { mapStrings, redactSecrets } from "./redact.js";
 
 export interface MarkdownOptions {
   /** How to show a test's file (relative to the project root in results); as is by default. */

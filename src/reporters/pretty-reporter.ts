@@ -1,9 +1,9 @@
 import { colourFor } from "../cli/output.js";
+import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult } from "../testing/results.js";
 import { formatBaselineSection } from "./format-baseline.js";
 import { locationPath, printable } from "./format-results.js";
 import { formatCaseLine, formatFailures, formatProgressLine, formatSummaryLine } from "./pretty-format.js";
-import { mapStrings, redactSecrets } from "./redact.js";
 import type { Reporter, RunProgress } from "./reporter.js";
 import { writeToStream } from "./write-report.js";
 

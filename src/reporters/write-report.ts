@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { PromptOpsError } from "../errors.js";
-import { redactSecrets } from "./redact.js";
+import { redactSecrets } from "../redact-secrets.js";
 import type { ReportDestination, ReporterName, ReporterOutput } from "./reporter.js";
 
 /** Where a single-document reporter (json, junit, markdown) sends its report. */

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { canonicalJson } from "../prompt/hash.js";
+import { redactDeep } from "../redact-secrets.js";
 
 /** Everything that decides a reply: the cache key. Never holds credentials. */
 export interface CacheKeyParts {
@@ -59,7 +60,8 @@ export class ResponseCache {
     const file = this.file(key);
     await mkdir(dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(temp, JSON.stringify(reply));
+    // Replies come redacted from their provider; this catches what reached the cache another way.
+    await writeFile(temp, JSON.stringify(redactDeep(reply)));
     await rename(temp, file);
   }
 }

@@ -12,6 +12,7 @@ import { checkProviderCredentials, createProvider } from "../providers/create-pr
 import { costUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { selectProviders } from "../providers/provider-spec.js";
+import { redactDeep } from "../redact-secrets.js";
 import type { ResolvedVersion } from "../versions/resolve-version.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import {
@@ -131,7 +132,11 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
       ? (await import("./judge/pairwise-prompt.js")).loadPairwisePrompt(config)
       : undefined;
   const providers = new Map<string, Provider>();
-  for (const spec of usedSpecs) providers.set(spec.id, await createProvider(spec, env, { cwd: config.root }));
+  for (const spec of usedSpecs)
+    providers.set(
+      spec.id,
+      await createProvider(spec, env, { cwd: config.root, maxReplyBytes: config.test.maxReplyBytes }),
+    );
   options.onPlanned?.(cases);
 
   const cache = options.noCache ? undefined : new ResponseCache(resolve(config.root, config.test.cacheDir));
@@ -329,7 +334,7 @@ async function recordRun(root: string, results: RunResults): Promise<string> {
   const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
   const file = join(dir, name);
   const temp = `${file}.tmp`;
-  await writeFile(temp, `${JSON.stringify(results, null, 2)}\n`);
+  await writeFile(temp, `${JSON.stringify(redactDeep(results), null, 2)}\n`);
   await rename(temp, file);
   return file;
 }

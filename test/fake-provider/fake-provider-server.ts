@@ -2,6 +2,8 @@
 // SDKs: their success bodies, their error bodies, and the faults a runner must survive.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { pipeline, Readable } from "node:stream";
+import { createGzip } from "node:zlib";
 import {
   anthropicMessageBody,
   chatCompletionBody,
@@ -37,7 +39,11 @@ export type FakeFault =
   /** 200, JSON content type, a body that is not JSON. */
   | { malformed: true }
   /** 200 with a Content-Length larger than the body, then the connection closes. */
-  | { truncated: true };
+  | { truncated: true }
+  /** 200, gzip-encoded: a few KB on the wire per MB inflated, compressed only as the client reads. */
+  | { gzipBomb: { inflatedBytes: number } }
+  /** 200, chunked, no Content-Length: a body made as the client reads it, never held whole. */
+  | { hugeBody: { bytes: number } };
 
 export interface FakeRequest {
   api: FakeApi;
@@ -254,6 +260,8 @@ export class FakeProviderServer {
     if (!fault) return this.sendReply(res, request);
     if ("reset" in fault) return void req.socket.destroy();
     if ("malformed" in fault) return send(res, 200, '{"id":"fake","object":"chat.completion","choices":[{');
+    if ("gzipBomb" in fault) return streamFiller(res, fault.gzipBomb.inflatedBytes, true);
+    if ("hugeBody" in fault) return streamFiller(res, fault.hugeBody.bytes, false);
     if ("truncated" in fault) {
       const whole = JSON.stringify(await this.replyBody(request));
       const length = Buffer.byteLength(whole) + 64;
@@ -336,6 +344,24 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
     ...headers,
   });
   res.end(body);
+}
+
+/** `bytes` of filler, one 64 KiB chunk at a time as the socket drains; stops when the client goes. */
+function streamFiller(res: ServerResponse, bytes: number, gzip: boolean): void {
+  res.writeHead(200, { "content-type": "application/json", ...(gzip ? { "content-encoding": "gzip" } : {}) });
+  const chunk = Buffer.alloc(64 * 1024, gzip ? 0 : "a");
+  let left = bytes;
+  const source = new Readable({
+    read() {
+      if (left <= 0) return void this.push(null);
+      const size = Math.min(left, chunk.length);
+      left -= size;
+      this.push(chunk.subarray(0, size));
+    },
+  });
+  const done = () => undefined; // a client that stops reading is the point of these faults
+  if (gzip) pipeline(source, createGzip(), res, done);
+  else pipeline(source, res, done);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,8 +1,9 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
-import { type Provider, ProviderError, parseRetryAfter, redact } from "../../src/providers/provider.js";
+import { type Provider, ProviderError, parseRetryAfter } from "../../src/providers/provider.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
+import { redactSecrets } from "../../src/redact-secrets.js";
 import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 
@@ -201,10 +202,10 @@ describe("reading a provider's wait and hiding secrets", () => {
   });
 
   it("removes the key in use, bearer tokens and key-shaped strings", () => {
-    expect(redact("key my-secret-value failed", ["my-secret-value"])).toBe("key *** failed");
-    expect(redact("Authorization: Bearer abc.def")).toBe("Authorization: Bearer ***");
-    expect(redact("Incorrect API key provided: sk-proj-AbCdEf123456")).toBe(
-      "Incorrect API key provided: sk-***",
+    expect(redactSecrets("key my-secret-value failed", ["my-secret-value"])).toBe("key [redacted] failed");
+    expect(redactSecrets("Authorization: Bearer abc.def.ghi")).toBe("Authorization: Bearer [redacted]");
+    expect(redactSecrets("Incorrect API key provided: sk-proj-AbCdEf123456ghIJkl")).toBe(
+      "Incorrect API key provided: sk-…[redacted]",
     );
   });
 });

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { REDACTED, redactSecrets, rememberSecrets, secretsInEnv } from "../../src/redact-secrets.js";
 import { createReporters } from "../../src/reporters/create-reporters.js";
 import { formatGithubAnnotations } from "../../src/reporters/github-reporter.js";
 import { formatJsonReport } from "../../src/reporters/json-reporter.js";
 import { formatJunitReport } from "../../src/reporters/junit-reporter.js";
 import { formatMarkdownSummary } from "../../src/reporters/markdown-summary.js";
-import { REDACTED, redactSecrets } from "../../src/reporters/redact.js";
 import {
   ANTHROPIC_KEY,
   failed,
@@ -67,5 +67,46 @@ describe("reports never carry anything that looks like an API key", () => {
       "risk-assessment-for-customers and task-management-dashboard",
     );
     expect(redactSecrets(`Bearer ${ANTHROPIC_KEY}.`)).toBe(`Bearer ${REDACTED}.`);
+  });
+});
+
+describe("one redaction policy for every key promptops may meet", () => {
+  it.each([
+    ["OpenAI", "sk-Abc123def456GHI789jkl012MNO345", `${REDACTED}`],
+    ["OpenAI project", "sk-proj-Abc123_def456-GHI789jklMNO", `${REDACTED}`],
+    ["Anthropic", "sk-ant-api03-ZyX987_wvu654-TSR321qpo", `${REDACTED}`],
+    ["Google", "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW", "[redacted]"],
+    ["Azure (32 hex)", "0123456789abcdef0123456789ABCDEF", "[redacted]"],
+    ["an api-key header", "api-key: 3kQ9zR7pX2mW8vT4", "api-key: [redacted]"],
+    ["an api_key in JSON", '"api_key": "3kQ9zR7pX2mW8vT4"', '"api_key": "[redacted]"'],
+    [
+      "a bearer token",
+      "Authorization: Bearer eyJhbGciOi.eyJzdWIi.SflKxwRJ",
+      "Authorization: Bearer [redacted]",
+    ],
+  ])("%s", (_name, secret, shown) => {
+    expect(redactSecrets(`before ${secret} after`)).toBe(`before ${shown} after`);
+  });
+
+  it("the exact values of the keys the run uses, whatever their shape", () => {
+    const key = "acme-7Hq2Rk9mPz4Wx-no-known-shape";
+    expect(redactSecrets(`echo ${key}`)).toBe(`echo ${key}`);
+    rememberSecrets(secretsInEnv({ ACME_API_KEY: key, HOME: "/home/ada", TOKEN_MODE: "production" }));
+    expect(redactSecrets(`echo ${key}; home /home/ada, production`)).toBe(
+      "echo [redacted]; home /home/ada, production",
+    );
+    expect(redactSecrets("a custom one: x9-custom-value", ["x9-custom-value"])).toBe(
+      "a custom one: [redacted]",
+    );
+  });
+
+  it("leaves hashes, request ids and ordinary words alone", () => {
+    const ordinary = [
+      "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+      "commit 4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+      "req_0123456789abcdef0123456789abcdef",
+      "use sk-learn-models, not a Bearer token",
+    ].join("\n");
+    expect(redactSecrets(ordinary)).toBe(ordinary);
   });
 });

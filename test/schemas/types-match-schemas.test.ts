@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configFileKeys } from "../../src/config/config.js";
+import { configFileKeys, configTestKeys } from "../../src/config/config.js";
 import {
   ASSERTION_TYPES,
   modelSpecKeys,
@@ -21,4 +21,6 @@ describe("the TypeScript types and the JSON Schemas describe the same files", ()
   it("model keys", () => expect(Object.keys(modelSpecKeys).sort()).toEqual(keys(prompt.$defs?.model)));
   it("assertion types", () => expect([...ASSERTION_TYPES].sort()).toEqual(keys(prompt.$defs?.assertion)));
   it("config keys", () => expect(Object.keys(configFileKeys).sort()).toEqual(keys(config)));
+  it("config test: keys", () =>
+    expect(Object.keys(configTestKeys).sort()).toEqual(keys(config.properties?.test as Schema)));
 });

@@ -58,7 +58,11 @@ export async function createGraders(plan: GradingPlan, deps: GraderDeps): Promis
   for (const spec of plan.specs)
     providers.set(
       spec.id,
-      deps.providers.get(spec.id) ?? (await createProvider(spec, deps.env, { cwd: deps.config.root })),
+      deps.providers.get(spec.id) ??
+        (await createProvider(spec, deps.env, {
+          cwd: deps.config.root,
+          maxReplyBytes: deps.config.test.maxReplyBytes,
+        })),
     );
   const lookup = (ref: string | undefined, fallback: GradingPlan["judge"]) => {
     const spec = ref === undefined ? fallback : plan.byRef.get(ref.trim());
