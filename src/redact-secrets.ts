@@ -32,9 +32,9 @@ const SHAPES: Array<[RegExp, string]> = [
     ),
     `$1$2${HIDDEN}`,
   ],
-  // Azure OpenAI and Cognitive Services keys: 32 hex digits on their own (an MD5 looks the same:
-  // a report showing [redacted] for one is the price of never printing a key).
-  [/\b[0-9a-fA-F]{32}\b/g, HIDDEN],
+  // Azure keys are 32 hex digits, the shape of every MD5 and dashless UUID a model may rightly
+  // write: they are caught by their exact value (the run's own keys) and by the header names
+  // above, never by shape alone, so that an assertion on a digest still sees the digest.
 ];
 
 const remembered = new Set<string>();

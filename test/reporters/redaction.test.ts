@@ -76,7 +76,7 @@ describe("one redaction policy for every key promptops may meet", () => {
     ["OpenAI project", "sk-proj-Abc123_def456-GHI789jklMNO", `${REDACTED}`],
     ["Anthropic", "sk-ant-api03-ZyX987_wvu654-TSR321qpo", `${REDACTED}`],
     ["Google", "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW", "[redacted]"],
-    ["Azure (32 hex)", "0123456789abcdef0123456789ABCDEF", "[redacted]"],
+    ["an Azure key in its header", "api-key: 0123456789abcdef0123456789ABCDEF", "api-key: [redacted]"],
     ["an api-key header", "api-key: 3kQ9zR7pX2mW8vT4", "api-key: [redacted]"],
     ["an api_key in JSON", '"api_key": "3kQ9zR7pX2mW8vT4"', '"api_key": "[redacted]"'],
     [
@@ -105,6 +105,7 @@ describe("one redaction policy for every key promptops may meet", () => {
       "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
       "commit 4b825dc642cb6eb9a060e54bf8d69288fbee4904",
       "req_0123456789abcdef0123456789abcdef",
+      "md5 d41d8cd98f00b204e9800998ecf8427e",
       "use sk-learn-models, not a Bearer token",
     ].join("\n");
     expect(redactSecrets(ordinary)).toBe(ordinary);
