@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { PromptOpsError, type SourceLocation } from "../errors.js";
 import { hashCompiledPrompt } from "../prompt/hash.js";
 import type { CompiledPrompt } from "../prompt/prompt-file.js";
-import { schemaValidator } from "../schemas/ajv.js";
+import { lockfileValidator } from "../schemas/generated/lockfile-validator.js";
 import { escapePointerSegment, lineColAt, pointerOffset, syntaxErrorOffset } from "./json-position.js";
 import { lockfileInvalid, schemaError, shortHash } from "./lockfile-errors.js";
 
@@ -130,7 +130,7 @@ export function validateLockfile(data: unknown, file: string, text?: string): as
     const offset = text === undefined ? undefined : pointerOffset(text, pointer, part);
     return offset === undefined ? { file } : { file, ...lineColAt(text!, offset) };
   };
-  const validate = schemaValidator("lockfile");
+  const validate = lockfileValidator();
   if (!validate(data)) throw schemaError(data, validate.errors ?? [], locate, LOCKFILE_VERSION);
   const lockfile = data as Lockfile;
   const hint =
