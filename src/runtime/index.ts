@@ -31,7 +31,10 @@ export interface LoadPromptsOptions {
    * environment); the registry keeps serving the last good one. Default: a process warning.
    */
   onError?: (error: Error) => void;
-  /** Called after a changed lockfile was loaded, with the ids whose active version changed. */
+  /**
+   * Called after a changed lockfile was loaded, with the ids whose active version changed; not
+   * called when the file changed but this environment's active versions did not.
+   */
   onReload?: (event: { changed: string[] }) => void;
 }
 
@@ -116,7 +119,8 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
     const changed = changedIds(current.prompts, next.prompts);
     current = next;
     rejected = undefined;
-    options.onReload?.({ changed });
+    // Another environment's activation, or a new `reason`, rewrites the file but serves the same prompts.
+    if (changed.length > 0) options.onReload?.({ changed });
   };
   const watcher = options.watch ? watchDirectoryEntry(file, reload, reportError) : undefined;
 
@@ -215,5 +219,8 @@ function deepFreeze<T>(value: T): T {
 
 function changedIds(before: Map<string, ActivePrompt>, after: Map<string, ActivePrompt>): string[] {
   const ids = new Set([...before.keys(), ...after.keys()]);
-  return [...ids].filter((id) => before.get(id)?.info.hash !== after.get(id)?.info.hash).sort();
+  // The version too: a revert to an earlier version's content keeps the hash but not the version.
+  const same = (a: PromptInfo | undefined, b: PromptInfo | undefined) =>
+    a?.hash === b?.hash && a?.version === b?.version;
+  return [...ids].filter((id) => !same(before.get(id)?.info, after.get(id)?.info)).sort();
 }
