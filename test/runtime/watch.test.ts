@@ -149,7 +149,9 @@ describe("loadPrompts with watch", () => {
     const file = dir.path("promptops.lock");
     writeFileSync(file, lockfileText(1));
     const { prompts, reloads } = await watched(file);
-    const revert = buildLockfile({ production: { "support-agent": { version: 3, content: supportAgent(1) } } });
+    const revert = buildLockfile({
+      production: { "support-agent": { version: 3, content: supportAgent(1) } },
+    });
     replaceAtomically(file, serializeLockfile(revert));
     expect(await reloads.next("the revert")).toEqual({ changed: ["support-agent"] });
     expect(prompts.get("support-agent").version).toBe(3);
