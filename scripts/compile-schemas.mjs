@@ -8,7 +8,7 @@
 // objects are built at the first call. ajv's standalone code require()s two small helpers from
 // ajv/dist/runtime; their source is copied in, so a module imports nothing at all.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -43,7 +43,10 @@ for (const target of targets) {
   Ajv2020 ??= (await import("ajv/dist/2020.js")).Ajv2020;
   standaloneCode ??= (await import("ajv/dist/standalone/index.js")).default.default;
   const code = target.text === undefined ? metaSchemaCode() : ownSchemaCode(JSON.parse(target.text));
-  writeFileSync(file, moduleText(header, target.factory, code));
+  // Written beside and renamed over: a tsc or test run started meanwhile never reads half a module.
+  const temp = new URL(`.${target.name}-validator.${process.pid}.tmp`, outDir);
+  writeFileSync(temp, moduleText(header, target.factory, code));
+  renameSync(temp, file);
 }
 
 /** Same options as our schemas always had (strict, every error, `verbose` for "did you mean"). */
