@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { build as esbuild } from "esbuild";
 import { rolldown } from "rolldown";
+import { build as viteBuild } from "vite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import {
@@ -70,6 +71,25 @@ const withRolldown: Bundler = async (format, outfile) => {
   await bundle.close();
 };
 
+// Vite's server-side build, with every dependency bundled as serverless deployments do.
+const withVite: Bundler = async (format, outfile) => {
+  await viteBuild({
+    root: source.root,
+    configFile: false,
+    logLevel: "silent",
+    ssr: { noExternal: true, target: "node" },
+    build: {
+      ssr: source.path("app.js"),
+      outDir: dirname(outfile),
+      emptyOutDir: false,
+      minify: false,
+      rolldownOptions: {
+        output: { format: format === "esm" ? "es" : "cjs", entryFileNames: basename(outfile) },
+      },
+    },
+  });
+};
+
 function run(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
     execFile(process.execPath, [file], { cwd: deploy.root, timeout: 10_000 }, (error, stdout, stderr) =>
@@ -81,6 +101,7 @@ function run(file: string): Promise<{ code: number; stdout: string; stderr: stri
 describe.each([
   ["esbuild", withEsbuild],
   ["Rolldown (Rollup's API)", withRolldown],
+  ["Vite (ssr.noExternal)", withVite],
 ] as const)(
   "an app bundled by %s, run from a folder with only the bundle and the lockfile",
   (_name, bundler) => {
