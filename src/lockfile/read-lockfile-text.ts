@@ -72,7 +72,8 @@ export function fileSignature(info: Stats): string {
 /** The file's bytes, or undefined when it holds more than `limit` (it may have grown since its stat). */
 async function readAtMost(handle: FileHandle, size: number, limit: number): Promise<Buffer | undefined> {
   if (size > limit) return undefined;
-  // One byte more than the stat said, so that one read usually both fills and finds the end.
+  // One byte more than the stat said: the end is found without growing the buffer, unless the file
+  // grew since (or is one whose stat says 0, like those in /proc).
   let buffer = Buffer.allocUnsafe(size + 1);
   let length = 0;
   for (;;) {

@@ -1,9 +1,9 @@
 import { execFile, execFileSync } from "node:child_process";
-import { renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_LOCKFILE_BYTES } from "../../src/lockfile/read-lockfile-text.js";
+import { MAX_LOCKFILE_BYTES, readLockfileText } from "../../src/lockfile/read-lockfile-text.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import { loadPrompts } from "../../src/runtime/index.js";
 import {
@@ -100,7 +100,7 @@ renameSync("incoming", "promptops.lock");`;
 
   it("a directory or a device is refused at start, naming what it is", async () => {
     rmSync(lockfile);
-    execFileSync("mkdir", [lockfile]);
+    mkdirSync(lockfile);
     await expect(loadPrompts({ lockfile, env: "production" })).rejects.toMatchObject({
       code: "lockfile-not-a-file",
       exitCode: 2,
@@ -144,5 +144,13 @@ describe("the runtime reads a lockfile of bounded size", () => {
     } finally {
       prompts.close();
     }
+  });
+});
+
+describe("the lockfile reader", () => {
+  it("reads a regular file whose stat does not tell its size (it grew, or lives in /proc)", async () => {
+    const { text } = await readLockfileText("/proc/self/status", "");
+    expect(text).toMatch(/^Name:/);
+    expect(text).toMatch(/\nPid:\s+\d+\n/);
   });
 });
