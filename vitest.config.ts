@@ -6,6 +6,6 @@ export default defineConfig({
     testTimeout: 20_000,
     // Git-heavy end-to-end tests spawn many processes; forks isolate cwd and env per file.
     pool: "forks",
-    globalSetup: ["test/helpers/compile-cache-setup.ts"],
+    globalSetup: ["test/helpers/compile-cache-setup.ts", "test/helpers/generated-validators-setup.ts"],
   },
 });

@@ -4,7 +4,7 @@
 // and per provider SDK keeps what a command does not use unread, as before. CommonJS because that
 // is what bin/promptops.js can load with V8's code cache on Node 20 (src/cli/code-cache-loader.ts).
 // The runtime library (dist/runtime) is not bundled: applications import it with their own tools.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "rolldown";
@@ -13,28 +13,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "dist", "bundle");
 rmSync(outDir, { recursive: true, force: true });
 
-// The validators scripts/compile-schemas.mjs wrote: inside the bundle, so the chunks that use them
-// load them (and the ajv runtime they need) like any other code of the bundle.
-const schemasDir = join(root, "dist", "schemas");
-const validators = readdirSync(schemasDir)
-  .filter((file) => file.endsWith(".validate.cjs"))
-  .map((file) => file.slice(0, -".validate.cjs".length));
-const precompiledValidators = {
-  name: "precompiled-validators",
-  load(id) {
-    if (id !== join(schemasDir, "precompiled-validators.js")) return null;
-    const cases = validators.map(
-      (name) => `    case ${JSON.stringify(name)}: return require("./${name}.validate.cjs");`,
-    );
-    return `export function precompiledValidator(name) {\n  switch (name) {\n${cases.join("\n")}\n  }\n  return undefined;\n}\n`;
-  },
-};
-
 const { output } = await build({
   input: { main: join(root, "dist", "cli", "main.js") },
   platform: "node",
   logLevel: "warn",
-  plugins: [precompiledValidators],
   // An optional peer dependency: imported from the user's install when they use anthropic: models.
   external: [/^@anthropic-ai\/sdk(\/|$)/],
   output: {

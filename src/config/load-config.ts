@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { PromptOpsError } from "../errors.js";
-import { schemaValidator } from "../schemas/ajv.js";
+import { configValidator } from "../schemas/generated/config-validator.js";
 import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
 import { parseYamlSource } from "../yaml/yaml-source.js";
 import { CONFIG_FILE_NAME, type ConfigFile, defaultConfig, type ProjectConfig } from "./config.js";
@@ -35,7 +35,7 @@ export function loadConfig(cwd: string): LoadedConfig {
     diagnostics.push(...source.diagnostics);
     const value = source.value ?? {};
     if (source.value !== undefined && source.value !== null) {
-      const validate = schemaValidator("config");
+      const validate = configValidator();
       if (validate(value)) written = value as ConfigFile;
       else diagnostics.push(...schemaDiagnostics(source, validate.errors, "config"));
     }

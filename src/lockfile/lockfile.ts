@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
-import { PromptOpsError, type SourceLocation } from "../errors.js";
+import type { SourceLocation } from "../errors.js";
 import { hashCompiledPrompt } from "../prompt/hash.js";
 import type { CompiledPrompt } from "../prompt/prompt-file.js";
-import { schemaValidator } from "../schemas/ajv.js";
+import { lockfileValidator } from "../schemas/generated/lockfile-validator.js";
 import { escapePointerSegment, lineColAt, pointerOffset, syntaxErrorOffset } from "./json-position.js";
 import { lockfileInvalid, schemaError, shortHash } from "./lockfile-errors.js";
+import { readLockfileText } from "./read-lockfile-text.js";
 
 // The shapes of promptops.lock, mirroring schemas/lockfile.schema.json (a test keeps them in step).
 
@@ -81,16 +81,10 @@ export function compiledContent(prompt: LockedPrompt): CompiledPrompt {
 
 /** Reads and validates a lockfile; a missing one is an environment error (nothing was ever activated). */
 export async function readLockfile(file: string): Promise<Lockfile> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    throw new PromptOpsError("lockfile-not-found", `no lockfile at ${file}`, {
-      exitCode: 2,
-      hint: "activate a version first: promptops activate <id>@<N> --env <env>",
-    });
-  }
+  const { text } = await readLockfileText(
+    file,
+    "activate a version first: promptops activate <id>@<N> --env <env>",
+  );
   return parseLockfile(text, file);
 }
 
@@ -130,7 +124,7 @@ export function validateLockfile(data: unknown, file: string, text?: string): as
     const offset = text === undefined ? undefined : pointerOffset(text, pointer, part);
     return offset === undefined ? { file } : { file, ...lineColAt(text!, offset) };
   };
-  const validate = schemaValidator("lockfile");
+  const validate = lockfileValidator();
   if (!validate(data)) throw schemaError(data, validate.errors ?? [], locate, LOCKFILE_VERSION);
   const lockfile = data as Lockfile;
   const hint =

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Diagnostic, Severity } from "../diagnostics.js";
-import { schemaValidator } from "../schemas/ajv.js";
+import { promptValidator } from "../schemas/generated/prompt-validator.js";
 import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
 import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import { type PathSegment, parseYamlSource, type YamlSource } from "../yaml/yaml-source.js";
@@ -85,7 +85,7 @@ export function loadPrompt(
     );
     return { ...ref, source, prompt: undefined, diagnostics };
   }
-  const validate = schemaValidator("prompt");
+  const validate = promptValidator();
   if (!validate(source.value)) {
     diagnostics.push(...schemaDiagnostics(source, validate.errors, "prompt", KNOWN_KEY_PATHS));
     const errorPaths = (validate.errors ?? []).map((e) => e.instancePath);

@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { closestMatch } from "../schemas/did-you-mean.js";
-import { precompiledValidator } from "../schemas/precompiled-validators.js";
+import { jsonSchema2020Validator } from "../schemas/generated/json-schema-2020-validator.js";
 import { canonicalJson } from "./hash.js";
 import type { VariableSchema } from "./prompt-file.js";
 
@@ -50,21 +50,11 @@ function ajvForUserSchemas(): Ajv2020 {
   return userAjv;
 }
 
-type MetaValidator = ((schema: unknown) => boolean) & {
-  errors?: Array<{ instancePath: string; message?: string }> | null;
-};
-let metaValidator: MetaValidator | undefined;
-
 /** Why a schema is not valid JSON Schema (draft 2020-12), or undefined. */
 function metaSchemaProblem(schema: unknown): string | undefined {
-  if (!metaValidator) {
-    metaValidator =
-      precompiledValidator<MetaValidator>("json-schema-2020") ??
-      (((value: unknown) => ajvForUserSchemas().validateSchema(value as object) as boolean) as MetaValidator);
-  }
+  const metaValidator = jsonSchema2020Validator();
   if (metaValidator(schema)) return undefined;
-  const errors = metaValidator.errors ?? ajvForUserSchemas().errors ?? [];
-  const first = errors[0];
+  const first = metaValidator.errors?.[0];
   return first
     ? `${first.instancePath ? `${first.instancePath.slice(1).replace(/\//g, ".")} ` : ""}${first.message ?? "is invalid"}`
     : "is not valid JSON Schema";

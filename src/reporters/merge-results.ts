@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { PromptOpsError } from "../errors.js";
-import { schemaValidator } from "../schemas/ajv.js";
+import { resultsValidator } from "../schemas/generated/results-validator.js";
 import { mergeBaselineReports } from "../testing/baseline/merge-baseline.js";
 import { sumJudgeUsage } from "../testing/judge/judge-usage.js";
 import type { RunResults } from "../testing/results.js";
@@ -18,7 +18,7 @@ export async function mergeResultFiles(files: readonly string[]): Promise<RunRes
       hint: "e.g. promptops report merge shard-*/results.json",
     });
   }
-  const validate = schemaValidator("results");
+  const validate = resultsValidator();
   const runs: RunResults[] = [];
   for (const file of files) {
     let data: unknown;

@@ -1,10 +1,11 @@
 // What applications import (`import { loadPrompts } from "promptops"`). This module and everything
 // it imports stay free of git, the CLI (commander, chalk) and provider SDKs, and of top-level await,
 // so that CommonJS apps can require() it (require(esm), Node 20.19+).
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
+import { fileSignature, type LockfileText, readLockfileText } from "../lockfile/read-lockfile-text.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
 import {
   type AnthropicRequestMessages,
@@ -31,7 +32,10 @@ export interface LoadPromptsOptions {
    * environment); the registry keeps serving the last good one. Default: a process warning.
    */
   onError?: (error: Error) => void;
-  /** Called after a changed lockfile was loaded, with the ids whose active version changed. */
+  /**
+   * Called after a changed lockfile was loaded, with the ids whose active version changed; not
+   * called when the file changed but this environment's active versions did not.
+   */
   onReload?: (event: { changed: string[] }) => void;
 }
 
@@ -100,23 +104,29 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   let rejected: string | undefined;
 
   const reload = async (byName: boolean) => {
-    if (!byName && (await signature(file)) === seenSignature) return;
+    const before = await signature(file);
+    if (!byName && before === seenSignature) return;
     let next: Loaded;
     try {
-      const fresh = await read(file);
+      const fresh = await read(file).catch((error) => {
+        // Taken before the attempt: a file that cannot be read (missing, a FIFO, too large) is
+        // tried again when it changes, not at every event in its directory.
+        seenSignature = before;
+        throw error;
+      });
       seenSignature = fresh.signature;
       if (fresh.text === current.text || fresh.text === rejected) return;
       rejected = fresh.text;
       next = build(fresh, file, env);
     } catch (error) {
-      if ((error as PromptOpsError).code === "lockfile-not-found") seenSignature = "missing";
       reportError(error as Error);
       return;
     }
     const changed = changedIds(current.prompts, next.prompts);
     current = next;
     rejected = undefined;
-    options.onReload?.({ changed });
+    // Another environment's activation, or a new `reason`, rewrites the file but serves the same prompts.
+    if (changed.length > 0) options.onReload?.({ changed });
   };
   const watcher = options.watch ? watchDirectoryEntry(file, reload, reportError) : undefined;
 
@@ -146,26 +156,19 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   };
 }
 
-async function read(file: string): Promise<{ text: string; signature: string }> {
-  // The signature is taken before reading: a change during the read then shows as a difference later.
-  const before = await signature(file);
-  try {
-    return { text: await readFile(file, "utf8"), signature: before };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    throw new PromptOpsError("lockfile-not-found", `no lockfile at ${file}`, {
-      exitCode: 2,
-      hint: "activate a version first (promptops activate <id>@<N> --env <env>) and ship promptops.lock with the app",
-    });
-  }
+const MISSING_HINT =
+  "activate a version first (promptops activate <id>@<N> --env <env>) and ship promptops.lock with the app";
+
+function read(file: string): Promise<LockfileText> {
+  return readLockfileText(file, MISSING_HINT);
 }
 
 async function signature(file: string): Promise<string> {
   const info = await stat(file).catch(() => undefined);
-  return info ? `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}` : "missing";
+  return info ? fileSignature(info) : "missing";
 }
 
-function build(source: { text: string; signature: string }, file: string, env: string): Loaded {
+function build(source: LockfileText, file: string, env: string): Loaded {
   const lockfile = parseLockfile(source.text, file);
   const entries = Object.hasOwn(lockfile.environments, env) ? lockfile.environments[env] : undefined;
   if (!entries) {
@@ -215,5 +218,8 @@ function deepFreeze<T>(value: T): T {
 
 function changedIds(before: Map<string, ActivePrompt>, after: Map<string, ActivePrompt>): string[] {
   const ids = new Set([...before.keys(), ...after.keys()]);
-  return [...ids].filter((id) => before.get(id)?.info.hash !== after.get(id)?.info.hash).sort();
+  // The version too: a revert to an earlier version's content keeps the hash but not the version.
+  const same = (a: PromptInfo | undefined, b: PromptInfo | undefined) =>
+    a?.hash === b?.hash && a?.version === b?.version;
+  return [...ids].filter((id) => !same(before.get(id)?.info, after.get(id)?.info)).sort();
 }

@@ -1,40 +1,30 @@
 import { readFileSync } from "node:fs";
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import type { ValidateFunction } from "ajv";
 import { packageFile } from "../package-root.js";
-import { precompiledValidator } from "./precompiled-validators.js";
-
-// ajv-formats ships CommonJS with a default export; under NodeNext its type is the module namespace.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+import { configValidator } from "./generated/config-validator.js";
+import { lockfileValidator } from "./generated/lockfile-validator.js";
+import { promptValidator } from "./generated/prompt-validator.js";
+import { resultsValidator } from "./generated/results-validator.js";
 
 export type SchemaName = "prompt" | "config" | "lockfile" | "results";
 
+/** A schema's JSON as shipped in schemas/ (the CLI and tests; the runtime reads no file). */
 export function readSchema(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(packageFile("schemas", `${name}.schema.json`), "utf8"));
 }
 
-let ownAjv: Ajv2020 | undefined;
-const validators = new Map<SchemaName, ValidateFunction>();
-
-/** Our own schemas: strict, every error at once, with the schema that failed (for "did you mean"). */
-function ownSchemas(): Ajv2020 {
-  if (!ownAjv) {
-    // strictRequired is off: if/then blocks name properties declared by the enclosing schema.
-    ownAjv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
-    addFormats(ownAjv);
-  }
-  return ownAjv;
-}
+const validators: Record<SchemaName, () => ValidateFunction> = {
+  prompt: promptValidator,
+  config: configValidator,
+  lockfile: lockfileValidator,
+  results: resultsValidator,
+};
 
 /**
- * The build precompiles our schemas (scripts/compile-schemas.mjs); from source (tests) they are
- * compiled here, once per process, with the same options.
+ * Our own schemas, compiled at build time (scripts/compile-schemas.mjs): strict, every error at
+ * once, with the schema that failed (for "did you mean"). Code that can import its one validator
+ * directly does, so that a bundle holds only what it uses.
  */
 export function schemaValidator(name: SchemaName): ValidateFunction {
-  let validate = validators.get(name);
-  if (!validate) {
-    validate = precompiledValidator<ValidateFunction>(name) ?? ownSchemas().compile(readSchema(name));
-    validators.set(name, validate);
-  }
-  return validate;
+  return validators[name]();
 }

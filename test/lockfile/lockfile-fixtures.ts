@@ -101,7 +101,7 @@ export const DIST = fileURLToPath(new URL("../../dist/", import.meta.url));
 export function requireBuild(): void {
   if (
     !existsSync(join(DIST, "runtime", "index.js")) ||
-    !existsSync(join(DIST, "schemas", "lockfile.validate.cjs"))
+    !existsSync(join(DIST, "schemas", "generated", "lockfile-validator.js"))
   )
     throw new Error("dist/ is missing: run `npm run build` before these tests");
 }

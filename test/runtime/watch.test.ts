@@ -7,6 +7,7 @@ import {
   buildLockfile,
   makeTempDir,
   replaceAtomically,
+  supportAgent,
   type TempDir,
 } from "../lockfile/lockfile-fixtures.js";
 
@@ -123,6 +124,37 @@ describe("loadPrompts with watch", () => {
     expect(prompts.get("support-agent").version).toBe(3);
     // While the directory was gone the lockfile was missing; that may or may not have been noticed.
     for (const error of errors.items) expect(error).toMatchObject({ code: "lockfile-not-found" });
+  });
+
+  it("fires onReload only when this environment's active prompts changed, not for another environment", async () => {
+    const file = dir.path("promptops.lock");
+    const both = (production: number, staging: number) =>
+      serializeLockfile(
+        buildLockfile({ production: { "support-agent": production }, staging: { "support-agent": staging } }),
+      );
+    writeFileSync(file, both(1, 1));
+    const { prompts, reloads, errors } = await watched(file);
+
+    replaceAtomically(file, both(1, 2));
+    // Time for the change to be seen; were it noticed later, it would merge with the next one.
+    await expect(reloads.next("no reload for staging's change", 500)).rejects.toThrow(/timed out/);
+    replaceAtomically(file, both(2, 2));
+    expect(await reloads.next("production's change")).toEqual({ changed: ["support-agent"] });
+    expect(prompts.get("support-agent").version).toBe(2);
+    expect(reloads.items).toEqual([]);
+    expect(errors.items).toEqual([]);
+  });
+
+  it("counts a new version with an earlier version's content (a revert) as a change", async () => {
+    const file = dir.path("promptops.lock");
+    writeFileSync(file, lockfileText(1));
+    const { prompts, reloads } = await watched(file);
+    const revert = buildLockfile({
+      production: { "support-agent": { version: 3, content: supportAgent(1) } },
+    });
+    replaceAtomically(file, serializeLockfile(revert));
+    expect(await reloads.next("the revert")).toEqual({ changed: ["support-agent"] });
+    expect(prompts.get("support-agent").version).toBe(3);
   });
 
   it("stops reloading after close() and keeps serving what it has", async () => {

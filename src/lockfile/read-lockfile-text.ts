@@ -1,0 +1,99 @@
+import { constants, type Stats } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
+import { PromptOpsError } from "../errors.js";
+
+/**
+ * The largest lockfile read. A lockfile holds only the versions environments point at: a thousand
+ * prompts of 10 KB each is a third of this. Beyond it a file is refused unread, so that one put
+ * there by mistake or malice cannot exhaust an application's memory.
+ */
+export const MAX_LOCKFILE_BYTES = 32 * 1024 * 1024;
+
+export interface LockfileText {
+  text: string;
+  /** Identity, size and mtime of what was read: a cheap "did it change" test (`fileSignature`). */
+  signature: string;
+}
+
+/**
+ * Reads a lockfile that is a regular file (or a link to one) of at most MAX_LOCKFILE_BYTES. Anything
+ * else is a PromptOpsError, decided without reading it: a FIFO would block the read until a writer
+ * came, on a thread of libuv's pool, which keeps the process alive and blocks process.exit too.
+ */
+export async function readLockfileText(file: string, missingHint: string): Promise<LockfileText> {
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK makes opening a FIFO return at once (it changes nothing for a regular file);
+    // Windows has no FIFOs to open and no such flag.
+    handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === "ENOENT") {
+      throw new PromptOpsError("lockfile-not-found", `no lockfile at ${file}`, {
+        exitCode: 2,
+        hint: missingHint,
+      });
+    }
+    throw new PromptOpsError("lockfile-unreadable", `cannot read the lockfile: ${message}`, {
+      exitCode: 2,
+      location: { file },
+      hint: "check the file's permissions",
+    });
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      throw new PromptOpsError("lockfile-not-a-file", `${file} is ${fileKind(info)}, not a regular file`, {
+        exitCode: 2,
+        hint: "the lockfile must be a regular file (or a link to one): put the promptops.lock written by promptops there",
+      });
+    }
+    const bytes = await readAtMost(handle, info.size, MAX_LOCKFILE_BYTES);
+    if (!bytes) {
+      throw new PromptOpsError(
+        "lockfile-too-large",
+        `${file} is larger than ${MAX_LOCKFILE_BYTES / 1024 / 1024} MiB`,
+        {
+          exitCode: 2,
+          hint: "this is not a lockfile promptops wrote; restore it from git (`git checkout -- <file>`) or run `promptops lock`",
+        },
+      );
+    }
+    return { text: bytes.toString("utf8"), signature: fileSignature(info) };
+  } finally {
+    await handle.close();
+  }
+}
+
+export function fileSignature(info: Stats): string {
+  return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
+}
+
+/** The file's bytes, or undefined when it holds more than `limit` (it may have grown since its stat). */
+async function readAtMost(handle: FileHandle, size: number, limit: number): Promise<Buffer | undefined> {
+  if (size > limit) return undefined;
+  // One byte more than the stat said: the end is found without growing the buffer, unless the file
+  // grew since (or is one whose stat says 0, like those in /proc).
+  let buffer = Buffer.allocUnsafe(size + 1);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > limit) return undefined;
+      const larger = Buffer.allocUnsafe(Math.min(length * 2, limit + 1));
+      buffer.copy(larger, 0, 0, length);
+      buffer = larger;
+    }
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) return buffer.subarray(0, length);
+    length += bytesRead;
+  }
+}
+
+function fileKind(info: Stats): string {
+  if (info.isDirectory()) return "a directory";
+  if (info.isFIFO()) return "a FIFO";
+  if (info.isSocket()) return "a socket";
+  if (info.isCharacterDevice()) return "a character device";
+  if (info.isBlockDevice()) return "a block device";
+  return "of another kind";
+}
