@@ -35,15 +35,20 @@ export function cacheKey(parts: CacheKeyParts): string {
 /**
  * Replies on disk under `.promptops/cache/ab/abcdef….json`, one file per request, written
  * atomically, so concurrent runs and a Ctrl-C never leave a torn entry. Errors are never stored.
+ * An entry `trusts` refuses (one git tracks: config/local-state.ts) is neither read nor replaced.
  */
 export class ResponseCache {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly trusts: (file: string) => boolean = () => true,
+  ) {}
 
   private file(key: string): string {
     return join(this.dir, key.slice(0, 2), `${key}.json`);
   }
 
   async get(key: string): Promise<CachedReply | undefined> {
+    if (!this.trusts(this.file(key))) return undefined;
     try {
       // Synchronous on purpose: an entry is a few hundred bytes, and the promise API's four
       // thread-pool round trips (open, fstat, read, close) cost far more than the read itself: a
@@ -57,6 +62,7 @@ export class ResponseCache {
 
   async set(key: string, reply: CachedReply): Promise<void> {
     const file = this.file(key);
+    if (!this.trusts(file)) return;
     await mkdir(dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     await writeFile(temp, JSON.stringify(reply));

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { bundleBuildId } from "../build-id.js";
 import type { ProjectConfig } from "../config/config.js";
 import { loadConfigOrThrow } from "../config/load-config.js";
+import { inspectLocalState, type LocalState } from "../config/local-state.js";
 import { PromptOpsError } from "../errors.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
@@ -62,6 +63,8 @@ export interface TestRunOptions {
   judgePairwise?: boolean;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Local state left unused (files under .promptops/ that git tracks), said before anything runs. */
+  onWarning?(warning: { message: string; hint: string }): void;
   /** Called once the plan is known, before any request. */
   onPlanned?(cases: readonly TestCase[]): void;
   onCaseFinished?(result: CaseResult): void;
@@ -86,11 +89,16 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const config = options.config ?? loadConfigOrThrow(options.cwd);
   const all = discoverPromptFiles(config.promptsDir);
   const refs = options.ids.length > 0 ? options.ids.map((id) => selectPrompt(all, id)) : all;
+  // Caches and run history are this machine's own: what git tracks there is ignored, with a warning.
+  const localState = await inspectLocalState(config);
+  for (const { message, hint } of localState.problems) options.onWarning?.({ message, hint });
   // Prompt files seldom change between two test runs: their parsed YAML is kept in .promptops/.
   const buildId = bundleBuildId();
-  const parseCache = buildId
-    ? new ParsedYamlCache(join(config.root, ".promptops", "parsed-yaml.json"), buildId)
-    : undefined;
+  const parsedYamlFile = join(config.root, ".promptops", "parsed-yaml.json");
+  const parseCache =
+    buildId && !options.noCache && localState.trusts(parsedYamlFile)
+      ? new ParsedYamlCache(parsedYamlFile, buildId)
+      : undefined;
   const run = checkPrompts(config, refs, [], parseCache);
   refuseInvalidPrompts(run.prompts, "test");
   let checked = run.prompts;
@@ -134,7 +142,9 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   for (const spec of usedSpecs) providers.set(spec.id, await createProvider(spec, env, { cwd: config.root }));
   options.onPlanned?.(cases);
 
-  const cache = options.noCache ? undefined : new ResponseCache(resolve(config.root, config.test.cacheDir));
+  const cache = options.noCache
+    ? undefined
+    : new ResponseCache(resolve(config.root, config.test.cacheDir), localState.trusts);
   const price = (provider: Pick<Provider, "kind" | "model">, tokens: { input: number; output: number }) =>
     costUsd({ kind: provider.kind, model: provider.model }, tokens, config.pricing);
   if (options.maxCostUsd !== undefined) {
@@ -252,7 +262,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const summary = summarise(results, Math.round(performance.now() - started));
   const judgeUsage = graders.usage(); // judges and embeddings, apart from the tested prompts' totals
   if (judgeUsage) summary.judge = judgeUsage;
-  const recordFile = await recordRun(config.root, { summary, results, ...baselineReport }).catch(
+  const recordFile = await recordRun(config.root, localState, { summary, results, ...baselineReport }).catch(
     () => undefined,
   );
   const allowed = new Set(
@@ -322,9 +332,14 @@ async function versionsUnderTest(
   }
 }
 
-/** Every run is kept in .promptops/runs/, for history and drift. */
-async function recordRun(root: string, results: RunResults): Promise<string> {
+/** Every run is kept in .promptops/runs/, for history and drift; never through a tracked symlink. */
+async function recordRun(
+  root: string,
+  localState: LocalState,
+  results: RunResults,
+): Promise<string | undefined> {
   const dir = join(root, ".promptops", "runs");
+  if (!localState.trusts(dir)) return undefined;
   await mkdir(dir, { recursive: true });
   const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
   const file = join(dir, name);
