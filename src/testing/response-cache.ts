@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { canonicalJson } from "../prompt/hash.js";
+import { writeLocalStateFile } from "./write-local-state.js";
 
 /** Everything that decides a reply: the cache key. Never holds credentials. */
 export interface CacheKeyParts {
@@ -34,7 +34,8 @@ export function cacheKey(parts: CacheKeyParts): string {
 
 /**
  * Replies on disk under `.promptops/cache/ab/abcdef….json`, one file per request, written
- * atomically, so concurrent runs and a Ctrl-C never leave a torn entry. Errors are never stored.
+ * atomically (write-local-state.ts), so concurrent runs and a Ctrl-C, even a second one that
+ * quits at once, never leave a torn entry or a temp file. Errors are never stored.
  * An entry `trusts` refuses (one git tracks: config/local-state.ts) is neither read nor replaced.
  */
 export class ResponseCache {
@@ -63,9 +64,6 @@ export class ResponseCache {
   async set(key: string, reply: CachedReply): Promise<void> {
     const file = this.file(key);
     if (!this.trusts(file)) return;
-    await mkdir(dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-    await writeFile(temp, JSON.stringify(reply));
-    await rename(temp, file);
+    writeLocalStateFile(file, JSON.stringify(reply));
   }
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { bundleBuildId } from "../build-id.js";
 import type { ProjectConfig } from "../config/config.js";
@@ -35,6 +34,7 @@ import { BudgetReached, type CaseRunnerDeps, runCases } from "./run-cases.js";
 import { regressionsAllowed, runPassed } from "./run-verdict.js";
 import { selectChangedSince } from "./select-changed.js";
 import { summarise } from "./summarise.js";
+import { writeLocalStateFile } from "./write-local-state.js";
 
 export interface TestRunOptions {
   cwd: string;
@@ -262,9 +262,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const summary = summarise(results, Math.round(performance.now() - started));
   const judgeUsage = graders.usage(); // judges and embeddings, apart from the tested prompts' totals
   if (judgeUsage) summary.judge = judgeUsage;
-  const recordFile = await recordRun(config.root, localState, { summary, results, ...baselineReport }).catch(
-    () => undefined,
-  );
+  const recordFile = recordRun(config.root, localState, { summary, results, ...baselineReport });
   const allowed = new Set(
     cases.filter((c) => c.test["allow-fail"]).map((c) => `${c.promptId}\u0000${c.test.name}`),
   );
@@ -332,19 +330,19 @@ async function versionsUnderTest(
   }
 }
 
-/** Every run is kept in .promptops/runs/, for history and drift; never through a tracked symlink. */
-async function recordRun(
-  root: string,
-  localState: LocalState,
-  results: RunResults,
-): Promise<string | undefined> {
+/**
+ * Every run is kept in .promptops/runs/, for history and drift; never through a tracked symlink.
+ * Whole or not at all, even when a second Ctrl-C quits during the write (write-local-state.ts).
+ */
+function recordRun(root: string, localState: LocalState, results: RunResults): string | undefined {
   const dir = join(root, ".promptops", "runs");
   if (!localState.trusts(dir)) return undefined;
-  await mkdir(dir, { recursive: true });
   const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
   const file = join(dir, name);
-  const temp = `${file}.tmp`;
-  await writeFile(temp, `${JSON.stringify(results, null, 2)}\n`);
-  await rename(temp, file);
-  return file;
+  try {
+    writeLocalStateFile(file, `${JSON.stringify(results, null, 2)}\n`);
+    return file;
+  } catch {
+    return undefined; // a read-only checkout: the run's reports are what matters
+  }
 }
