@@ -32,9 +32,11 @@ const TRUST_ALL: LocalState = { trusts: () => true, problems: [] };
  */
 export async function inspectLocalState(config: ProjectConfig): Promise<LocalState> {
   const root = config.root;
-  const places = [...new Set([join(root, ".promptops"), resolve(root, config.test.cacheDir)])].filter(
+  const candidates = [...new Set([join(root, ".promptops"), resolve(root, config.test.cacheDir)])].filter(
     (place) => isInside(root, place) && exists(place),
   );
+  // The default cacheDir is inside .promptops/: one place then, asked about and reported once.
+  const places = candidates.filter((place) => !candidates.some((other) => place.startsWith(other + sep)));
   if (places.length === 0) return TRUST_ALL;
   const under = (file: string) => places.some((place) => file === place || file.startsWith(place + sep));
   const { trackedFiles } = await import("../git/tracked-files.js");
@@ -75,10 +77,8 @@ export async function inspectLocalState(config: ProjectConfig): Promise<LocalSta
 function groupProblems(root: string, places: string[], tracked: string[]): LocalStateProblem[] {
   const groups = new Map<string, number>();
   for (const file of tracked) {
-    // The outermost place holding it (.promptops before a cacheDir inside it), then one level down.
-    const place = places
-      .filter((p) => file === p || file.startsWith(p + sep))
-      .sort((a, b) => a.length - b.length)[0]!;
+    // The place holding it, then one level down.
+    const place = places.find((p) => file === p || file.startsWith(p + sep))!;
     const below = relative(place, file).split(sep)[0];
     const group = below ? join(place, below) : place;
     groups.set(group, (groups.get(group) ?? 0) + 1);

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ParsedYamlCache } from "../../src/yaml/parsed-yaml-cache.js";
@@ -55,6 +55,39 @@ describe("response-cache entries committed to the repository", () => {
     );
     // The committed entries stay as they were: the run neither read nor replaced them.
     expect(await repo.gitIn(clone, ["status", "--porcelain", "--", ".promptops/cache"])).toBe("");
+  });
+
+  it("are not replies when a tracked symlink leads to them from elsewhere in the repository", async () => {
+    await projectRepo();
+    expect((await promptops(repo.root, "test")).code).toBe(0);
+    // The replies committed as ordinary files, and .promptops/cache a committed link to them.
+    renameSync(join(repo.root, ".promptops", "cache"), join(repo.root, "fixtures"));
+    symlinkSync(join("..", "fixtures"), join(repo.root, ".promptops", "cache"));
+    const clone = await freshClone();
+    server.resetForNextTest();
+    server.reply = () => refusing;
+
+    const run = await promptops(clone, "test");
+    expect(run.stderr).toContain("warning: .promptops/cache is tracked by git: ignored");
+    expect(server.stats.total).toBe(6);
+    expect(run.code).toBe(1);
+    expect(await repo.gitIn(clone, ["status", "--porcelain", "--", "fixtures"])).toBe("");
+  });
+
+  it("are not used when git cannot say what it tracks (here a corrupt index)", async () => {
+    await projectRepo();
+    expect((await promptops(repo.root, "test")).code).toBe(0);
+    const clone = await freshClone();
+    writeFileSync(join(clone, ".git", "index"), "not an index");
+    server.resetForNextTest();
+    server.reply = () => refusing;
+
+    const run = await promptops(clone, "test");
+    expect(run.stderr).toMatch(
+      /^warning: cannot ask git whether \.promptops is tracked, so it is not used \(git .*index.*\)\n {2}hint: /m,
+    );
+    expect(server.stats.total).toBe(6);
+    expect(run.code).toBe(1);
   });
 
   it("validate reports them as a warning, and passes", async () => {
