@@ -157,13 +157,14 @@ function makeRepo(root) {
  */
 async function runTest(project, server, output, { baseline = true, env = {} } = {}) {
   rmSync(output, { force: true });
+  // Every request goes to the server; --no-cache would also make each run parse the prompts afresh.
+  rmSync(join(project, ".promptops", "cache"), { recursive: true, force: true });
   const args = [
     cliBin,
     "test",
     ...(baseline ? ["--baseline", "env:production"] : []),
     "--concurrency",
     String(CONCURRENCY),
-    "--no-cache",
     "--reporter",
     "json",
     "--output",

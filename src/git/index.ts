@@ -25,4 +25,5 @@ export {
   type TagPushOutcome,
   type TagPushStatus,
 } from "./tags.js";
+export { trackedFiles } from "./tracked-files.js";
 export { parseTrailers, type Trailer, trailerValue } from "./trailers.js";

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve, sep } from "node:path";
 import { loadConfig } from "../config/load-config.js";
+import { inspectLocalState } from "../config/local-state.js";
 import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import { PromptOpsError } from "../errors.js";
 import { discoverPartialNames, discoverPromptFiles, type PromptFileRef } from "./discover.js";
@@ -20,7 +21,7 @@ export interface ValidateReport {
   warnings: number;
 }
 
-export function validateProject(options: ValidateOptions): ValidateReport {
+export async function validateProject(options: ValidateOptions): Promise<ValidateReport> {
   const { config, diagnostics } = loadConfig(options.cwd);
   const all = discoverPromptFiles(config.promptsDir);
   const selected = options.paths?.length ? selectByPaths(all, options.cwd, options.paths) : all;
@@ -31,6 +32,9 @@ export function validateProject(options: ValidateOptions): ValidateReport {
   const run = checkPrompts(config, selected, extraPartials);
   for (const prompt of run.prompts) diagnostics.push(...prompt.diagnostics);
   diagnostics.push(...run.partialDiagnostics);
+  // A pull request that commits .promptops/ would steer what `test` checks: said where it shows.
+  for (const { path, message, hint } of (await inspectLocalState(config)).problems)
+    diagnostics.push({ severity: "warning", code: "tracked-local-state", file: path, message, hint });
   sortDiagnostics(diagnostics);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   return { diagnostics, promptsChecked: selected.length, errors, warnings: diagnostics.length - errors };

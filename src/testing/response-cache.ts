@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { canonicalJson } from "../prompt/hash.js";
 import { redactDeep } from "../redact-secrets.js";
+import { writeLocalStateFile } from "./write-local-state.js";
 
 /** Everything that decides a reply: the cache key. Never holds credentials. */
 export interface CacheKeyParts {
@@ -35,16 +35,22 @@ export function cacheKey(parts: CacheKeyParts): string {
 
 /**
  * Replies on disk under `.promptops/cache/ab/abcdef….json`, one file per request, written
- * atomically, so concurrent runs and a Ctrl-C never leave a torn entry. Errors are never stored.
+ * atomically (write-local-state.ts), so concurrent runs and a Ctrl-C, even a second one that
+ * quits at once, never leave a torn entry or a temp file. Errors are never stored.
+ * An entry `trusts` refuses (one git tracks: config/local-state.ts) is neither read nor replaced.
  */
 export class ResponseCache {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly trusts: (file: string) => boolean = () => true,
+  ) {}
 
   private file(key: string): string {
     return join(this.dir, key.slice(0, 2), `${key}.json`);
   }
 
   async get(key: string): Promise<CachedReply | undefined> {
+    if (!this.trusts(this.file(key))) return undefined;
     try {
       // Synchronous on purpose: an entry is a few hundred bytes, and the promise API's four
       // thread-pool round trips (open, fstat, read, close) cost far more than the read itself: a
@@ -58,10 +64,8 @@ export class ResponseCache {
 
   async set(key: string, reply: CachedReply): Promise<void> {
     const file = this.file(key);
-    await mkdir(dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+    if (!this.trusts(file)) return;
     // Replies come redacted from their provider; this catches what reached the cache another way.
-    await writeFile(temp, JSON.stringify(redactDeep(reply)));
-    await rename(temp, file);
+    writeLocalStateFile(file, JSON.stringify(redactDeep(reply)));
   }
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { bundleBuildId } from "../build-id.js";
 import type { ProjectConfig } from "../config/config.js";
 import { loadConfigOrThrow } from "../config/load-config.js";
+import { inspectLocalState, type LocalState } from "../config/local-state.js";
 import { PromptOpsError } from "../errors.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
@@ -35,6 +35,7 @@ import { BudgetReached, type CaseRunnerDeps, runCases } from "./run-cases.js";
 import { regressionsAllowed, runPassed } from "./run-verdict.js";
 import { selectChangedSince } from "./select-changed.js";
 import { summarise } from "./summarise.js";
+import { writeLocalStateFile } from "./write-local-state.js";
 
 export interface TestRunOptions {
   cwd: string;
@@ -63,6 +64,8 @@ export interface TestRunOptions {
   judgePairwise?: boolean;
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /** Local state left unused (files under .promptops/ that git tracks), said before anything runs. */
+  onWarning?(warning: { message: string; hint: string }): void;
   /** Called once the plan is known, before any request. */
   onPlanned?(cases: readonly TestCase[]): void;
   onCaseFinished?(result: CaseResult): void;
@@ -87,11 +90,16 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const config = options.config ?? loadConfigOrThrow(options.cwd);
   const all = discoverPromptFiles(config.promptsDir);
   const refs = options.ids.length > 0 ? options.ids.map((id) => selectPrompt(all, id)) : all;
+  // Caches and run history are this machine's own: what git tracks there is ignored, with a warning.
+  const localState = await inspectLocalState(config);
+  for (const { message, hint } of localState.problems) options.onWarning?.({ message, hint });
   // Prompt files seldom change between two test runs: their parsed YAML is kept in .promptops/.
   const buildId = bundleBuildId();
-  const parseCache = buildId
-    ? new ParsedYamlCache(join(config.root, ".promptops", "parsed-yaml.json"), buildId)
-    : undefined;
+  const parsedYamlFile = join(config.root, ".promptops", "parsed-yaml.json");
+  const parseCache =
+    buildId && !options.noCache && localState.trusts(parsedYamlFile)
+      ? new ParsedYamlCache(parsedYamlFile, buildId)
+      : undefined;
   const run = checkPrompts(config, refs, [], parseCache);
   refuseInvalidPrompts(run.prompts, "test");
   let checked = run.prompts;
@@ -139,7 +147,9 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     );
   options.onPlanned?.(cases);
 
-  const cache = options.noCache ? undefined : new ResponseCache(resolve(config.root, config.test.cacheDir));
+  const cache = options.noCache
+    ? undefined
+    : new ResponseCache(resolve(config.root, config.test.cacheDir), localState.trusts);
   const price = (provider: Pick<Provider, "kind" | "model">, tokens: { input: number; output: number }) =>
     costUsd({ kind: provider.kind, model: provider.model }, tokens, config.pricing);
   if (options.maxCostUsd !== undefined) {
@@ -257,9 +267,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const summary = summarise(results, Math.round(performance.now() - started));
   const judgeUsage = graders.usage(); // judges and embeddings, apart from the tested prompts' totals
   if (judgeUsage) summary.judge = judgeUsage;
-  const recordFile = await recordRun(config.root, { summary, results, ...baselineReport }).catch(
-    () => undefined,
-  );
+  const recordFile = recordRun(config.root, localState, { summary, results, ...baselineReport });
   const allowed = new Set(
     cases.filter((c) => c.test["allow-fail"]).map((c) => `${c.promptId}\u0000${c.test.name}`),
   );
@@ -327,14 +335,19 @@ async function versionsUnderTest(
   }
 }
 
-/** Every run is kept in .promptops/runs/, for history and drift. */
-async function recordRun(root: string, results: RunResults): Promise<string> {
+/**
+ * Every run is kept in .promptops/runs/, for history and drift; never through a tracked symlink.
+ * Whole or not at all, even when a second Ctrl-C quits during the write (write-local-state.ts).
+ */
+function recordRun(root: string, localState: LocalState, results: RunResults): string | undefined {
   const dir = join(root, ".promptops", "runs");
-  await mkdir(dir, { recursive: true });
+  if (!localState.trusts(dir)) return undefined;
   const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
   const file = join(dir, name);
-  const temp = `${file}.tmp`;
-  await writeFile(temp, `${JSON.stringify(redactDeep(results), null, 2)}\n`);
-  await rename(temp, file);
-  return file;
+  try {
+    writeLocalStateFile(file, `${JSON.stringify(redactDeep(results), null, 2)}\n`);
+    return file;
+  } catch {
+    return undefined; // a read-only checkout: the run's reports are what matters
+  }
 }

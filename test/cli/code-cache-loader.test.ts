@@ -93,6 +93,55 @@ describe("loading the CLI bundle with a code cache (Node 20, which has no compil
     expect(cacheFiles(cacheDir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
+  it("never applies a cache made from other code of the same length: the chunk's own code runs", () => {
+    project = makeProjectDir();
+    const entry = writeBundle(join(project.root, "bundle"));
+    const cacheDir = join(project.root, "cache");
+    runBundle(entry, cacheDir);
+    // The same chunk name with other code of the same length, as a planted or stale cache would have.
+    const other = writeBundle(join(project.root, "other"));
+    const sharedChunk = join(project.root, "other", "shared-abc123.cjs");
+    const original = readFileSync(sharedChunk, "utf8");
+    const planted = original.replace("'hello '", "'PWNED '");
+    expect(planted.length).toBe(original.length);
+    writeFileSync(sharedChunk, planted);
+    const otherCache = join(project.root, "other-cache");
+    expect(runBundle(other, otherCache)).toBe("PWNED ann object 42 main-def456.cjs");
+    writeFileSync(
+      join(cacheDir, "shared-abc123.cjs.v8"),
+      readFileSync(join(otherCache, "shared-abc123.cjs.v8")),
+    );
+    expect(runBundle(entry, cacheDir)).toBe("hello ann object 42 main-def456.cjs");
+    // The foreign cache was rewritten from this chunk: the next run finds it good and keeps it.
+    const rewritten = readFileSync(join(cacheDir, "shared-abc123.cjs.v8"));
+    expect(rewritten.equals(readFileSync(join(otherCache, "shared-abc123.cjs.v8")))).toBe(false);
+    runBundle(entry, cacheDir);
+    expect(readFileSync(join(cacheDir, "shared-abc123.cjs.v8")).equals(rewritten)).toBe(true);
+  });
+
+  it("never hands V8 a cache with a flipped byte (V8 would crash on it): it is rewritten", () => {
+    project = makeProjectDir();
+    const entry = writeBundle(join(project.root, "bundle"));
+    const cacheDir = join(project.root, "cache");
+    const cacheFile = join(cacheDir, "main-def456.cjs.v8");
+    runBundle(entry, cacheDir);
+    const good = readFileSync(cacheFile);
+    // Ten places spread over the file: whatever format it has, some are in V8's own data.
+    for (let offset = 3; offset < good.length; offset += Math.ceil(good.length / 10)) {
+      const flipped = Buffer.from(good);
+      flipped[offset]! ^= 0xff;
+      writeFileSync(cacheFile, flipped);
+      expect({ offset, output: runBundle(entry, cacheDir) }).toEqual({
+        offset,
+        output: "hello ann object 42 main-def456.cjs",
+      });
+      expect({ offset, rewritten: !readFileSync(cacheFile).equals(flipped) }).toEqual({
+        offset,
+        rewritten: true,
+      });
+    }
+  });
+
   it("drops the month-old caches of chunks the bundle no longer has (an older promptops), and only those", () => {
     project = makeProjectDir();
     const entry = writeBundle(join(project.root, "bundle"));

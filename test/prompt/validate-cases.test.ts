@@ -23,10 +23,10 @@ describe("validate golden cases", () => {
   let project: ProjectDir | undefined;
   afterEach(() => project?.cleanup());
 
-  it.each(cases)("$file: $name", ({ files, expect: expected, hints }) => {
+  it.each(cases)("$file: $name", async ({ files, expect: expected, hints }) => {
     project = makeProjectDir(files);
     const root = project.root;
-    const report = validateProject({ cwd: root });
+    const report = await validateProject({ cwd: root });
     const lines = report.diagnostics.map(
       (d) => `${relative(root, d.file)}:${d.line}:${d.col}: ${d.severity}: ${d.message}`,
     );

@@ -73,6 +73,7 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
       failOnRegression: options.failOnRegression,
       judgePairwise: options.judgePairwise,
       signal: controller.signal,
+      onWarning: ({ message, hint }) => process.stderr.write(`warning: ${message}\n  hint: ${hint}\n`),
       // Progress counts cases as reported: the samples of a --repeat case are one.
       onPlanned: (cases) => driver.onPlanned(reportedCaseCount(cases)),
       onCaseFinished: (result) => driver.onCaseFinished(result),

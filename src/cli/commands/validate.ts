@@ -9,7 +9,7 @@ export interface ValidateCommandOptions extends GlobalOptions {
 }
 
 export async function runValidate(options: ValidateCommandOptions): Promise<number> {
-  const report = validateProject({ cwd: options.cwd, paths: options.paths });
+  const report = await validateProject({ cwd: options.cwd, paths: options.paths });
   if (options.json) {
     printJson({
       ok: report.errors === 0,
