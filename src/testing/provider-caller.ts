@@ -1,5 +1,6 @@
 import pLimit, { type LimitFunction } from "p-limit";
-import type { Provider, ProviderCall } from "../providers/provider.js";
+import { abortError, type Provider, type ProviderCall } from "../providers/provider.js";
+import { withDeadline } from "./attempt-deadline.js";
 import { type CachedReply, cacheKey, type ResponseCache } from "./response-cache.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
 
@@ -67,7 +68,9 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
         run.throwIfAborted();
         options.beforeSend?.();
         const started = performance.now();
-        const answer = await request(AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]));
+        const answer = await withDeadline(options.timeoutMs, run, request, (signal) =>
+          abortError(signal, providerId),
+        );
         return { answer, latencyMs: Math.round(performance.now() - started) };
       }),
     );

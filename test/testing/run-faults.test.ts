@@ -10,6 +10,7 @@ import {
   openaiEnv,
   userText,
 } from "../fixtures/runner/runner-project.js";
+import { forceGc } from "../helpers/force-gc.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
 
 const server = fakeProviderServerPerFile({ apiKey: "sk-runner-test-0123456789abcdef" });
@@ -177,6 +178,26 @@ describe("the per-request timeout", () => {
     const request = server.requests.find(asking("hello to Ada"))!;
     await request.closed;
     expect(request.cut).toBe(true);
+    await server.whenIdle();
+  });
+
+  it("ends every hung case at its timeout in a busy run: 20 cases at 8 in flight, 2 never answered", async () => {
+    const hung = ["question 3", "question 7"];
+    server.faultWhen((request) => hung.includes(userText(request)), { hang: true });
+    // A busy run collects garbage while requests are out; here it does so at a known moment.
+    server.whenRequests(20).then(forceGc);
+    const { run, finished } = await runTimed({
+      ids: ["many"],
+      timeoutMs: 500,
+      retries: 0,
+      concurrency: 8,
+      files: { "prompts/many.prompt.yaml": manyTestsPrompt(20) },
+    });
+    expect(run.summary).toMatchObject({ total: 20, passed: 18, errors: 2 });
+    for (const name of hung) {
+      expect(byTest(run, name)).toMatchObject({ status: "error", error: "openai:gpt-4o-mini: timed out" });
+      expect(finished.find((f) => f.result.test === name)!.at).toBeLessThan(500 + 2_000);
+    }
     await server.whenIdle();
   });
 
