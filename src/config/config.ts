@@ -20,7 +20,13 @@ export interface ConfigFile {
   providers?: ProviderConfig[];
   judge?: string;
   embeddings?: string;
-  test?: { concurrency?: number; retries?: number; timeoutMs?: number; cacheDir?: string };
+  test?: {
+    concurrency?: number;
+    retries?: number;
+    timeoutMs?: number;
+    maxDurationMs?: number;
+    cacheDir?: string;
+  };
   pricing?: Record<string, { input: number; output: number }>;
   types?: string;
   judgePrompt?: string;
@@ -39,7 +45,14 @@ export interface ProjectConfig {
   providers: ProviderConfig[];
   judge: string | undefined;
   embeddings: string | undefined;
-  test: { concurrency: number; retries: number; timeoutMs: number; cacheDir: string };
+  test: {
+    concurrency: number;
+    retries: number;
+    timeoutMs: number;
+    /** The run-level deadline (--max-duration); none by default. */
+    maxDurationMs?: number;
+    cacheDir: string;
+  };
   pricing: Record<string, { input: number; output: number }>;
   /** Relative to root; set only when the config names it. */
   types: string | undefined;

@@ -209,6 +209,33 @@ describe("the per-request timeout", () => {
   });
 });
 
+describe("the run-level deadline (--max-duration)", () => {
+  it("keeps what finished, ends the request in flight and sends nothing more", async () => {
+    server.faultWhen(asking("order 4711"), { hang: true });
+    const started = performance.now();
+    // From the config's test.maxDurationMs, as a team sets it once for CI.
+    const { run } = await runTimed({
+      files: {
+        "promptops.config.yaml": `promptsDir: prompts
+providers: [openai:gpt-4o-mini]
+test: { concurrency: 1, retries: 0, timeoutMs: 60000, maxDurationMs: 800 }
+`,
+      },
+    });
+    expect(performance.now() - started).toBeLessThan(800 + 2_000);
+    const hungAt = server.requests.findIndex(asking("order 4711"));
+    expect(hungAt).toBe(4);
+    expect(server.stats.total).toBe(hungAt + 1);
+    expect(run.summary).toMatchObject({ total: 6, passed: hungAt, errors: 6 - hungAt });
+    for (const result of run.results.filter((r) => r.status === "error"))
+      expect(result.error).toBe("not run: --max-duration reached");
+    expect(run).toMatchObject({ passed: false, cancelled: false });
+    expect(run.notes).toContain(`--max-duration (800 ms) reached: ${6 - hungAt} case(s) not finished`);
+    await server.whenIdle();
+    expect(server.requests[hungAt]!.cut).toBe(true);
+  });
+});
+
 describe("cancelling a run", () => {
   it("stops at once, and every case still has a result: finished ones as they were, the rest cancelled", async () => {
     server.latencyMs = 10_000;
