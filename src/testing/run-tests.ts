@@ -267,6 +267,8 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const summary = summarise(results, Math.round(performance.now() - started));
   const judgeUsage = graders.usage(); // judges and embeddings, apart from the tested prompts' totals
   if (judgeUsage) summary.judge = judgeUsage;
+  const rateLimited = caller.rateLimits();
+  if (rateLimited) summary.rateLimited = rateLimited;
   const recordFile = await recordRun(config.root, { summary, results, ...baselineReport }).catch(
     () => undefined,
   );

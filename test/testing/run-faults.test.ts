@@ -117,7 +117,6 @@ describe("a run against a misbehaving provider", () => {
     server.reset();
     server
       .faultWhen(asking("hello to Ada"), { status: 429, retryAfterMs: "200" }, 1)
-      .faultWhen(asking("hello to Grace"), { status: 429, retryAfterMs: "1" }, 1)
       .faultWhen(asking("order 4711"), { status: 500 }, 2)
       .faultWhen(asking("Refund please"), { status: 500 });
     outcome = await runTimed({ retries: 2, concurrency: 4 });
@@ -130,11 +129,17 @@ describe("a run against a misbehaving provider", () => {
     expect(sent("hello to Ada")).toBe(2);
     const ada = finished.find((f) => f.result.test === "greets Ada by name")!;
     expect(ada.at).toBeGreaterThanOrEqual(200);
-    // Told to wait 1 ms, it does not fall back to the default backoff (250 to 500 ms).
+  });
+
+  it("waits 1 ms when told 1 ms, not the default backoff (250 to 500 ms)", async () => {
+    // A run of its own: a rate limit holds back every request to its provider (provider-pace.ts).
+    server.faultWhen(asking("hello to Grace"), { status: 429, retryAfterMs: "1" }, 1);
+    const { run, finished } = await runTimed({ retries: 2, concurrency: 4 });
     const grace = finished.find((f) => f.result.test === "greets Grace by name")!;
     expect(grace.result.status).toBe("pass");
-    expect(sent("hello to Grace")).toBe(2);
+    expect(server.requests.filter(asking("hello to Grace"))).toHaveLength(2);
     expect(grace.at).toBeLessThan(250);
+    expect(run.summary.rateLimited?.responses).toBe(1);
   });
 
   it("retries a 500 that clears, and the case passes on the third attempt", () => {
@@ -206,6 +211,40 @@ describe("the per-request timeout", () => {
     const { run } = await runTimed({ timeoutMs: 300, retries: 1, concurrency: 2 });
     expect(byTest(run, "greets Ada by name").status).toBe("pass");
     expect(requestsAsking("hello to Ada")).toBe(2);
+  });
+});
+
+describe("a provider that enforces a request rate (429 + retry-after)", () => {
+  it("slows down to its pace instead of failing cases, and says how much it was held back", async () => {
+    // 50 requests a second, 5 at once: 60 cases at 8 in flight run into it at once and again.
+    server.rateLimit({ perSecond: 50, burst: 5, header: "retry-after-ms" });
+    const { run } = await runTimed({
+      ids: ["many"],
+      retries: 3,
+      concurrency: 8,
+      files: { "prompts/many.prompt.yaml": manyTestsPrompt(60) },
+    });
+    expect(run.summary).toMatchObject({ total: 60, passed: 60, errors: 0 });
+    expect(run.summary.rateLimited).toEqual({
+      responses: server.stats.rateLimited,
+      waitedMs: expect.any(Number),
+    });
+    expect(server.stats.rateLimited).toBeGreaterThan(0);
+    expect(run.summary.rateLimited!.waitedMs).toBeGreaterThan(0);
+    expect(run.summary.rateLimited!.waitedMs).toBeLessThanOrEqual(run.summary.durationMs);
+  });
+
+  it("waits whole seconds when that is all retry-after says, and still loses no case", async () => {
+    server.rateLimit({ perSecond: 20, burst: 10, header: "retry-after" });
+    const { run } = await runTimed({
+      ids: ["many"],
+      retries: 1,
+      concurrency: 8,
+      files: { "prompts/many.prompt.yaml": manyTestsPrompt(30) },
+    });
+    expect(run.summary).toMatchObject({ total: 30, passed: 30, errors: 0 });
+    expect(run.summary.rateLimited!.responses).toBe(server.stats.rateLimited);
+    expect(run.summary.rateLimited!.waitedMs).toBeGreaterThanOrEqual(1_000);
   });
 });
 
