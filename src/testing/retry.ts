@@ -57,9 +57,12 @@ export function retryDelay(
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** Up to a fifth of the provider's wait, at most half a second: spread, yet close to its pace. */
+/**
+ * Up to a tenth of the provider's wait, at most 100 ms: enough to spread the requests told the same
+ * wait, while a pause of a second (retry-after: 1, the bucket full again) loses little of its rate.
+ */
 export function retryAfterJitter(retryAfterMs: number, random = Math.random): number {
-  return Math.round(random() * Math.min(Math.max(0, retryAfterMs) / 5, 500));
+  return Math.round(random() * Math.min(Math.max(0, retryAfterMs) / 10, 100));
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

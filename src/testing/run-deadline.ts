@@ -1,3 +1,5 @@
+import { setMaxListeners } from "node:events";
+
 /** What a case cut by --max-duration says. */
 export const MAX_DURATION_REACHED = "not run: --max-duration reached";
 
@@ -25,6 +27,8 @@ export interface RunDeadline {
  */
 export function startRunDeadline(cancel: AbortSignal, maxDurationMs: number | undefined): RunDeadline {
   const controller = new AbortController();
+  // Every request in flight and every retry waiting listens to it: hundreds is normal, not a leak.
+  setMaxListeners(0, controller.signal);
   const onCancel = () => controller.abort(cancel.reason);
   if (cancel.aborted) onCancel();
   else cancel.addEventListener("abort", onCancel, { once: true });

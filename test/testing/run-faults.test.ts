@@ -156,6 +156,26 @@ describe("a run against a misbehaving provider", () => {
     expect(broken.error).toContain("after 3 attempts");
   });
 
+  it("warns of no listener leak when many requests wait to retry at once", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      server.faultWhen(() => true, { status: 503 }, 20);
+      const { run } = await runTimed({
+        ids: ["many"],
+        retries: 1,
+        concurrency: 20,
+        files: { "prompts/many.prompt.yaml": manyTestsPrompt(20) },
+      });
+      expect(run.summary).toMatchObject({ total: 20, passed: 20 });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   it("goes on with the other cases", () => {
     expect(outcome.run.summary).toMatchObject({ total: 6, passed: 5, failed: 0, errors: 1 });
     expect(outcome.finished).toHaveLength(6);
