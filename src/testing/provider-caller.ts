@@ -60,7 +60,11 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
     let pace = paces.get(providerId);
     if (!pace) {
       const own = options.providerConcurrency?.get(providerId);
-      pace = new ProviderPace(Math.min(own ?? options.concurrency, options.concurrency), rateLimits);
+      pace = new ProviderPace(
+        Math.min(own ?? options.concurrency, options.concurrency),
+        rateLimits,
+        options.retry.maxDelayMs,
+      );
       paces.set(providerId, pace);
     }
     return pace;

@@ -56,9 +56,14 @@ export class ProviderPace {
   /** The retry-after that set the pause: the jitter spreads over a part of it. */
   private pauseAskedMs = 0;
 
+  /**
+   * `max`: the provider's own limit. `maxPauseMs`: the longest retry-after worth waiting for; a
+   * longer one fails its case at once (retry.ts), so it must not hold the provider's other cases.
+   */
   constructor(
     private readonly max: number,
     private readonly log: RateLimitLog,
+    private readonly maxPauseMs = Number.POSITIVE_INFINITY,
   ) {
     this.window = max;
     this.slot = pLimit(max);
@@ -90,11 +95,8 @@ export class ProviderPace {
       this.lastDecrease = now;
       this.setWindow(this.window / 2);
     }
-    if (
-      retryAfterMs !== undefined &&
-      Number.isFinite(retryAfterMs) &&
-      now + retryAfterMs > this.pausedUntil
-    ) {
+    if (retryAfterMs === undefined || !(retryAfterMs <= this.maxPauseMs)) return;
+    if (now + retryAfterMs > this.pausedUntil) {
       this.pausedUntil = now + retryAfterMs;
       this.pauseAskedMs = retryAfterMs;
     }

@@ -254,6 +254,16 @@ describe("a provider that enforces a request rate (429 + retry-after)", () => {
     expect(run.summary.rateLimited!.waitedMs).toBeLessThanOrEqual(run.summary.durationMs);
   });
 
+  it("does not hold the other cases for an hour when one 429 asks for an hour", async () => {
+    server.faultWhen(asking("hello to Ada"), { status: 429, retryAfter: "3600" });
+    const started = performance.now();
+    const { run } = await runTimed({ concurrency: 1 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(byTest(run, "greets Ada by name")).toMatchObject({ status: "error" });
+    expect(byTest(run, "greets Ada by name").error).toContain("retry after 3600000 ms");
+    expect(run.summary).toMatchObject({ total: 6, passed: 5, errors: 1 });
+  });
+
   it("waits whole seconds when that is all retry-after says, and still loses no case", async () => {
     server.rateLimit({ perSecond: 20, burst: 10, header: "retry-after" });
     const { run } = await runTimed({
