@@ -171,6 +171,34 @@ describe("promptops test: Ctrl-C", () => {
   });
 });
 
+describe("promptops test: a rate-limited provider", () => {
+  it("loses no case, and the summary says how often it was rate-limited and how long it waited", async () => {
+    project.write("prompts/many.prompt.yaml", manyTestsPrompt(20));
+    server.rateLimit({ perSecond: 40, burst: 4, header: "retry-after-ms" });
+    const result = await promptops(
+      "many",
+      "--no-cache",
+      "--retries",
+      "0",
+      "--reporter",
+      "pretty",
+      "--reporter",
+      "json",
+      "--output-dir",
+      "reports",
+    );
+    expect(result.code).toBe(0);
+    const report = readJson("reports/results.json");
+    expect(validateResults(report)).toBe(true);
+    expect(report.summary).toMatchObject({ total: 20, passed: 20, errors: 0 });
+    const { responses, waitedMs } = report.summary.rateLimited!;
+    expect(responses).toBe(server.stats.rateLimited);
+    expect(responses).toBeGreaterThan(0);
+    expect(result.stdout).toMatch(new RegExp(`rate-limited: ${responses} × 429, waited \\d`));
+    expect(waitedMs).toBeGreaterThan(0);
+  });
+});
+
 describe("promptops test: --max-duration", () => {
   it("ends a run whose provider never answers at the deadline, writes every report and exits 1", async () => {
     project.write("prompts/many.prompt.yaml", manyTestsPrompt(10));
