@@ -171,22 +171,14 @@ describe("promptops test: Ctrl-C", () => {
   });
 });
 
+/** What a CI job asks for: the console summary, and reports/results.json to keep. */
+const consoleAndJsonReport = ["--reporter", "pretty", "--reporter", "json", "--output-dir", "reports"];
+
 describe("promptops test: a rate-limited provider", () => {
   it("loses no case, and the summary says how often it was rate-limited and how long it waited", async () => {
     project.write("prompts/many.prompt.yaml", manyTestsPrompt(20));
     server.rateLimit({ perSecond: 40, burst: 4, header: "retry-after-ms" });
-    const result = await promptops(
-      "many",
-      "--no-cache",
-      "--retries",
-      "0",
-      "--reporter",
-      "pretty",
-      "--reporter",
-      "json",
-      "--output-dir",
-      "reports",
-    );
+    const result = await promptops("many", "--no-cache", "--retries", "0", ...consoleAndJsonReport);
     expect(result.code).toBe(0);
     const report = readJson("reports/results.json");
     expect(validateResults(report)).toBe(true);
@@ -213,12 +205,7 @@ describe("promptops test: --max-duration", () => {
       "60000",
       "--max-duration",
       "1.5s",
-      "--reporter",
-      "pretty",
-      "--reporter",
-      "json",
-      "--output-dir",
-      "reports",
+      ...consoleAndJsonReport,
     );
     expect(performance.now() - started).toBeLessThan(1_500 + 8_000);
     expect(result.code).toBe(1);
