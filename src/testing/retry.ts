@@ -6,7 +6,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /**
    * A rate limit that says how long to wait (429 with retry-after) is not a failure of the request:
-   * it is retried, whatever `retries` says, for as long as its waits add up to at most this.
+   * it is retried, whatever `retries` says, for as long as its waits (each counted as at least
+   * `baseDelayMs`) add up to at most this. Without it, such a 429 is one of the `retries`.
    */
   rateLimitBudgetMs?: number;
 }
@@ -107,10 +108,12 @@ export async function withRetries<T>(
     try {
       return { value: await attempt(n), attempts: n };
     } catch (error) {
-      const paced = isPacedRateLimit(error);
+      const paced = policy.rateLimitBudgetMs !== undefined && isPacedRateLimit(error);
       if (!paced) failures++;
       const delay = isRetryable(error) ? retryDelay(policy, failures, error) : 0;
-      if (paced) rateLimitWaitedMs += delay;
+      // Each wait counts at least the base delay: a provider that keeps answering retry-after: 0
+      // would otherwise be asked again and again, for free, until the run's end.
+      if (paced) rateLimitWaitedMs += Math.max(delay, policy.baseDelayMs);
       // A provider asking for a longer wait than our longest backoff (an hour-long rate limit) is
       // answered with an error now rather than a run that silently hangs.
       const waitTooLong = isRetryable(error) && (error.retryAfterMs ?? 0) > policy.maxDelayMs;

@@ -119,6 +119,56 @@ describe("sharding", () => {
   });
 });
 
+describe("a rate limit that says how long to wait (429 + retry-after)", () => {
+  const rateLimit = (retryAfterMs: number) =>
+    Object.assign(new Error(`429 (retry after ${retryAfterMs} ms)`), {
+      transient: true,
+      kind: "rate-limit",
+      retryAfterMs,
+    });
+
+  it("does not use up the retries: it is retried for a time budget instead", async () => {
+    let calls = 0;
+    const outcome = await withRetries(
+      { retries: 1, baseDelayMs: 1, maxDelayMs: 100, rateLimitBudgetMs: 1_000 },
+      new AbortController().signal,
+      async () => {
+        if (++calls <= 5) throw rateLimit(5);
+        return "ok";
+      },
+    );
+    expect(outcome).toEqual({ value: "ok", attempts: 6 });
+  });
+
+  it("gives up once its waits exceed the budget, each counted as at least the base delay", async () => {
+    let calls = 0;
+    // A provider that keeps saying "retry after 0 ms": 10 ms a wait against a 50 ms budget.
+    const error = await withRetries(
+      { retries: 3, baseDelayMs: 10, maxDelayMs: 100, rateLimitBudgetMs: 50 },
+      new AbortController().signal,
+      async () => {
+        calls++;
+        throw rateLimit(0);
+      },
+    ).catch((e: unknown) => e);
+    expect(calls).toBe(6);
+    expect((error as { attempts: number }).attempts).toBe(6);
+  });
+
+  it("without a budget in the policy, is one of the retries", async () => {
+    let calls = 0;
+    await withRetries(
+      { retries: 2, baseDelayMs: 1, maxDelayMs: 100 },
+      new AbortController().signal,
+      async () => {
+        calls++;
+        throw rateLimit(1);
+      },
+    ).catch(() => undefined);
+    expect(calls).toBe(3);
+  });
+});
+
 describe("a provider asking for a very long wait", () => {
   it("is answered with an error at once instead of a run that hangs for an hour", async () => {
     let calls = 0;
