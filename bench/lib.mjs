@@ -145,3 +145,10 @@ export function shuffle(random, items) {
   }
   return out;
 }
+
+/** A bench's verdict: each missed bar on its own line, and exit code 1 when there is any. */
+export function reportFailures(failures) {
+  if (failures.length === 0) return;
+  console.error(`\nFAIL\n- ${failures.join("\n- ")}`);
+  process.exitCode = 1;
+}

@@ -14,7 +14,7 @@ export const GNU_TIME = ["/usr/bin/time", "/bin/time"].find((path) => existsSync
  * peak RSS are the child's own, from GNU time; `phases` says where the time went: before the first
  * request (start-up), while requests were in flight, and after the last reply (reports, exit).
  */
-export function runAgainstServer(server, nodeArgs, { cwd, apiKey, env = {} }) {
+export function runAgainstServer(server, nodeArgs, { cwd, apiKey, env = {}, killAfterMs }) {
   const dir = mkdtempSync(join(tmpdir(), "promptops-bench-run-"));
   const timeFile = join(dir, "time.txt");
   const [command, args] = GNU_TIME
@@ -27,6 +27,8 @@ export function runAgainstServer(server, nodeArgs, { cwd, apiKey, env = {} }) {
       cwd,
       env: { ...process.env, NO_COLOR: "1", OPENAI_BASE_URL: server.baseURL, OPENAI_API_KEY: apiKey, ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so a kill reaches node under GNU time too.
+      detached: Boolean(killAfterMs),
     });
     let stderr = "";
     child.stderr.on("data", (chunk) => {
@@ -34,8 +36,17 @@ export function runAgainstServer(server, nodeArgs, { cwd, apiKey, env = {} }) {
     });
     child.stdout.resume();
     child.on("error", reject);
+    // A run that does not end by itself (the defect a fault bench looks for) is killed, and says so.
+    let killed = false;
+    const killer =
+      killAfterMs &&
+      setTimeout(() => {
+        killed = true;
+        process.kill(-child.pid, "SIGKILL");
+      }, killAfterMs);
     child.on("close", (code) => {
       const ended = performance.now();
+      if (killer) clearTimeout(killer);
       const { firstAt, lastAt, total, peakActive } = server.stats;
       let cpuMs = null;
       let peakRssMb = null;
@@ -56,6 +67,7 @@ export function runAgainstServer(server, nodeArgs, { cwd, apiKey, env = {} }) {
           : undefined,
         requests: total,
         peakActive,
+        killed,
       });
     });
   });

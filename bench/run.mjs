@@ -11,6 +11,7 @@ const NOT_SCENARIOS = new Set([
   "gen-prompts.mjs",
   "gen-version-repo.mjs",
   "fake-openai.mjs",
+  "fault-project.mjs",
   "bare-sdk-loop.mjs",
   "run-against-server.mjs",
   "run.mjs",

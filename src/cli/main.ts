@@ -311,6 +311,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--concurrency <n>", "requests in flight at once (default: config test.concurrency)")
     .option("--retries <n>", "retries of a transient failure (default: config test.retries)")
     .option("--timeout <ms>", "per-request timeout (default: config test.timeoutMs)")
+    .option(
+      "--max-duration <time>",
+      "stop the run after this long, e.g. 600000 or 10m (config test.maxDurationMs)",
+    )
     .option("--max-cost <usd>", "stop sending once the run has spent this much")
     .option("--no-cache", "ignore and do not fill the response cache")
     .option("--boundary", "add generated adversarial inputs for each string variable")
@@ -335,6 +339,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           concurrency: opts.concurrency,
           retries: opts.retries,
           timeout: opts.timeout,
+          maxDuration: opts.maxDuration,
           maxCost: opts.maxCost,
           cache: opts.cache !== false,
           boundary: Boolean(opts.boundary),

@@ -24,6 +24,7 @@ export interface ConfigFile {
     concurrency?: number;
     retries?: number;
     timeoutMs?: number;
+    maxDurationMs?: number;
     cacheDir?: string;
     maxReplyBytes?: number;
   };
@@ -45,7 +46,15 @@ export interface ProjectConfig {
   providers: ProviderConfig[];
   judge: string | undefined;
   embeddings: string | undefined;
-  test: { concurrency: number; retries: number; timeoutMs: number; cacheDir: string; maxReplyBytes: number };
+  test: {
+    concurrency: number;
+    retries: number;
+    timeoutMs: number;
+    /** The run-level deadline (--max-duration); none by default. */
+    maxDurationMs?: number;
+    cacheDir: string;
+    maxReplyBytes: number;
+  };
   pricing: Record<string, { input: number; output: number }>;
   /** Relative to root; set only when the config names it. */
   types: string | undefined;
@@ -92,6 +101,7 @@ export const configTestKeys = {
   concurrency: true,
   retries: true,
   timeoutMs: true,
+  maxDurationMs: true,
   cacheDir: true,
   maxReplyBytes: true,
 } as const satisfies Record<keyof NonNullable<ConfigFile["test"]>, true>;

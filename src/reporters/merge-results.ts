@@ -67,5 +67,17 @@ export async function mergeResultFiles(files: readonly string[]): Promise<RunRes
     runs.map((r) => r.baseline),
     results,
   );
-  return { summary: judge ? { ...summary, judge } : summary, results, ...(baseline ? { baseline } : {}) };
+  // Each shard waited on its own rate limits: the merged run says how much in all.
+  const limited = runs.flatMap((r) => (r.summary.rateLimited ? [r.summary.rateLimited] : []));
+  const rateLimited = limited.length
+    ? {
+        responses: limited.reduce((n, r) => n + r.responses, 0),
+        waitedMs: limited.reduce((n, r) => n + r.waitedMs, 0),
+      }
+    : undefined;
+  return {
+    summary: { ...summary, ...(judge ? { judge } : {}), ...(rateLimited ? { rateLimited } : {}) },
+    results,
+    ...(baseline ? { baseline } : {}),
+  };
 }

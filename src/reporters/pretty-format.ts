@@ -87,5 +87,9 @@ export function formatSummaryLine(results: RunResults, c: ChalkInstance): string
   const judged = judge
     ? `${c.dim(`judge: ${judge.calls} ${judge.calls === 1 ? "call" : "calls"} · ${formatTokens(judge.tokens)} · ${formatCost(judge.costUsd)}`)}\n`
     : "";
-  return `${c.bold(counts)} ${c.dim(`· ${rest.join(" · ")}`)}\n${judged}`;
+  const { rateLimited } = summary;
+  const slowed = rateLimited
+    ? `${c.yellow(`rate-limited: ${rateLimited.responses} × 429, waited ${formatMs(rateLimited.waitedMs)}`)}\n`
+    : "";
+  return `${c.bold(counts)} ${c.dim(`· ${rest.join(" · ")}`)}\n${judged}${slowed}`;
 }

@@ -1,5 +1,7 @@
-import pLimit, { type LimitFunction } from "p-limit";
-import type { Provider, ProviderCall } from "../providers/provider.js";
+import pLimit from "p-limit";
+import { abortError, type Provider, type ProviderCall, ProviderError } from "../providers/provider.js";
+import { withDeadline } from "./attempt-deadline.js";
+import { ProviderPace, RateLimitLog, type RateLimitStats } from "./provider-pace.js";
 import { type CachedReply, cacheKey, type ResponseCache } from "./response-cache.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
 
@@ -26,14 +28,16 @@ export type CallRequest = Omit<ProviderCall, "signal">;
 
 /**
  * Every provider call of a run, tested prompts and judges alike, goes through one of these: one
- * concurrency limit (plus per-provider ones), retries that obey retry-after, a per-request
- * timeout that really cancels, and the response cache. A request holds its slot only while in
- * flight, not while it waits to retry.
+ * concurrency limit, and per provider one that its rate limits lower and its successes raise back
+ * (provider-pace.ts), retries that obey retry-after, a per-request timeout that really cancels, and
+ * the response cache. A request holds its slot only while in flight, not while it waits to retry.
  */
 export interface ProviderCaller {
   call(provider: Provider, request: CallRequest, sample: number, options?: CallOptions): Promise<CallReply>;
   /** Embeddings (for `similar`): the same limits, retries, timeout and cache as `call`. */
   embed(provider: Provider, input: string[]): Promise<EmbedReply>;
+  /** How the run was held back by rate limits so far; undefined when no provider answered 429. */
+  rateLimits(): RateLimitStats | undefined;
 }
 
 export interface CallOptions {
@@ -50,26 +54,53 @@ export interface EmbedReply {
 
 export function createProviderCaller(options: CallerOptions): ProviderCaller {
   const global = pLimit(options.concurrency);
-  const perProvider = new Map<string, LimitFunction>();
-  for (const [id, limit] of options.providerConcurrency ?? []) perProvider.set(id, pLimit(limit));
-  const slot = <T>(providerId: string, fn: () => Promise<T>): Promise<T> => {
-    const own = perProvider.get(providerId);
-    // The provider's own limit first: a case waiting for its provider must not sit in a run-wide
-    // slot, or a provider held to 1 in flight would starve every other provider of the run.
-    return own ? own(() => global(fn)) : global(fn);
+  const rateLimits = new RateLimitLog();
+  const paces = new Map<string, ProviderPace>();
+  const paceOf = (providerId: string) => {
+    let pace = paces.get(providerId);
+    if (!pace) {
+      const own = options.providerConcurrency?.get(providerId);
+      pace = new ProviderPace(
+        Math.min(own ?? options.concurrency, options.concurrency),
+        rateLimits,
+        options.retry.maxDelayMs,
+      );
+      paces.set(providerId, pace);
+    }
+    return pace;
   };
   const run = options.signal;
 
   /** One request through the limits, retries and timeout: its answer and how long it took. */
   const send = async <T>(providerId: string, request: (signal: AbortSignal) => Promise<T>) => {
-    const { value } = await withRetries(options.retry, run, () =>
-      slot(providerId, async () => {
-        run.throwIfAborted();
-        options.beforeSend?.();
-        const started = performance.now();
-        const answer = await request(AbortSignal.any([run, AbortSignal.timeout(options.timeoutMs)]));
-        return { answer, latencyMs: Math.round(performance.now() - started) };
-      }),
+    const pace = paceOf(providerId);
+    const { value } = await withRetries(
+      options.retry,
+      run,
+      () =>
+        // The provider's own slot first: a case waiting for its provider (its limit, or a pause its
+        // 429s asked for) must not sit in a run-wide slot, or one slow or rate-limited provider
+        // would starve every other provider of the run.
+        pace.slot(async () => {
+          await pace.ready(run);
+          return global(async () => {
+            run.throwIfAborted();
+            options.beforeSend?.();
+            const started = performance.now();
+            try {
+              const answer = await withDeadline(options.timeoutMs, run, request, (signal) =>
+                abortError(signal, providerId),
+              );
+              pace.succeeded();
+              return { answer, latencyMs: Math.round(performance.now() - started) };
+            } catch (error) {
+              if (error instanceof ProviderError && error.kind === "rate-limit")
+                pace.rateLimited(started, error.retryAfterMs);
+              throw error;
+            }
+          });
+        }),
+      { rateLimitWait: () => rateLimits.hold() },
     );
     return value;
   };
@@ -109,6 +140,7 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
   };
 
   return {
+    rateLimits: () => rateLimits.stats(),
     async call(provider, request, sample, callOptions) {
       const reply = await throughCache(
         () => requestKey(provider, request, sample),

@@ -1,6 +1,7 @@
 /** The stable result shape of `promptops test` (DESIGN.md section 5; schemas/results.schema.json). */
 
 import type { BaselineReport, CaseBaseline } from "./baseline/baseline-results.js";
+import type { RateLimitStats } from "./provider-pace.js";
 
 export type CaseStatus = "pass" | "fail" | "error";
 
@@ -59,6 +60,8 @@ export interface RunSummary {
   costUsd: number | null;
   /** What grading cost the run, kept apart from the tested prompts' tokens and cost. */
   judge?: JudgeUsage;
+  /** When a provider answered 429: how many times, and how long the run waited on rate limits. */
+  rateLimited?: RateLimitStats;
 }
 
 export interface RunResults {

@@ -4,6 +4,7 @@ import { caseIdentity, caseRequest, unsentResult } from "./case-results.js";
 import type { TestCase } from "./plan-cases.js";
 import type { CallReply, ProviderCaller } from "./provider-caller.js";
 import type { AssertionResult, CaseResult } from "./results.js";
+import { unfinishedReason } from "./run-deadline.js";
 
 export interface AssertionInput {
   output: string;
@@ -84,7 +85,7 @@ async function runCase(
   const base = caseIdentity(testCase, provider.id);
   const failed = (error: string, attempts?: number): CaseResult =>
     unsentResult(base, attempts && attempts > 1 ? `${error} (after ${attempts} attempts)` : error);
-  if (run.aborted) return failed(CANCELLED);
+  if (run.aborted) return failed(unfinishedReason(run));
 
   let request: ReturnType<typeof caseRequest>;
   try {
@@ -98,7 +99,7 @@ async function runCase(
     reply = await caller.call(provider, request, testCase.sample);
   } catch (error) {
     if (error instanceof BudgetReached) return failed(error.message);
-    if (run.aborted) return failed(CANCELLED);
+    if (run.aborted) return failed(unfinishedReason(run));
     const attempts = (error as { attempts?: number }).attempts;
     return failed(error instanceof Error ? error.message : String(error), attempts);
   }
@@ -122,6 +123,7 @@ async function runCase(
       testCase,
     );
   } catch (error) {
+    if (run.aborted) return { ...failed(unfinishedReason(run)), output: reply.output };
     // A grader that cannot grade (a judge provider down) makes the case an error, not a fail.
     return {
       ...failed(`assertion could not run: ${error instanceof Error ? error.message : String(error)}`),
@@ -139,5 +141,3 @@ async function runCase(
     assertions,
   };
 }
-
-const CANCELLED = "cancelled before it finished";

@@ -32,6 +32,7 @@ import { ResponseCache } from "./response-cache.js";
 import type { CaseResult, RunResults } from "./results.js";
 import { defaultRetryPolicy } from "./retry.js";
 import { BudgetReached, type CaseRunnerDeps, runCases } from "./run-cases.js";
+import { MAX_DURATION_REACHED, startRunDeadline } from "./run-deadline.js";
 import { regressionsAllowed, runPassed } from "./run-verdict.js";
 import { selectChangedSince } from "./select-changed.js";
 import { summarise } from "./summarise.js";
@@ -52,6 +53,8 @@ export interface TestRunOptions {
   concurrency?: number;
   retries?: number;
   timeoutMs?: number;
+  /** The run-level deadline: nothing is sent after it, requests in flight end, reports still come. */
+  maxDurationMs?: number;
   noCache?: boolean;
   maxCostUsd?: number;
   /** Add generated adversarial inputs for each string variable, checked with `boundary:` assertions. */
@@ -86,7 +89,7 @@ export interface TestRun extends RunResults {
 export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const started = performance.now();
   const env = options.env ?? process.env;
-  const signal = options.signal ?? new AbortController().signal;
+  const cancel = options.signal ?? new AbortController().signal;
   const config = options.config ?? loadConfigOrThrow(options.cwd);
   const all = discoverPromptFiles(config.promptsDir);
   const refs = options.ids.length > 0 ? options.ids.map((id) => selectPrompt(all, id)) : all;
@@ -177,6 +180,13 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   // Spent is counted as cases finish; once --max-cost is reached nothing new is sent, and requests
   // already in flight finish (they are paid for).
   let spentUsd = 0;
+  // Counted from the start of the run, planning included: it is the CI job's clock that matters.
+  const maxDurationMs = options.maxDurationMs ?? config.test.maxDurationMs;
+  const deadline = startRunDeadline(
+    cancel,
+    maxDurationMs === undefined ? undefined : Math.max(1, maxDurationMs - (performance.now() - started)),
+  );
+  const signal = deadline.signal;
   // Once per provider and note, however many replies said it (a deprecated model: every one).
   const providerNotes = new Set<string>();
   const caller = createProviderCaller({
@@ -262,11 +272,18 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
       signal,
     });
   }
+  deadline.dispose();
   const results = compared ? compared.results : ownResults;
+  if (deadline.reached()) {
+    const unfinished = results.filter((r) => r.error === MAX_DURATION_REACHED).length;
+    notes.push(`--max-duration (${maxDurationMs} ms) reached: ${unfinished} case(s) not finished`);
+  }
   const baselineReport = compared ? { baseline: compared.report } : {};
   const summary = summarise(results, Math.round(performance.now() - started));
   const judgeUsage = graders.usage(); // judges and embeddings, apart from the tested prompts' totals
   if (judgeUsage) summary.judge = judgeUsage;
+  const rateLimited = caller.rateLimits();
+  if (rateLimited) summary.rateLimited = rateLimited;
   const recordFile = recordRun(config.root, localState, { summary, results, ...baselineReport });
   const allowed = new Set(
     cases.filter((c) => c.test["allow-fail"]).map((c) => `${c.promptId}\u0000${c.test.name}`),
@@ -280,7 +297,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     results,
     ...baselineReport,
     projectRoot: config.root,
-    cancelled: signal.aborted,
+    cancelled: cancel.aborted,
     passed,
     recordFile,
     notes: [...notes, ...providerNotes],

@@ -171,6 +171,63 @@ describe("promptops test: Ctrl-C", () => {
   });
 });
 
+/** What a CI job asks for: the console summary, and reports/results.json to keep. */
+const consoleAndJsonReport = ["--reporter", "pretty", "--reporter", "json", "--output-dir", "reports"];
+
+describe("promptops test: a rate-limited provider", () => {
+  it("loses no case, and the summary says how often it was rate-limited and how long it waited", async () => {
+    project.write("prompts/many.prompt.yaml", manyTestsPrompt(20));
+    server.rateLimit({ perSecond: 40, burst: 4, header: "retry-after-ms" });
+    const result = await promptops("many", "--no-cache", "--retries", "0", ...consoleAndJsonReport);
+    expect(result.code).toBe(0);
+    const report = readJson("reports/results.json");
+    expect(validateResults(report)).toBe(true);
+    expect(report.summary).toMatchObject({ total: 20, passed: 20, errors: 0 });
+    const { responses, waitedMs } = report.summary.rateLimited!;
+    expect(responses).toBe(server.stats.rateLimited);
+    expect(responses).toBeGreaterThan(0);
+    expect(result.stdout).toMatch(new RegExp(`rate-limited: ${responses} × 429, waited \\d`));
+    expect(waitedMs).toBeGreaterThan(0);
+  });
+});
+
+describe("promptops test: --max-duration", () => {
+  it("ends a run whose provider never answers at the deadline, writes every report and exits 1", async () => {
+    project.write("prompts/many.prompt.yaml", manyTestsPrompt(10));
+    server.faultWhen(() => true, { hang: true });
+    const started = performance.now();
+    const result = await promptops(
+      "many",
+      "--no-cache",
+      "--concurrency",
+      "2",
+      "--timeout",
+      "60000",
+      "--max-duration",
+      "1.5s",
+      ...consoleAndJsonReport,
+    );
+    expect(performance.now() - started).toBeLessThan(1_500 + 8_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("--max-duration (1500 ms) reached: 10 case(s) not finished");
+    const report = readJson("reports/results.json");
+    expect(validateResults(report)).toBe(true);
+    expect(report.summary).toMatchObject({ total: 10, errors: 10 });
+    expect(new Set(report.results.map((r) => r.error))).toEqual(new Set(["not run: --max-duration reached"]));
+    // Two were in flight at the deadline and were ended; nothing more was sent.
+    expect(server.stats.total).toBe(2);
+    await server.whenIdle();
+  });
+
+  it("refuses a duration it cannot read, with exit 2 and the forms it takes", async () => {
+    const result = await promptops("--max-duration", "ten minutes");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--max-duration expects a duration, got "ten minutes"');
+    expect(result.stderr).toContain("10m");
+    expect(server.stats.total).toBe(0);
+  });
+});
+
 describe("promptops test: secrets", () => {
   // Not shaped like an OpenAI key, so only knowing the key in use can keep it out of files.
   const SECRET = "azure-3f9c2a7be41d4c0f9a8e6b5d2c1f0e9a";

@@ -74,6 +74,19 @@ export interface FakeProviderServerOptions {
   latencyMs?: number;
 }
 
+/** A rate limit enforced like a provider does: a token bucket, 429 + how long until the next token. */
+export interface FakeRateLimit {
+  /** Tokens added per second. */
+  perSecond: number;
+  /** Bucket size: requests that may go at once after a quiet moment (default: one second's worth). */
+  burst?: number;
+  /**
+   * How the wait is said: `retry-after` in whole seconds, rounded up (most APIs), or
+   * `retry-after-ms` to the millisecond (OpenAI's, sent with retry-after).
+   */
+  header: "retry-after" | "retry-after-ms";
+}
+
 interface Rule {
   match: (request: FakeRequest) => boolean;
   fault: FakeFault;
@@ -93,7 +106,14 @@ export const echoLastUserMessage: FakeReplyFunction = (request) => {
 };
 
 export class FakeProviderServer {
-  readonly stats = { total: 0, byPath: {} as Record<string, number>, active: 0, peakActive: 0 };
+  readonly stats = {
+    total: 0,
+    byPath: {} as Record<string, number>,
+    active: 0,
+    peakActive: 0,
+    /** Requests turned away with 429 by the rate limit. */
+    rateLimited: 0,
+  };
   /** Every request since the last reset, in arrival order. */
   readonly requests: FakeRequest[] = [];
   reply: FakeReplyFunction;
@@ -103,6 +123,7 @@ export class FakeProviderServer {
   private readonly rules: Rule[] = [];
   private readonly waiters = new Set<Waiter>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private bucket: { limit: FakeRateLimit; tokens: number; at: number } | undefined;
   private readonly server = createServer((req, res) => {
     this.handle(req, res).catch((error: unknown) => {
       const message = `the fake's reply function failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -167,6 +188,12 @@ export class FakeProviderServer {
     return this;
   }
 
+  /** From now on, requests beyond the rate are answered 429 with the wait (until reset()). */
+  rateLimit(limit: FakeRateLimit): this {
+    this.bucket = { limit, tokens: limit.burst ?? limit.perSecond, at: performance.now() };
+    return this;
+  }
+
   /** Resolves once `count` requests have arrived in total. */
   whenRequests(count: number): Promise<void> {
     return this.when(() => this.stats.total >= count);
@@ -182,7 +209,8 @@ export class FakeProviderServer {
 
   /** Forgets the counters, the recorded requests, queued faults and rules. */
   reset(): void {
-    Object.assign(this.stats, { total: 0, byPath: {}, peakActive: this.stats.active });
+    Object.assign(this.stats, { total: 0, byPath: {}, peakActive: this.stats.active, rateLimited: 0 });
+    this.bucket = undefined;
     this.requests.length = 0;
     this.queue.length = 0;
     this.rules.length = 0;
@@ -253,6 +281,8 @@ export class FakeProviderServer {
       request.body = raw;
     }
     if (!this.authorised(request)) return this.sendAuthError(res, request);
+    const waitMs = this.takeToken();
+    if (waitMs !== undefined) return this.sendRateLimited(res, request, waitMs);
     const fault = this.nextFault(request);
     if (fault && "hang" in fault) return;
     if (this.latencyMs > 0) await this.delay(this.latencyMs);
@@ -297,6 +327,29 @@ export class FakeProviderServer {
           ? `Incorrect API key provided: ${shown}. You can find your API key at https://platform.openai.com/account/api-keys.`
           : "You didn't provide an API key.";
     send(res, 401, JSON.stringify(errorBody(request.api, 401, { message })));
+  }
+
+  /** Undefined when the request may go; else how long until the bucket has a token. */
+  private takeToken(): number | undefined {
+    const bucket = this.bucket;
+    if (!bucket) return undefined;
+    const now = performance.now();
+    const { perSecond, burst = perSecond } = bucket.limit;
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * perSecond) / 1000);
+    bucket.at = now;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return undefined;
+    }
+    return ((1 - bucket.tokens) * 1000) / perSecond;
+  }
+
+  private sendRateLimited(res: ServerResponse, request: FakeRequest, waitMs: number): void {
+    this.stats.rateLimited++;
+    const headers: Record<string, string> = { "retry-after": String(Math.ceil(waitMs / 1000)) };
+    if (this.bucket?.limit.header === "retry-after-ms") headers["retry-after-ms"] = String(Math.ceil(waitMs));
+    const message = "Rate limit reached for requests. Please try again later.";
+    send(res, 429, JSON.stringify(errorBody(request.api, 429, { message })), headers);
   }
 
   private nextFault(request: FakeRequest): FakeFault | undefined {

@@ -47,6 +47,15 @@ describe("the pretty reporter in CI and logs", () => {
     );
   });
 
+  it("says under the summary that the run was rate-limited and how long it waited", async () => {
+    const out = fakeStream(false);
+    const reporter = createPrettyReporter(options(out.stream));
+    const results = runResults(allCases);
+    results.summary.rateLimited = { responses: 37, waitedMs: 3_250 };
+    await reporter.finish(results);
+    expect(out.text().trimEnd().split("\n").at(-1)).toBe("rate-limited: 37 × 429, waited 3.3s");
+  });
+
   it("shows, for each failure, where it is, expected vs found, and an excerpt of the reply", async () => {
     const out = fakeStream(false);
     await run(createPrettyReporter(options(out.stream)));

@@ -2,6 +2,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { formatJsonReport } from "../../src/reporters/json-reporter.js";
 import { readSchema } from "../../src/schemas/ajv.js";
+import type { RateLimitStats } from "../../src/testing/provider-pace.js";
 import type {
   AssertionResult,
   CaseResult,
@@ -35,6 +36,7 @@ const runSummaryKeys = {
   tokens: true,
   costUsd: true,
   judge: true,
+  rateLimited: true,
 } as const satisfies Record<keyof RunSummary, true>;
 const caseResultKeys = {
   prompt: true,
@@ -64,6 +66,10 @@ const assertionResultKeys = { type: true, pass: true, score: true, message: true
   keyof AssertionResult,
   true
 >;
+const rateLimitKeys = { responses: true, waitedMs: true } as const satisfies Record<
+  keyof RateLimitStats,
+  true
+>;
 const tokenCountsKeys = { input: true, output: true } as const satisfies Record<keyof TokenCounts, true>;
 const locationKeys = { file: true, line: true } as const satisfies Record<
   keyof NonNullable<CaseResult["location"]>,
@@ -79,6 +85,7 @@ describe("schemas/results.schema.json describes exactly the results of src/testi
     ["TokenCounts", tokenCountsKeys, def("tokenCounts")],
     ["location", locationKeys, def("location")],
     ["JudgeUsage", judgeUsageKeys, def("judgeUsage")],
+    ["RateLimitStats", rateLimitKeys, def("runSummary")?.properties?.rateLimited],
   ])("%s has the same keys", (_name, typeKeys, schemaPart) => {
     expect(keys(schemaPart)).toEqual(Object.keys(typeKeys).sort());
   });

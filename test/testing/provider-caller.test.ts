@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
 import type { Provider } from "../../src/providers/provider.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
@@ -9,6 +9,7 @@ import { createProviderCaller } from "../../src/testing/provider-caller.js";
 import { ResponseCache } from "../../src/testing/response-cache.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { openaiEnv } from "../fixtures/runner/runner-project.js";
+import { forceGc } from "../helpers/force-gc.js";
 
 const KEY = "sk-caller-test-0123456789abcdef";
 const server = fakeProviderServerPerFile({ apiKey: KEY, latencyMs: 50 });
@@ -69,4 +70,40 @@ describe("identical requests in flight at the same moment", () => {
     expect(server.stats.total).toBe(1);
     expect(replies[0]!.vectors).toEqual(replies[1]!.vectors);
   });
+});
+
+describe("the per-attempt timeout", () => {
+  it.each([
+    ["our http layer", undefined],
+    // Behind a proxy, requests go through Node's own fetch (http-fetch.ts): the timeout is the runner's.
+    ["Node's own fetch (NODE_USE_ENV_PROXY=1)", "1"],
+  ])(
+    "ends a request the provider never answers, even after a garbage collection while it waits, through %s",
+    async (_, useEnvProxy) => {
+      const before = process.env.NODE_USE_ENV_PROXY;
+      if (useEnvProxy) process.env.NODE_USE_ENV_PROXY = useEnvProxy;
+      onTestFinished(() => {
+        if (before === undefined) delete process.env.NODE_USE_ENV_PROXY;
+        else process.env.NODE_USE_ENV_PROXY = before;
+      });
+      server.enqueue({ hang: true });
+      const one = createProviderCaller({
+        concurrency: 8,
+        retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 5 },
+        timeoutMs: 300,
+        signal: new AbortController().signal,
+        cache: undefined,
+      });
+      const started = performance.now();
+      const pending = one.call(provider, request("never answered"), 1);
+      await server.whenRequests(1);
+      forceGc();
+      await expect(pending).rejects.toThrow("openai:gpt-4o-mini: timed out");
+      expect(performance.now() - started).toBeLessThan(300 + 2_000);
+      const hung = server.lastRequest!;
+      await hung.closed;
+      expect(hung.cut).toBe(true);
+    },
+    5_000,
+  );
 });

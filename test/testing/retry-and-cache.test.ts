@@ -35,9 +35,12 @@ describe("retries", () => {
     expect(calls).toBe(1);
   });
 
-  it("waits exactly what the provider asked, else backs off exponentially with jitter", () => {
+  it("waits what the provider asked plus a little jitter (never less), else backs off exponentially with jitter", () => {
     const big = { retries: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
-    expect(retryDelay(big, 1, { transient: true, retryAfterMs: 1234 })).toBe(1234);
+    expect(retryDelay(big, 1, { transient: true, retryAfterMs: 1234 }, () => 0)).toBe(1234);
+    // At most a tenth of the wait, at most 100 ms: retries told the same wait spread out.
+    expect(retryDelay(big, 1, { transient: true, retryAfterMs: 500 }, () => 1)).toBe(550);
+    expect(retryDelay(big, 1, { transient: true, retryAfterMs: 10_000 }, () => 1)).toBe(10_100);
     expect(retryDelay(big, 1, { transient: true }, () => 0)).toBe(250);
     expect(retryDelay(big, 1, { transient: true }, () => 1)).toBe(500);
     expect(retryDelay(big, 3, { transient: true }, () => 1)).toBe(2000);
@@ -113,6 +116,56 @@ describe("sharding", () => {
     expect(parseShard("2/4")).toEqual({ index: 2, count: 4 });
     for (const bad of ["0/4", "5/4", "2", "a/b", "1/0"])
       expect(() => parseShard(bad)).toThrow("--shard expects i/n");
+  });
+});
+
+describe("a rate limit that says how long to wait (429 + retry-after)", () => {
+  const rateLimit = (retryAfterMs: number) =>
+    Object.assign(new Error(`429 (retry after ${retryAfterMs} ms)`), {
+      transient: true,
+      kind: "rate-limit",
+      retryAfterMs,
+    });
+
+  it("does not use up the retries: it is retried for a time budget instead", async () => {
+    let calls = 0;
+    const outcome = await withRetries(
+      { retries: 1, baseDelayMs: 1, maxDelayMs: 100, rateLimitBudgetMs: 1_000 },
+      new AbortController().signal,
+      async () => {
+        if (++calls <= 5) throw rateLimit(5);
+        return "ok";
+      },
+    );
+    expect(outcome).toEqual({ value: "ok", attempts: 6 });
+  });
+
+  it("gives up once its waits exceed the budget, each counted as at least the base delay", async () => {
+    let calls = 0;
+    // A provider that keeps saying "retry after 0 ms": 10 ms a wait against a 50 ms budget.
+    const error = await withRetries(
+      { retries: 3, baseDelayMs: 10, maxDelayMs: 100, rateLimitBudgetMs: 50 },
+      new AbortController().signal,
+      async () => {
+        calls++;
+        throw rateLimit(0);
+      },
+    ).catch((e: unknown) => e);
+    expect(calls).toBe(6);
+    expect((error as { attempts: number }).attempts).toBe(6);
+  });
+
+  it("without a budget in the policy, is one of the retries", async () => {
+    let calls = 0;
+    await withRetries(
+      { retries: 2, baseDelayMs: 1, maxDelayMs: 100 },
+      new AbortController().signal,
+      async () => {
+        calls++;
+        throw rateLimit(1);
+      },
+    ).catch(() => undefined);
+    expect(calls).toBe(3);
   });
 });
 

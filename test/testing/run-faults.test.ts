@@ -10,6 +10,7 @@ import {
   openaiEnv,
   userText,
 } from "../fixtures/runner/runner-project.js";
+import { forceGc } from "../helpers/force-gc.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
 
 const server = fakeProviderServerPerFile({ apiKey: "sk-runner-test-0123456789abcdef" });
@@ -116,7 +117,6 @@ describe("a run against a misbehaving provider", () => {
     server.reset();
     server
       .faultWhen(asking("hello to Ada"), { status: 429, retryAfterMs: "200" }, 1)
-      .faultWhen(asking("hello to Grace"), { status: 429, retryAfterMs: "1" }, 1)
       .faultWhen(asking("order 4711"), { status: 500 }, 2)
       .faultWhen(asking("Refund please"), { status: 500 });
     outcome = await runTimed({ retries: 2, concurrency: 4 });
@@ -129,11 +129,17 @@ describe("a run against a misbehaving provider", () => {
     expect(sent("hello to Ada")).toBe(2);
     const ada = finished.find((f) => f.result.test === "greets Ada by name")!;
     expect(ada.at).toBeGreaterThanOrEqual(200);
-    // Told to wait 1 ms, it does not fall back to the default backoff (250 to 500 ms).
+  });
+
+  it("waits 1 ms when told 1 ms, not the default backoff (250 to 500 ms)", async () => {
+    // A run of its own: a rate limit holds back every request to its provider (provider-pace.ts).
+    server.faultWhen(asking("hello to Grace"), { status: 429, retryAfterMs: "1" }, 1);
+    const { run, finished } = await runTimed({ retries: 2, concurrency: 4 });
     const grace = finished.find((f) => f.result.test === "greets Grace by name")!;
     expect(grace.result.status).toBe("pass");
-    expect(sent("hello to Grace")).toBe(2);
+    expect(server.requests.filter(asking("hello to Grace"))).toHaveLength(2);
     expect(grace.at).toBeLessThan(250);
+    expect(run.summary.rateLimited?.responses).toBe(1);
   });
 
   it("retries a 500 that clears, and the case passes on the third attempt", () => {
@@ -148,6 +154,26 @@ describe("a run against a misbehaving provider", () => {
     expect(broken.error).toContain("HTTP 500");
     expect(broken.error).toContain("The server had an error");
     expect(broken.error).toContain("after 3 attempts");
+  });
+
+  it("warns of no listener leak when many requests wait to retry at once", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    try {
+      server.faultWhen(() => true, { status: 503 }, 20);
+      const { run } = await runTimed({
+        ids: ["many"],
+        retries: 1,
+        concurrency: 20,
+        files: { "prompts/many.prompt.yaml": manyTestsPrompt(20) },
+      });
+      expect(run.summary).toMatchObject({ total: 20, passed: 20 });
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
   });
 
   it("goes on with the other cases", () => {
@@ -180,11 +206,102 @@ describe("the per-request timeout", () => {
     await server.whenIdle();
   });
 
+  it("ends every hung case at its timeout in a busy run: 20 cases at 8 in flight, 2 never answered", async () => {
+    const hung = ["question 3", "question 7"];
+    server.faultWhen((request) => hung.includes(userText(request)), { hang: true });
+    // A busy run collects garbage while requests are out; here it does so at a known moment.
+    server.whenRequests(20).then(forceGc);
+    const { run, finished } = await runTimed({
+      ids: ["many"],
+      timeoutMs: 500,
+      retries: 0,
+      concurrency: 8,
+      files: { "prompts/many.prompt.yaml": manyTestsPrompt(20) },
+    });
+    expect(run.summary).toMatchObject({ total: 20, passed: 18, errors: 2 });
+    for (const name of hung) {
+      expect(byTest(run, name)).toMatchObject({ status: "error", error: "openai:gpt-4o-mini: timed out" });
+      expect(finished.find((f) => f.result.test === name)!.at).toBeLessThan(500 + 2_000);
+    }
+    await server.whenIdle();
+  });
+
   it("retries a timeout like any transient failure", async () => {
     server.faultWhen(asking("hello to Ada"), { hang: true }, 1);
     const { run } = await runTimed({ timeoutMs: 300, retries: 1, concurrency: 2 });
     expect(byTest(run, "greets Ada by name").status).toBe("pass");
     expect(requestsAsking("hello to Ada")).toBe(2);
+  });
+});
+
+describe("a provider that enforces a request rate (429 + retry-after)", () => {
+  it("slows down to its pace instead of failing cases, and says how much it was held back", async () => {
+    // 50 requests a second, 5 at once: 60 cases at 8 in flight run into it at once and again.
+    server.rateLimit({ perSecond: 50, burst: 5, header: "retry-after-ms" });
+    const { run } = await runTimed({
+      ids: ["many"],
+      retries: 3,
+      concurrency: 8,
+      files: { "prompts/many.prompt.yaml": manyTestsPrompt(60) },
+    });
+    expect(run.summary).toMatchObject({ total: 60, passed: 60, errors: 0 });
+    expect(run.summary.rateLimited).toEqual({
+      responses: server.stats.rateLimited,
+      waitedMs: expect.any(Number),
+    });
+    expect(server.stats.rateLimited).toBeGreaterThan(0);
+    expect(run.summary.rateLimited!.waitedMs).toBeGreaterThan(0);
+    expect(run.summary.rateLimited!.waitedMs).toBeLessThanOrEqual(run.summary.durationMs);
+  });
+
+  it("does not hold the other cases for an hour when one 429 asks for an hour", async () => {
+    server.faultWhen(asking("hello to Ada"), { status: 429, retryAfter: "3600" });
+    const started = performance.now();
+    const { run } = await runTimed({ concurrency: 1 });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(byTest(run, "greets Ada by name")).toMatchObject({ status: "error" });
+    expect(byTest(run, "greets Ada by name").error).toContain("retry after 3600000 ms");
+    expect(run.summary).toMatchObject({ total: 6, passed: 5, errors: 1 });
+  });
+
+  it("waits whole seconds when that is all retry-after says, and still loses no case", async () => {
+    server.rateLimit({ perSecond: 20, burst: 10, header: "retry-after" });
+    const { run } = await runTimed({
+      ids: ["many"],
+      retries: 1,
+      concurrency: 8,
+      files: { "prompts/many.prompt.yaml": manyTestsPrompt(30) },
+    });
+    expect(run.summary).toMatchObject({ total: 30, passed: 30, errors: 0 });
+    expect(run.summary.rateLimited!.responses).toBe(server.stats.rateLimited);
+    expect(run.summary.rateLimited!.waitedMs).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe("the run-level deadline (--max-duration)", () => {
+  it("keeps what finished, ends the request in flight and sends nothing more", async () => {
+    server.faultWhen(asking("order 4711"), { hang: true });
+    const started = performance.now();
+    // From the config's test.maxDurationMs, as a team sets it once for CI.
+    const { run } = await runTimed({
+      files: {
+        "promptops.config.yaml": `promptsDir: prompts
+providers: [openai:gpt-4o-mini]
+test: { concurrency: 1, retries: 0, timeoutMs: 60000, maxDurationMs: 800 }
+`,
+      },
+    });
+    expect(performance.now() - started).toBeLessThan(800 + 2_000);
+    const hungAt = server.requests.findIndex(asking("order 4711"));
+    expect(hungAt).toBe(4);
+    expect(server.stats.total).toBe(hungAt + 1);
+    expect(run.summary).toMatchObject({ total: 6, passed: hungAt, errors: 6 - hungAt });
+    for (const result of run.results.filter((r) => r.status === "error"))
+      expect(result.error).toBe("not run: --max-duration reached");
+    expect(run).toMatchObject({ passed: false, cancelled: false });
+    expect(run.notes).toContain(`--max-duration (800 ms) reached: ${6 - hungAt} case(s) not finished`);
+    await server.whenIdle();
+    expect(server.requests[hungAt]!.cut).toBe(true);
   });
 });
 

@@ -3,6 +3,7 @@ import { PromptOpsError } from "../../errors.js";
 import { driveReporters } from "../../reporters/drive-reporters.js";
 import { parseShard } from "../../testing/plan-cases.js";
 import { reportedCaseCount } from "../../testing/repeats.js";
+import { parseDuration } from "../../testing/run-deadline.js";
 import { runTests } from "../../testing/run-tests.js";
 import type { GlobalOptions } from "../main.js";
 import { reportersFromFlags } from "./cli-reporters.js";
@@ -19,6 +20,8 @@ export interface TestCommandOptions extends GlobalOptions {
   concurrency: string | undefined;
   retries: string | undefined;
   timeout: string | undefined;
+  /** `600000`, `90s`, `10m`, `1h`. */
+  maxDuration: string | undefined;
   maxCost: string | undefined;
   cache: boolean;
   boundary: boolean;
@@ -66,6 +69,7 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
       ...optionalNumber("concurrency", options.concurrency, 1),
       ...optionalNumber("retries", options.retries, 0),
       ...optionalNumber("timeoutMs", options.timeout, 1),
+      ...(options.maxDuration === undefined ? {} : { maxDurationMs: parseMaxDuration(options.maxDuration) }),
       ...(options.maxCost === undefined ? {} : { maxCostUsd: parseNumber("--max-cost", options.maxCost, 0) }),
       noCache: !options.cache,
       boundary: options.boundary,
@@ -117,4 +121,14 @@ function parseNumber(flag: string, text: string, min: number): number {
     });
   }
   return value;
+}
+
+function parseMaxDuration(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined)
+    throw new PromptOpsError("bad-flag", `--max-duration expects a duration, got "${text}"`, {
+      hint: "milliseconds (600000) or a number with ms, s, m or h (90s, 10m, 1.5h)",
+      exitCode: 2,
+    });
+  return ms;
 }
