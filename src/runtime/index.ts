@@ -11,7 +11,12 @@ import {
   toAnthropicMessages,
   toOpenAIMessages,
 } from "../prompt/provider-formats.js";
-import { type RenderedMessage, renderPrompt } from "../prompt/render.js";
+import {
+  compilePromptTemplates,
+  type PromptTemplates,
+  type RenderedMessage,
+  renderPrompt,
+} from "../prompt/render.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { watchDirectoryEntry } from "./watch-directory-entry.js";
 
@@ -79,6 +84,8 @@ export interface PromptRegistry {
 interface ActivePrompt {
   info: PromptInfo;
   compiled: CompiledPrompt;
+  /** Compiled and checked when the lockfile is loaded; dropped with the prompt. */
+  templates: PromptTemplates;
 }
 
 interface Loaded {
@@ -135,8 +142,15 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   };
 
   // The typed signatures are for callers; at run time ids and vars are plain strings and records.
-  const render = (id: string, vars: unknown) =>
-    renderPrompt(id, active(id).compiled, (vars ?? {}) as Readonly<Record<string, unknown>>);
+  const render = (id: string, vars: unknown) => {
+    const prompt = active(id);
+    return renderPrompt(
+      id,
+      prompt.compiled,
+      (vars ?? {}) as Readonly<Record<string, unknown>>,
+      prompt.templates,
+    );
+  };
   return {
     messages: (id, ...vars) => toOpenAIMessages(render(id, vars[0])),
     anthropic: (id, ...vars) => toAnthropicMessages(render(id, vars[0])),
@@ -181,12 +195,18 @@ function build(source: { text: string; signature: string }, file: string, env: s
   }
   const prompts = new Map<string, ActivePrompt>();
   for (const [id, entry] of Object.entries(entries)) {
-    prompts.set(id, activePrompt(lockfile, id, entry.version, entry.hash));
+    prompts.set(id, activePrompt(lockfile, id, entry.version, entry.hash, file));
   }
   return { text: source.text, signature: source.signature, prompts };
 }
 
-function activePrompt(lockfile: Lockfile, id: string, version: number, hash: string): ActivePrompt {
+function activePrompt(
+  lockfile: Lockfile,
+  id: string,
+  version: number,
+  hash: string,
+  file: string,
+): ActivePrompt {
   // parseLockfile checked that the entry's hash is stored. The stored label may name another
   // version with the same content (a revert), so id and version come from the entry.
   const { id: _id, version: _label, ...compiled } = deepFreeze(lockfile.prompts[hash]!);
@@ -201,7 +221,30 @@ function activePrompt(lockfile: Lockfile, id: string, version: number, hash: str
     tools: compiled.tools,
     variables: compiled.variables ?? Object.freeze({}),
   });
-  return { info, compiled };
+  return { info, compiled, templates: checkedTemplates(id, version, compiled, file) };
+}
+
+/**
+ * A lockfile is untrusted input: an entry can be forged with a correct hash. Its templates are
+ * compiled and checked here, once, so that a template that could run code refuses the whole
+ * lockfile before anything in it is evaluated.
+ */
+function checkedTemplates(
+  id: string,
+  version: number,
+  compiled: CompiledPrompt,
+  file: string,
+): PromptTemplates {
+  try {
+    return compilePromptTemplates(`${id}@${version}`, compiled, false);
+  } catch (error) {
+    if (!(error instanceof PromptOpsError)) throw error;
+    throw new PromptOpsError(error.code, `lockfile prompt ${error.message}`, {
+      exitCode: 1,
+      location: { file },
+      hint: "this lockfile entry was not made by promptops lock from a valid prompt: do not load it",
+    });
+  }
 }
 
 /** Frozen, so an application cannot change what every later caller is served. */
