@@ -23,12 +23,11 @@ const MAX_CACHED_TEMPLATES = 1_000;
 /** Text with no tags needs no engine; most system prompts and every literal part are like this. */
 const LITERAL: CompiledTemplate = { render: () => "" };
 
-function cachedTemplate(source: string, where: string): CompiledTemplate {
-  let compiled = cache.get(source);
+function cachedTemplate(source: string): CompiledTemplate {
+  let compiled = cliStore.get(source);
   if (!compiled) {
-    compiled = compileChecked(source, where);
-    if (cache.size >= MAX_CACHED_TEMPLATES) cache.delete(cache.keys().next().value!);
-    cache.set(source, compiled);
+    compiled = compileChecked(source);
+    cliStore.set(source, compiled);
   }
   return compiled;
 }
@@ -60,7 +59,7 @@ export function compileChecked(source: string, where = ""): CompiledTemplate {
 }
 
 export function renderTemplate(source: string, context: Record<string, unknown>): string {
-  return renderCompiled(source, cachedTemplate(source, ""), context);
+  return renderCompiled(source, cachedTemplate(source), context);
 }
 
 function renderCompiled(source: string, template: CompiledTemplate, context: object): string {
@@ -89,16 +88,39 @@ function templateTexts(compiled: CompiledPrompt): string[] {
   return texts;
 }
 
+/** Compiled templates by text, shared by the prompts that use the same text. */
+export interface TemplateStore {
+  get(text: string): CompiledTemplate | undefined;
+  set(text: string, template: CompiledTemplate): unknown;
+}
+
+const cliStore: TemplateStore = {
+  get: (text) => cache.get(text),
+  set: (text, template) => {
+    if (cache.size >= MAX_CACHED_TEMPLATES) cache.delete(cache.keys().next().value!);
+    cache.set(text, template);
+  },
+};
+
 /**
  * Compiles and checks every template of a prompt, before any is rendered: a prompt with one unsafe
- * template is refused whole. `cached` shares the CLI's bounded cache; the runtime compiles its own
- * and keeps them with the active prompt.
+ * template is refused whole. `store` defaults to the CLI's bounded cache; the runtime passes the
+ * store of the lockfile it loads, so that compiled templates live exactly as long as its prompts.
  */
-export function compilePromptTemplates(id: string, compiled: CompiledPrompt, cached = true): PromptTemplates {
+export function compilePromptTemplates(
+  id: string,
+  compiled: CompiledPrompt,
+  store: TemplateStore = cliStore,
+): PromptTemplates {
   const templates = new Map<string, CompiledTemplate>();
   for (const text of templateTexts(compiled)) {
-    if (!templates.has(text))
-      templates.set(text, cached ? cachedTemplate(text, `${id}: `) : compileChecked(text, `${id}: `));
+    if (templates.has(text)) continue;
+    let template = store.get(text);
+    if (!template) {
+      template = compileChecked(text, `${id}: `);
+      store.set(text, template);
+    }
+    templates.set(text, template);
   }
   return templates;
 }

@@ -5,6 +5,7 @@ import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
+import type { CompiledTemplate } from "../prompt/compile-template.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
 import {
   type AnthropicRequestMessages,
@@ -16,6 +17,7 @@ import {
   type PromptTemplates,
   type RenderedMessage,
   renderPrompt,
+  type TemplateStore,
 } from "../prompt/render.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { watchDirectoryEntry } from "./watch-directory-entry.js";
@@ -93,6 +95,8 @@ interface Loaded {
   /** The file's identity, size and mtime before it was read: a cheap "did it change" test. */
   signature: string;
   prompts: Map<string, ActivePrompt>;
+  /** Every template of the active prompts, compiled once, by text; a reload reuses the unchanged ones. */
+  templates: Map<string, CompiledTemplate>;
 }
 
 /** Loads the active prompts of one environment from a lockfile; needs neither git nor the prompt files. */
@@ -114,7 +118,7 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
       seenSignature = fresh.signature;
       if (fresh.text === current.text || fresh.text === rejected) return;
       rejected = fresh.text;
-      next = build(fresh, file, env);
+      next = build(fresh, file, env, current.templates);
     } catch (error) {
       if ((error as PromptOpsError).code === "lockfile-not-found") seenSignature = "missing";
       reportError(error as Error);
@@ -179,7 +183,12 @@ async function signature(file: string): Promise<string> {
   return info ? `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}` : "missing";
 }
 
-function build(source: { text: string; signature: string }, file: string, env: string): Loaded {
+function build(
+  source: { text: string; signature: string },
+  file: string,
+  env: string,
+  previous?: ReadonlyMap<string, CompiledTemplate>,
+): Loaded {
   const lockfile = parseLockfile(source.text, file);
   const entries = Object.hasOwn(lockfile.environments, env) ? lockfile.environments[env] : undefined;
   if (!entries) {
@@ -194,10 +203,16 @@ function build(source: { text: string; signature: string }, file: string, env: s
     });
   }
   const prompts = new Map<string, ActivePrompt>();
+  const templates = new Map<string, CompiledTemplate>();
+  // Only the templates this lockfile uses are kept: those of the previous one are reused, not held.
+  const store = {
+    get: (text: string) => templates.get(text) ?? previous?.get(text),
+    set: templates.set.bind(templates),
+  };
   for (const [id, entry] of Object.entries(entries)) {
-    prompts.set(id, activePrompt(lockfile, id, entry.version, entry.hash, file));
+    prompts.set(id, activePrompt(lockfile, id, entry.version, entry.hash, file, store));
   }
-  return { text: source.text, signature: source.signature, prompts };
+  return { text: source.text, signature: source.signature, prompts, templates };
 }
 
 function activePrompt(
@@ -206,6 +221,7 @@ function activePrompt(
   version: number,
   hash: string,
   file: string,
+  store: TemplateStore,
 ): ActivePrompt {
   // parseLockfile checked that the entry's hash is stored. The stored label may name another
   // version with the same content (a revert), so id and version come from the entry.
@@ -221,7 +237,7 @@ function activePrompt(
     tools: compiled.tools,
     variables: compiled.variables ?? Object.freeze({}),
   });
-  return { info, compiled, templates: checkedTemplates(id, version, compiled, file) };
+  return { info, compiled, templates: checkedTemplates(id, version, compiled, file, store) };
 }
 
 /**
@@ -234,9 +250,10 @@ function checkedTemplates(
   version: number,
   compiled: CompiledPrompt,
   file: string,
+  store: TemplateStore,
 ): PromptTemplates {
   try {
-    return compilePromptTemplates(`${id}@${version}`, compiled, false);
+    return compilePromptTemplates(`${id}@${version}`, compiled, store);
   } catch (error) {
     if (!(error instanceof PromptOpsError)) throw error;
     throw new PromptOpsError(error.code, `lockfile prompt ${error.message}`, {
