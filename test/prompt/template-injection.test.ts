@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PromptOpsError } from "../../src/errors.js";
+import type { Lockfile } from "../../src/lockfile/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import { hashCompiledPrompt } from "../../src/prompt/hash.js";
 import type { CompiledPrompt } from "../../src/prompt/prompt-file.js";
@@ -144,12 +145,13 @@ describe("a prompt file carrying an injection payload", () => {
 
 describe("a published version carrying an injection payload", () => {
   let repo: TempRepo;
+  let published: string;
   beforeAll(async () => {
     // As an attacker with push access would: tags whose Prompt-Hash matches the payload content.
     repo = await makeTempRepo();
     for (const [path, text] of Object.entries(projectFiles((p) => promptFile(p.template))))
       await repo.write(path, text);
-    await repo.commit("prompts");
+    published = await repo.commit("prompts");
     for (const payload of payloads) {
       const hash = hashCompiledPrompt(compiledContent(payload.template));
       await repo.git(
@@ -175,7 +177,41 @@ describe("a published version carrying an injection payload", () => {
     expect(result.code).not.toBe(0);
     expect(`${result.stdout}\n${result.stderr}`).toContain("not allowed");
   });
+
+  it("is reported by lock --check and verify when a lockfile activates it", async () => {
+    await repo.write("promptops.lock", forgedLockfile(payloads, published));
+    for (const command of [["lock", "--check"], ["verify"]]) {
+      const result = await runCli(command, { cwd: repo.root });
+      const output = `${result.stdout}\n${result.stderr}`;
+      const unreported = payloads.filter((p) => !output.includes(`production: ${p.id} v1: template line`));
+      expect({ command, code: result.code, unreported: unreported.map((p) => p.name) }).toEqual({
+        command,
+        code: 1,
+        unreported: [],
+      });
+    }
+    expect(executed()).toEqual([]);
+  });
 });
+
+/** A lockfile activating each payload as v1 in production, hashes correct: what an attacker can write. */
+function forgedLockfile(forged: Payload[], commit = "0123456789abcdef0123456789abcdef01234567"): string {
+  const lockfile: Lockfile = { lockfileVersion: 1, environments: { production: {} }, prompts: {} };
+  for (const payload of forged) {
+    const compiled = compiledContent(payload.template);
+    const hash = hashCompiledPrompt(compiled);
+    lockfile.environments.production![payload.id] = {
+      version: 1,
+      hash,
+      commit,
+      activatedAt: "2026-11-20T09:12:00Z",
+      activatedBy: "Mallory <mallory@example.test>",
+      previous: null,
+    };
+    lockfile.prompts[hash] = { ...compiled, id: payload.id, version: 1 };
+  }
+  return serializeLockfile(lockfile);
+}
 
 describe("a lockfile entry forged with a correct hash", () => {
   afterEach(() => expect(executed()).toEqual([]));
@@ -185,28 +221,8 @@ describe("a lockfile entry forged with a correct hash", () => {
     async (payload) => {
       const folder = mkdtempSync(join(tmpdir(), "promptops-forged-"));
       try {
-        const compiled = compiledContent(payload.template);
-        const hash = hashCompiledPrompt(compiled);
         const lockfile = join(folder, "promptops.lock");
-        writeFileSync(
-          lockfile,
-          serializeLockfile({
-            lockfileVersion: 1,
-            environments: {
-              production: {
-                [payload.id]: {
-                  version: 1,
-                  hash,
-                  commit: "0123456789abcdef0123456789abcdef01234567",
-                  activatedAt: "2026-11-20T09:12:00Z",
-                  activatedBy: "Mallory <mallory@example.test>",
-                  previous: null,
-                },
-              },
-            },
-            prompts: { [hash]: { ...compiled, id: payload.id, version: 1 } },
-          }),
-        );
+        writeFileSync(lockfile, forgedLockfile([payload]));
         let caught: unknown;
         try {
           // An application that got a registry would render next: do so, as it would.
