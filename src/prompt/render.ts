@@ -20,6 +20,11 @@ export type PromptTemplates = ReadonlyMap<string, CompiledTemplate>;
 const cache = new Map<string, CompiledTemplate>();
 const MAX_CACHED_TEMPLATES = 1_000;
 
+/** How many compiled templates the CLI's cache holds (never more than MAX_CACHED_TEMPLATES). */
+export function cachedTemplateCount(): number {
+  return cache.size;
+}
+
 /** Text with no tags needs no engine; most system prompts and every literal part are like this. */
 const LITERAL: CompiledTemplate = { render: () => "" };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
-import { renderTemplate } from "../../src/prompt/render.js";
+import { cachedTemplateCount, renderTemplate } from "../../src/prompt/render.js";
 
 function failure(template: string, context: Record<string, unknown>): PromptOpsError {
   try {
@@ -94,5 +94,12 @@ describe("a template cannot exhaust memory or time", () => {
     expect(failure("{{ obj | reverse }}", { obj: { length: 1e9 } }).message).toContain(
       'filter "reverse" needs a list',
     );
+  });
+});
+
+describe("compiled templates are kept within bounds", () => {
+  it("the CLI's cache keeps at most 1,000 templates, however many it has rendered", () => {
+    for (let i = 0; i < 1_500; i++) expect(renderTemplate(`{{ n }} #${i}`, { n: i })).toBe(`${i} #${i}`);
+    expect(cachedTemplateCount()).toBe(1_000);
   });
 });
