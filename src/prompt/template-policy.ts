@@ -143,7 +143,7 @@ export function findViolations(root: AstNode, options: { includes: boolean }): T
       return;
     }
     refuse(
-      node,
+      leftmost(node),
       "calling a function or method is not allowed: templates are data, never code",
       "use a filter instead, e.g. {{ name | upper }}; range(n) is the only function",
     );
@@ -197,6 +197,17 @@ function expressionParts(node: AstNode): AstNode[] {
     }
   }
   return parts;
+}
+
+/** Where a call's expression starts (`range` in `range.constructor("…")()`): what a reader looks for. */
+function leftmost(node: AstNode): AstNode {
+  const inner =
+    node.typename === "FunCall"
+      ? child(node, "name")
+      : node.typename === "LookupVal"
+        ? child(node, "target")
+        : undefined;
+  return inner ? leftmost(inner) : node;
 }
 
 function describe(node: AstNode): string {
