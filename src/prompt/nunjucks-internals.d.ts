@@ -16,3 +16,7 @@ declare module "nunjucks/src/runtime.js" {
   const runtime: { SafeString: new (value: string) => object };
   export = runtime;
 }
+declare module "nunjucks/src/lexer.js" {
+  const lexer: { lex(src: string, opts?: unknown): object };
+  export = lexer;
+}

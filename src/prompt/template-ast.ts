@@ -1,4 +1,5 @@
 import parser from "nunjucks/src/parser.js";
+import "./fast-lexer.js";
 
 /** A node of Nunjucks' template AST; lineno and colno are 0-based. */
 export type AstNode = {

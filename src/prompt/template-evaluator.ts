@@ -111,10 +111,11 @@ function output(node: AstNode): Stmt {
     }
     const value = expression(part);
     const shown = describe(part);
+    const { lineno, colno } = part;
     return (scope, out) => {
       const result = value(scope);
       if (result === null || result === undefined)
-        throw new TemplateRenderError(`${shown} is ${String(result)}`, part.lineno, part.colno);
+        throw new TemplateRenderError(`${shown} is ${String(result)}`, lineno, colno);
       const text = toText(result);
       scope.budget.spend(text.length);
       out.text += text;
@@ -290,11 +291,12 @@ function binary(node: AstNode): Expr {
   if (node.typename === "And") return (scope) => left(scope) && right(scope);
   const operator = Object.hasOwn(OPERATORS, node.typename) ? OPERATORS[node.typename] : undefined;
   if (!operator) throw unexpected(node);
+  const at = position(node);
   return (scope) => {
     try {
       return operator(left(scope), right(scope), scope);
     } catch (error) {
-      throw located(error, node);
+      throw located(error, at);
     }
   };
 }
@@ -372,6 +374,7 @@ function dict(node: AstNode): Expr {
 /** `range(stop)` / `range(start, stop, step)`, as Nunjucks' global, at most MAX_RANGE numbers long. */
 function range(node: AstNode): Expr {
   const args = children(child(node, "args")).map(expression);
+  const { lineno, colno } = node;
   return (scope) => {
     const values = args.map((arg) => arg(scope));
     if (
@@ -379,7 +382,7 @@ function range(node: AstNode): Expr {
       values.length > 3 ||
       values.some((v) => typeof v !== "number" || !Number.isFinite(v))
     )
-      throw new TemplateRenderError("range() takes one to three numbers", node.lineno, node.colno);
+      throw new TemplateRenderError("range() takes one to three numbers", lineno, colno);
     let [start, stop, step] = values as number[];
     if (stop === undefined) [start, stop, step] = [0, start!, 1];
     else if (!step) step = 1;
@@ -387,8 +390,8 @@ function range(node: AstNode): Expr {
     if (count > MAX_RANGE)
       throw new TemplateRenderError(
         `range() would make ${count} numbers; at most ${MAX_RANGE} are allowed`,
-        node.lineno,
-        node.colno,
+        lineno,
+        colno,
       );
     scope.budget.spend(count);
     return Array.from({ length: count }, (_, i) => start! + i * step!);
@@ -400,13 +403,14 @@ function filter(node: AstNode): Expr {
   const implementation = filterNamed(name);
   if (!implementation) throw unexpected(node);
   const args = children(child(node, "args")).map(expression);
+  const at = position(node);
   return (scope) => {
     const values = args.map((arg) => arg(scope));
     let result: unknown;
     try {
       result = dataOnly(implementation(...values));
     } catch (error) {
-      throw located(error, node, `filter "${name}": `);
+      throw located(error, at, `filter "${name}": `);
     }
     if (typeof result === "string" || Array.isArray(result)) scope.budget.spend(result.length);
     return result;
@@ -421,23 +425,34 @@ function test(node: AstNode): Expr {
   const predicate = testNamed(name);
   if (!predicate) throw unexpected(node);
   const args = call ? children(child(right, "args")).map(expression) : [];
+  const at = position(node);
   return (scope) => {
     try {
       return predicate(left(scope), ...args.map((arg) => arg(scope))) === true;
     } catch (error) {
-      throw located(error, node, `test "${name}": `);
+      throw located(error, at, `test "${name}": `);
     }
   };
 }
 
+interface Position {
+  lineno: number;
+  colno: number;
+}
+
+// Closures keep a node's position, never the node: the AST is garbage once a template is compiled.
+function position(node: AstNode): Position {
+  return { lineno: node.lineno, colno: node.colno };
+}
+
 /** A JavaScript error inside an operator or filter becomes a render error at the template's position. */
-function located(error: unknown, node: AstNode, prefix = ""): TemplateRenderError {
+function located(error: unknown, at: Position, prefix = ""): TemplateRenderError {
   if (error instanceof TemplateRenderError)
     return error.line0 === undefined
-      ? new TemplateRenderError(prefix + error.message, node.lineno, node.colno)
+      ? new TemplateRenderError(prefix + error.message, at.lineno, at.colno)
       : error;
   const message = error instanceof Error ? error.message : String(error);
-  return new TemplateRenderError(prefix + message, node.lineno, node.colno);
+  return new TemplateRenderError(prefix + message, at.lineno, at.colno);
 }
 
 /** How an output expression is named in an error: `customer.name`, or "the value". */
