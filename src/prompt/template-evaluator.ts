@@ -1,5 +1,7 @@
 import { type AstNode, child, children } from "./template-ast.js";
 import { filterNamed, testNamed } from "./template-filters.js";
+import { Frame } from "./template-frame.js";
+import { compareValues, OPERATORS } from "./template-operators.js";
 import {
   dataOnly,
   MAX_RANGE,
@@ -23,34 +25,6 @@ type Stmt = (scope: Scope, out: Output) => void;
 
 interface Output {
   text: string;
-}
-
-class Frame {
-  private readonly variables = new Map<string, unknown>();
-  constructor(readonly parent: Frame | undefined) {}
-
-  lookup(name: string): unknown {
-    for (let frame: Frame | undefined = this; frame; frame = frame.parent) {
-      const value = frame.variables.get(name);
-      if (value !== undefined) return value;
-    }
-    return undefined;
-  }
-
-  /** As Nunjucks: an assignment updates the enclosing frame that already holds the name. */
-  assign(name: string, value: unknown): void {
-    for (let frame: Frame | undefined = this; frame; frame = frame.parent) {
-      if (frame.variables.get(name) !== undefined) {
-        frame.variables.set(name, value);
-        return;
-      }
-    }
-    this.variables.set(name, value);
-  }
-
-  define(name: string, value: unknown): void {
-    this.variables.set(name, value);
-  }
 }
 
 interface Scope {
@@ -265,25 +239,6 @@ function expression(node: AstNode): Expr {
   }
 }
 
-type Operator = (a: unknown, b: unknown, scope: Scope) => unknown;
-
-const spendText = (value: unknown, scope: Scope) => {
-  if (typeof value === "string") scope.budget.spend(value.length);
-  return value;
-};
-
-const OPERATORS: Record<string, Operator> = {
-  Add: (a, b, scope) => spendText((primitive(a) as number) + (primitive(b) as number), scope),
-  Concat: (a, b, scope) => spendText(toText(a) + toText(b), scope),
-  Sub: (a, b) => (primitive(a) as number) - (primitive(b) as number),
-  Mul: (a, b) => (primitive(a) as number) * (primitive(b) as number),
-  Div: (a, b) => (primitive(a) as number) / (primitive(b) as number),
-  FloorDiv: (a, b) => Math.floor((primitive(a) as number) / (primitive(b) as number)),
-  Mod: (a, b) => (primitive(a) as number) % (primitive(b) as number),
-  Pow: (a, b) => (primitive(a) as number) ** (primitive(b) as number),
-  In: (key, container) => contains(container, key),
-};
-
 function binary(node: AstNode): Expr {
   const left = expression(child(node, "left") ?? unexpectedNode(node));
   const right = expression(child(node, "right") ?? unexpectedNode(node));
@@ -294,20 +249,11 @@ function binary(node: AstNode): Expr {
   const at = position(node);
   return (scope) => {
     try {
-      return operator(left(scope), right(scope), scope);
+      return operator(left(scope), right(scope), scope.budget);
     } catch (error) {
       throw located(error, at);
     }
   };
-}
-
-function contains(container: unknown, key: unknown): boolean {
-  if (Array.isArray(container)) return container.indexOf(key) !== -1;
-  if (typeof container === "string") return container.indexOf(toText(key)) !== -1;
-  if (typeof container === "object" && container !== null) return Object.hasOwn(container, toText(key));
-  throw new TemplateRenderError(
-    `cannot use "in" to search for ${JSON.stringify(toText(key))} in ${toText(container)}`,
-  );
 }
 
 function compare(node: AstNode): Expr {
@@ -321,35 +267,6 @@ function compare(node: AstNode): Expr {
     for (const op of ops) result = compareValues(op.type, result, op.value(scope));
     return result;
   };
-}
-
-/** JavaScript's comparison operators, as Nunjucks emits them, without calling any method of a value. */
-function compareValues(type: string, a: unknown, b: unknown): boolean {
-  const bothObjects = typeof a === "object" && a !== null && typeof b === "object" && b !== null;
-  const x = bothObjects ? a : primitive(a);
-  const y = bothObjects ? b : primitive(b);
-  switch (type) {
-    case "==":
-      // biome-ignore lint/suspicious/noDoubleEquals: Nunjucks' `==` is JavaScript's loose equality
-      return x == y;
-    case "!=":
-      // biome-ignore lint/suspicious/noDoubleEquals: Nunjucks' `!=` is JavaScript's loose inequality
-      return x != y;
-    case "===":
-      return a === b;
-    case "!==":
-      return a !== b;
-    case "<":
-      return (x as number) < (y as number);
-    case ">":
-      return (x as number) > (y as number);
-    case "<=":
-      return (x as number) <= (y as number);
-    case ">=":
-      return (x as number) >= (y as number);
-    default:
-      throw new TemplateRenderError(`unknown comparison "${type}"`);
-  }
 }
 
 function dict(node: AstNode): Expr {
