@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { CatFileBatch } from "../git/index.js";
+import type { CompiledPrompt } from "../prompt/prompt-file.js";
+import { compilePromptTemplates } from "../prompt/render.js";
 import { compileAtCommit } from "../versions/compile-at-commit.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { readVersionIndex, type VersionIndex } from "../versions/version-index.js";
@@ -136,6 +138,10 @@ async function relock(
   if (!outcome.ok) return `${where}: ${outcome.problem}`;
   if (outcome.result.hash !== entry.hash)
     return `${where}: the content at ${version.tag} no longer hashes to ${entry.hash.slice(0, 19)}… (tampered)`;
+  // Applications refuse a lockfile holding a template that is not data (loadPrompts checks every
+  // one): say so here, where CI can still stop it.
+  const unsafe = templateProblem(where, outcome.result.compiled);
+  if (unsafe) return unsafe;
   rebuilt.environments[env] = { ...rebuilt.environments[env], [id]: entry };
   rebuilt.prompts[entry.hash] ??= lockedPrompt(id, entry.version, outcome.result.compiled);
   return undefined;
@@ -174,4 +180,14 @@ async function staleTypes(cwd: string, file: string): Promise<string | undefined
   const current = await readFile(file, "utf8").catch(() => undefined);
   if (current === generated.text) return undefined;
   return `${file} is ${current === undefined ? "missing" : "stale"}: run \`promptops types\``;
+}
+
+function templateProblem(where: string, compiled: CompiledPrompt): string | undefined {
+  try {
+    compilePromptTemplates(where, compiled);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof PromptOpsError)) throw error;
+    return error.message;
+  }
 }

@@ -11,6 +11,7 @@ import {
   type TemplatePosition,
   TemplateSyntaxError,
 } from "./template-analysis.js";
+import type { TemplateViolation } from "./template-policy.js";
 import { isMessagesVariable } from "./variables.js";
 
 export interface TemplateUse {
@@ -84,6 +85,9 @@ export function checkTemplates(
     }
     for (const [name, position] of analysis.variables) {
       if (!check.used.has(name)) check.used.set(name, { path, position });
+    }
+    for (const violation of analysis.violations) {
+      check.diagnostics.push({ ...at(path, violation), ...unsafeDiagnostic(violation) });
     }
     for (const tag of analysis.unsupportedTags) {
       check.diagnostics.push({
@@ -164,6 +168,14 @@ export function checkTemplates(
       return;
     }
     reached(name, partial.analysis.variables);
+    for (const violation of partial.analysis.violations) {
+      check.partialDiagnostics.push({
+        file: partial.file,
+        line: violation.line0 + 1,
+        col: violation.col0 + 1,
+        ...unsafeDiagnostic(violation),
+      });
+    }
     for (const tag of partial.analysis.unsupportedTags) {
       check.partialDiagnostics.push({
         file: partial.file,
@@ -203,7 +215,7 @@ export function checkVariableUse(
   const declared = prompt.variables ?? {};
   const diagnostics: Diagnostic[] = [];
   for (const [name, use] of check.used) {
-    const schema = declared[name];
+    const schema = Object.hasOwn(declared, name) ? declared[name] : undefined;
     if (schema && !isMessagesVariable(schema)) continue;
     // Where the use is, only for a problem: mapping a position inside a block of text back to the
     // file splits the whole file into lines, a cost every use of every variable would pay.
@@ -230,7 +242,7 @@ export function checkVariableUse(
     }
   }
   for (const { name, path } of check.placeholders) {
-    const schema = declared[name];
+    const schema = Object.hasOwn(declared, name) ? declared[name] : undefined;
     if (schema && isMessagesVariable(schema)) continue;
     diagnostics.push(
       schema
@@ -269,6 +281,16 @@ export function checkVariableUse(
     }
   }
   return diagnostics;
+}
+
+/** A use of something templates may not reach: "templates are data, never code". */
+export function unsafeDiagnostic(violation: TemplateViolation) {
+  return {
+    severity: "error" as const,
+    code: "template-unsafe",
+    message: `not allowed in a template: ${violation.message}`,
+    hint: violation.hint,
+  };
 }
 
 export function partialSyntaxDiagnostic(partial: Extract<PartialProblem, { kind: "syntax" }>): Diagnostic {

@@ -136,7 +136,21 @@ function checkAssertion(
   for (const text of templatedValues(type, value)) {
     if (!text.includes("{{") && !text.includes("{%")) continue;
     try {
-      for (const name of analyseTemplate(text).variables.keys()) {
+      const analysis = analyseTemplate(text);
+      for (const violation of analysis.violations) {
+        diagnostics.push(
+          diagnosticAt(
+            loaded.source,
+            valuePath,
+            "template-unsafe",
+            `${type}: not allowed in a template: ${violation.message}`,
+            {
+              hint: violation.hint,
+            },
+          ),
+        );
+      }
+      for (const name of analysis.variables.keys()) {
         if (!Object.hasOwn(declared, name)) {
           diagnostics.push(
             diagnosticAt(

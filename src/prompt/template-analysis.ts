@@ -1,4 +1,5 @@
-import nunjucks from "nunjucks";
+import { type AstNode, isNode, parseAst } from "./template-ast.js";
+import { findViolations, type TemplateViolation } from "./template-policy.js";
 
 /** A position inside a template's text; 0-based, as Nunjucks counts. */
 export interface TemplatePosition {
@@ -18,6 +19,8 @@ export interface TemplateAnalysis {
   includes: IncludeTag[];
   /** extends / import / from-import: template inheritance is not part of the prompt format. */
   unsupportedTags: Array<TemplatePosition & { tag: string }>;
+  /** Uses of anything templates may not reach (code, prototypes, macros…): see template-policy. */
+  violations: TemplateViolation[];
 }
 
 export class TemplateSyntaxError extends Error {
@@ -42,29 +45,16 @@ const BUILTIN_NAMES = new Set([
   "none",
 ]);
 
-type AstNode = {
-  typename: string;
-  lineno: number;
-  colno: number;
-  fields?: readonly string[];
-  children?: AstNode[];
-  [field: string]: unknown;
-};
-
-const nunjucksInternals = nunjucks as unknown as {
-  parser: { parse(src: string, extensions?: unknown[], opts?: unknown): AstNode };
-};
-
 export function parseTemplate(source: string): AstNode {
   try {
-    return nunjucksInternals.parser.parse(source);
+    return parseAst(source);
   } catch (error) {
     throw toSyntaxError(error, source);
   }
 }
 
 /** Nunjucks' parser errors carry 1-based lineno/colno, or none when the problem is the end of input. */
-function toSyntaxError(error: unknown, source: string): TemplateSyntaxError {
+export function toSyntaxError(error: unknown, source: string): TemplateSyntaxError {
   const {
     message = String(error),
     lineno,
@@ -102,7 +92,12 @@ export function analyseTemplate(source: string): TemplateAnalysis {
 
 function analyse(source: string): TemplateAnalysis {
   const ast = parseTemplate(source);
-  const analysis: TemplateAnalysis = { variables: new Map(), includes: [], unsupportedTags: [] };
+  const analysis: TemplateAnalysis = {
+    variables: new Map(),
+    includes: [],
+    unsupportedTags: [],
+    violations: findViolations(ast, { includes: true }),
+  };
   const assigned = new Set<string>();
   collectAssignments(ast, assigned);
   walk(ast, new Set(), analysis, assigned);
@@ -200,17 +195,14 @@ function bindNames(target: AstNode, into: Set<string>): void {
 }
 
 function forEachChild(node: AstNode, visit: (child: AstNode) => void): void {
-  const fields = node.fields ?? [];
+  // A block `{% set x %}…{% endset %}` keeps its text in `body`, which is not among Set's fields.
+  const fields = node.typename === "Set" ? [...(node.fields ?? []), "body"] : (node.fields ?? []);
   for (const field of fields) {
     const value = node[field];
     if (Array.isArray(value)) {
       for (const item of value) if (isNode(item)) visit(item);
     } else if (isNode(value)) visit(value);
   }
-}
-
-function isNode(value: unknown): value is AstNode {
-  return typeof value === "object" && value !== null && typeof (value as AstNode).typename === "string";
 }
 
 /** Heuristic for `{{`/`{%` meant as literal text, e.g. a JSON example: the hint explains {% raw %}. */

@@ -140,7 +140,9 @@ export function checkVariables(
   declared: Readonly<Record<string, VariableSchema>>,
   given: Readonly<Record<string, unknown>>,
 ): CheckedVariables {
-  const values: Record<string, unknown> = {};
+  // No prototype, and only the caller's own keys: variables named `constructor`, `toString` or
+  // `__proto__` are plain names here, neither inherited values nor a prototype to set.
+  const values: Record<string, unknown> = Object.create(null);
   const problems: VariableProblem[] = [];
   for (const name of Object.keys(given)) {
     if (!Object.hasOwn(declared, name)) {
@@ -148,7 +150,7 @@ export function checkVariables(
     }
   }
   for (const [name, schema] of Object.entries(declared)) {
-    let value = given[name];
+    let value = Object.hasOwn(given, name) ? given[name] : undefined;
     if (value === undefined) {
       if (!("default" in schema)) {
         problems.push({ kind: "missing", variable: name, path: [], message: `missing variable "${name}"` });

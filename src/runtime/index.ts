@@ -6,13 +6,20 @@ import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
 import { fileSignature, type LockfileText, readLockfileText } from "../lockfile/read-lockfile-text.js";
+import type { CompiledTemplate } from "../prompt/compile-template.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
 import {
   type AnthropicRequestMessages,
   toAnthropicMessages,
   toOpenAIMessages,
 } from "../prompt/provider-formats.js";
-import { type RenderedMessage, renderPrompt } from "../prompt/render.js";
+import {
+  compilePromptTemplates,
+  type PromptTemplates,
+  type RenderedMessage,
+  renderPrompt,
+  type TemplateStore,
+} from "../prompt/render.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { watchDirectoryEntry } from "./watch-directory-entry.js";
 
@@ -83,6 +90,8 @@ export interface PromptRegistry {
 interface ActivePrompt {
   info: PromptInfo;
   compiled: CompiledPrompt;
+  /** Compiled and checked when the lockfile is loaded; dropped with the prompt. */
+  templates: PromptTemplates;
 }
 
 interface Loaded {
@@ -90,6 +99,8 @@ interface Loaded {
   /** The file's identity, size and mtime before it was read: a cheap "did it change" test. */
   signature: string;
   prompts: Map<string, ActivePrompt>;
+  /** Every template of the active prompts, compiled once, by text; a reload reuses the unchanged ones. */
+  templates: Map<string, CompiledTemplate>;
 }
 
 /** Loads the active prompts of one environment from a lockfile; needs neither git nor the prompt files. */
@@ -117,7 +128,7 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
       seenSignature = fresh.signature;
       if (fresh.text === current.text || fresh.text === rejected) return;
       rejected = fresh.text;
-      next = build(fresh, file, env);
+      next = build(fresh, file, env, current.templates);
     } catch (error) {
       reportError(error as Error);
       return;
@@ -145,8 +156,15 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   };
 
   // The typed signatures are for callers; at run time ids and vars are plain strings and records.
-  const render = (id: string, vars: unknown) =>
-    renderPrompt(id, active(id).compiled, (vars ?? {}) as Readonly<Record<string, unknown>>);
+  const render = (id: string, vars: unknown) => {
+    const prompt = active(id);
+    return renderPrompt(
+      id,
+      prompt.compiled,
+      (vars ?? {}) as Readonly<Record<string, unknown>>,
+      prompt.templates,
+    );
+  };
   return {
     messages: (id, ...vars) => toOpenAIMessages(render(id, vars[0])),
     anthropic: (id, ...vars) => toAnthropicMessages(render(id, vars[0])),
@@ -168,7 +186,12 @@ async function signature(file: string): Promise<string> {
   return info ? fileSignature(info) : "missing";
 }
 
-function build(source: LockfileText, file: string, env: string): Loaded {
+function build(
+  source: LockfileText,
+  file: string,
+  env: string,
+  previous?: ReadonlyMap<string, CompiledTemplate>,
+): Loaded {
   const lockfile = parseLockfile(source.text, file);
   const entries = Object.hasOwn(lockfile.environments, env) ? lockfile.environments[env] : undefined;
   if (!entries) {
@@ -183,13 +206,26 @@ function build(source: LockfileText, file: string, env: string): Loaded {
     });
   }
   const prompts = new Map<string, ActivePrompt>();
+  const templates = new Map<string, CompiledTemplate>();
+  // Only the templates this lockfile uses are kept: those of the previous one are reused, not held.
+  const store = {
+    get: (text: string) => templates.get(text) ?? previous?.get(text),
+    set: templates.set.bind(templates),
+  };
   for (const [id, entry] of Object.entries(entries)) {
-    prompts.set(id, activePrompt(lockfile, id, entry.version, entry.hash));
+    prompts.set(id, activePrompt(lockfile, id, entry.version, entry.hash, file, store));
   }
-  return { text: source.text, signature: source.signature, prompts };
+  return { text: source.text, signature: source.signature, prompts, templates };
 }
 
-function activePrompt(lockfile: Lockfile, id: string, version: number, hash: string): ActivePrompt {
+function activePrompt(
+  lockfile: Lockfile,
+  id: string,
+  version: number,
+  hash: string,
+  file: string,
+  store: TemplateStore,
+): ActivePrompt {
   // parseLockfile checked that the entry's hash is stored. The stored label may name another
   // version with the same content (a revert), so id and version come from the entry.
   const { id: _id, version: _label, ...compiled } = deepFreeze(lockfile.prompts[hash]!);
@@ -204,7 +240,31 @@ function activePrompt(lockfile: Lockfile, id: string, version: number, hash: str
     tools: compiled.tools,
     variables: compiled.variables ?? Object.freeze({}),
   });
-  return { info, compiled };
+  return { info, compiled, templates: checkedTemplates(id, version, compiled, file, store) };
+}
+
+/**
+ * A lockfile is untrusted input: an entry can be forged with a correct hash. Its templates are
+ * compiled and checked here, once, so that a template that could run code refuses the whole
+ * lockfile before anything in it is evaluated.
+ */
+function checkedTemplates(
+  id: string,
+  version: number,
+  compiled: CompiledPrompt,
+  file: string,
+  store: TemplateStore,
+): PromptTemplates {
+  try {
+    return compilePromptTemplates(`${id}@${version}`, compiled, store);
+  } catch (error) {
+    if (!(error instanceof PromptOpsError)) throw error;
+    throw new PromptOpsError(error.code, `lockfile prompt ${error.message}`, {
+      exitCode: 1,
+      location: { file },
+      hint: "this lockfile entry was not made by promptops lock from a valid prompt: do not load it",
+    });
+  }
 }
 
 /** Frozen, so an application cannot change what every later caller is served. */

@@ -75,5 +75,12 @@ prompts.anthropic("support-agent", { userMessage: "Hi", customer: { name: "Ann",
     const forbidden =
       /\/dist\/(git|cli|versions|testing|providers)\/|\/dist\/package-root\.js|\/node_modules\/(commander|chalk|openai|@anthropic-ai|yaml)\/|node:child_process/;
     expect(modules.filter((url) => forbidden.test(url))).toEqual([]);
+    // Templates are evaluated by our own evaluator: Nunjucks' parser is loaded, its code generator is not.
+    expect(modules.some((url) => url.includes("/node_modules/nunjucks/src/parser.js"))).toBe(true);
+    expect(
+      modules.filter((url) =>
+        /\/node_modules\/nunjucks\/(index\.js|src\/(compiler|environment)\.js)/.test(url),
+      ),
+    ).toEqual([]);
   });
 });

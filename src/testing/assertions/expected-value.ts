@@ -84,6 +84,8 @@ function render(source: string, vars: Record<string, unknown>): string {
     return renderTemplate(source, vars);
   } catch (error) {
     if (!(error instanceof PromptOpsError)) throw error;
+    if (error.code === "template-unsafe")
+      throw new ExpectedValueError(`cannot render expected value ${shown}: ${error.message}`);
     // e.g. `{{ customer.nmae }}`: the variable exists but the property does not.
     const detail = error.message.replace(/^cannot render template: /, "");
     throw new ExpectedValueError(
