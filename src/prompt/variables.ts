@@ -2,6 +2,8 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormatsModule from "ajv-formats";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { precompiledValidator } from "../schemas/precompiled-validators.js";
+import { ajvRegExpEngine } from "../schemas/safe-regexp.js";
+import { schemaPatternProblem } from "../schemas/schema-patterns.js";
 import { canonicalJson } from "./hash.js";
 import type { VariableSchema } from "./prompt-file.js";
 
@@ -34,16 +36,34 @@ const chatMessageSchema = {
   },
 };
 
+/** Why a schema cannot be used, and where inside it when that is known. */
+export class SchemaProblem extends Error {
+  constructor(
+    message: string,
+    readonly path: string[] = [],
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
 let userAjv: Ajv2020 | undefined;
-const compiled = new Map<string, ValidateFunction | Error>();
-const bySchemaObject = new WeakMap<object, ValidateFunction | Error>();
+const compiled = new Map<string, ValidateFunction | SchemaProblem>();
+const bySchemaObject = new WeakMap<object, ValidateFunction | SchemaProblem>();
 
 // Users' schemas: not strict (they may carry editor-only keywords like `examples` or x- extensions).
 function ajvForUserSchemas(): Ajv2020 {
   if (!userAjv) {
     // validateSchema is done by metaSchemaProblem below, with a validator precompiled at build time:
     // ajv compiling the 2020-12 meta-schema costs ~40 ms at the first schema of every run.
-    userAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true, validateSchema: false });
+    // Patterns run on RE2 (safe-regexp.ts): a value cannot make a user's `pattern` backtrack.
+    userAjv = new Ajv2020({
+      allErrors: true,
+      strict: false,
+      validateFormats: true,
+      validateSchema: false,
+      code: { regExp: ajvRegExpEngine },
+    });
     addFormats(userAjv);
     userAjv.addSchema(chatMessageSchema);
   }
@@ -90,7 +110,7 @@ export function variableValidator(schema: VariableSchema): ValidateFunction {
   // The same schema object is validated against on every render: skip re-serialising it.
   const known = bySchemaObject.get(schema);
   if (known) {
-    if (known instanceof Error) throw known;
+    if (known instanceof SchemaProblem) throw known;
     return known;
   }
   const key = canonicalJson(schema);
@@ -99,33 +119,41 @@ export function variableValidator(schema: VariableSchema): ValidateFunction {
     try {
       const expanded = expandSchema(schema);
       const problem = metaSchemaProblem(expanded);
-      entry = problem ? new Error(problem) : ajvForUserSchemas().compile(expanded);
+      const pattern = problem ? undefined : schemaPatternProblem(schema);
+      entry = problem
+        ? new SchemaProblem(problem)
+        : pattern
+          ? new SchemaProblem(pattern.message, pattern.path, pattern.hint)
+          : ajvForUserSchemas().compile(expanded);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      entry = new Error(message.replace(/^schema is invalid: /, "").split(", ")[0]);
+      entry = new SchemaProblem(message.replace(/^schema is invalid: /, "").split(", ")[0]!);
     }
     compiled.set(key, entry);
   }
   // Only frozen schemas (the runtime's) are safe to remember by identity: others may be edited.
   if (Object.isFrozen(schema)) bySchemaObject.set(schema, entry);
-  if (entry instanceof Error) throw entry;
+  if (entry instanceof SchemaProblem) throw entry;
   return entry;
 }
 
 /** Why a schema cannot be used, or undefined when it compiles. */
-export function variableSchemaProblem(schema: VariableSchema): string | undefined {
+export function variableSchemaProblem(schema: VariableSchema): SchemaProblem | undefined {
   const badType = [schema.type]
     .flat()
     .find((t) => t !== undefined && !(typeof t === "string" && JSON_TYPES.includes(t)));
   if (badType !== undefined) {
     const suggestion = typeof badType === "string" ? closestMatch(badType, JSON_TYPES) : undefined;
-    return `type "${String(badType)}" is not one of ${JSON_TYPES.join(", ")}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`;
+    return new SchemaProblem(
+      `type "${String(badType)}" is not one of ${JSON_TYPES.join(", ")}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+    );
   }
   try {
     variableValidator(schema);
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    if (error instanceof SchemaProblem) return error;
+    throw error;
   }
 }
 

@@ -3,6 +3,7 @@ import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { packageFile } from "../package-root.js";
 import { precompiledValidator } from "./precompiled-validators.js";
+import { ajvRegExpEngine } from "./safe-regexp.js";
 
 // ajv-formats ships CommonJS with a default export; under NodeNext its type is the module namespace.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
@@ -20,7 +21,13 @@ const validators = new Map<SchemaName, ValidateFunction>();
 function ownSchemas(): Ajv2020 {
   if (!ownAjv) {
     // strictRequired is off: if/then blocks name properties declared by the enclosing schema.
-    ownAjv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
+    ownAjv = new Ajv2020({
+      allErrors: true,
+      verbose: true,
+      strict: true,
+      strictRequired: false,
+      code: { regExp: ajvRegExpEngine },
+    });
     addFormats(ownAjv);
   }
   return ownAjv;
