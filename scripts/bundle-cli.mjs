@@ -35,6 +35,9 @@ const { output } = await build({
   platform: "node",
   logLevel: "warn",
   plugins: [precompiledValidators],
+  // The precompiled validators require("re2js") (its CommonJS build) where src/ imports its ES
+  // module build: one copy in the bundle, not both (264 KB each).
+  resolve: { alias: { re2js: join(root, "node_modules", "re2js", "build", "index.js") } },
   // An optional peer dependency: imported from the user's install when they use anthropic: models.
   external: [/^@anthropic-ai\/sdk(\/|$)/],
   output: {
