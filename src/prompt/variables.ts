@@ -5,36 +5,12 @@ import { precompiledValidator } from "../schemas/precompiled-validators.js";
 import { ajvRegExpEngine } from "../schemas/safe-regexp.js";
 import { schemaPatternProblem } from "../schemas/schema-patterns.js";
 import { canonicalJson } from "./hash.js";
+import { expandVariableSchema, misplacedRoles } from "./history-messages.js";
 import type { VariableSchema } from "./prompt-file.js";
 
+export { isMessagesVariable } from "./history-messages.js";
+
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-
-const CHAT_MESSAGE_ID = "promptops:chat-message";
-
-/** One chat message in a `messages` variable (history, few-shot turns): data, never templated. */
-const chatMessageSchema = {
-  $id: CHAT_MESSAGE_ID,
-  type: "object",
-  additionalProperties: false,
-  required: ["role", "content"],
-  properties: {
-    role: { enum: ["system", "user", "assistant"] },
-    name: { type: "string" },
-    content: {
-      anyOf: [
-        { type: "string" },
-        {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["type"],
-            properties: { type: { enum: ["text", "image_url"] } },
-          },
-        },
-      ],
-    },
-  },
-};
 
 /** Why a schema cannot be used, and where inside it when that is known. */
 export class SchemaProblem extends Error {
@@ -65,7 +41,6 @@ function ajvForUserSchemas(): Ajv2020 {
       code: { regExp: ajvRegExpEngine },
     });
     addFormats(userAjv);
-    userAjv.addSchema(chatMessageSchema);
   }
   return userAjv;
 }
@@ -92,19 +67,6 @@ function metaSchemaProblem(schema: unknown): string | undefined {
 
 const JSON_TYPES = ["string", "number", "integer", "boolean", "object", "array", "null", "messages"];
 
-export function isMessagesVariable(schema: VariableSchema): boolean {
-  if (schema.type === "messages") return true;
-  const items = schema.items as Record<string, unknown> | undefined;
-  return schema.type === "array" && typeof items?.$ref === "string" && items.$ref.endsWith("/message");
-}
-
-/** `{ type: messages }` is shorthand for a list of chat messages; `#/$defs/message` names the same. */
-function expandSchema(schema: VariableSchema): Record<string, unknown> {
-  const { default: _default, ...rest } = schema;
-  if (rest.type === "messages") return { ...rest, type: "array", items: { $ref: CHAT_MESSAGE_ID } };
-  return { $defs: { message: { $ref: CHAT_MESSAGE_ID } }, ...rest };
-}
-
 /** Compiled once per distinct schema: many prompts share `{ type: string }`-like schemas. */
 export function variableValidator(schema: VariableSchema): ValidateFunction {
   // The same schema object is validated against on every render: skip re-serialising it.
@@ -117,7 +79,7 @@ export function variableValidator(schema: VariableSchema): ValidateFunction {
   let entry = compiled.get(key);
   if (!entry) {
     try {
-      const expanded = expandSchema(schema);
+      const expanded = expandVariableSchema(schema);
       const problem = metaSchemaProblem(expanded);
       const pattern = problem ? undefined : schemaPatternProblem(schema);
       entry = problem
@@ -146,6 +108,13 @@ export function variableSchemaProblem(schema: VariableSchema): SchemaProblem | u
     const suggestion = typeof badType === "string" ? closestMatch(badType, JSON_TYPES) : undefined;
     return new SchemaProblem(
       `type "${String(badType)}" is not one of ${JSON_TYPES.join(", ")}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+    );
+  }
+  if (misplacedRoles(schema)) {
+    return new SchemaProblem(
+      "`roles` applies only to a messages variable",
+      ["roles"],
+      "declare it as { type: messages, roles: [...] }, or remove `roles`",
     );
   }
   try {
