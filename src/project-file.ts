@@ -20,13 +20,14 @@ export class UnreadableFileError extends Error {
 }
 
 /**
- * Reads a file that belongs to the project: its real path (symbolic links followed) inside `root`,
+ * Reads a file that belongs to the project: its real path (symbolic links followed) inside `root`
+ * (named `rootName` in messages),
  * a regular file, at most MAX_PROJECT_FILE_BYTES. Prompt files and partials come from pull
  * requests: a link to ~/.aws/credentials must not be read (and quoted back in an error), a FIFO
  * must not hang `validate`, and /dev/zero must not fill memory. The file is opened without
  * blocking and checked through the open descriptor, so it cannot be swapped between check and read.
  */
-export function readProjectFile(file: string, root: string): string {
+export function readProjectFile(file: string, root: string, rootName: string): string {
   let real: string;
   try {
     real = realpathSync(file);
@@ -37,8 +38,8 @@ export function readProjectFile(file: string, root: string): string {
     throw new UnreadableFileError(
       file,
       "outside",
-      "is a link to a file outside the project: not read",
-      "files promptops reads must live inside the project (the folder of promptops.config.yaml): copy the file in instead of linking to it",
+      `is a link to a file outside ${rootName}: not read`,
+      `prompt files and partials must live inside ${rootName}: copy the file in instead of linking to it`,
     );
   }
   const fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);

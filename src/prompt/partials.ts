@@ -46,7 +46,7 @@ export class PartialStore {
     if (!isInside(file, this.promptsDir)) return { kind: "outside", name };
     let text: string;
     try {
-      text = this.readText ? this.readText(file) : readProjectFile(file, this.realPromptsDir);
+      text = this.readText ? this.readText(file) : readProjectFile(file, this.realPromptsDir, "promptsDir");
     } catch (error) {
       // A FIFO or device is "missing" as a partial: nothing readable has that name.
       if (error instanceof UnreadableFileError && error.reason === "outside")

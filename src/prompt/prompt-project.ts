@@ -29,8 +29,9 @@ export function checkPrompts(
   parseCache?: ParsedYamlCache,
 ): PromptCheckRun {
   const store = new PartialStore(config.promptsDir);
-  const root = realRoot(config.root);
-  const readText = (file: string) => readProjectFile(file, root);
+  // Prompt files are confined like partials: a link may point elsewhere inside promptsDir only.
+  const root = realRoot(config.promptsDir);
+  const readText = (file: string) => readProjectFile(file, root, "promptsDir");
   let partialNames: string[] | undefined;
   const knownPartials = () => {
     partialNames ??= discoverPartialNames(config.promptsDir);

@@ -26,15 +26,15 @@ tests:
 // A file a pull request could link to: anything it quoted back in an error would leak.
 const secret = "aws_secret_access_key: SECRET-TOKEN-123\n";
 
-describe("prompt files outside the project are reported, never read", () => {
-  it("a prompt file that links outside the project, to a FIFO or to /dev/zero", async () => {
+describe("prompt files outside promptsDir are reported, never read", () => {
+  it("a prompt file that links outside promptsDir, to a FIFO or to /dev/zero", async () => {
     outside = makeProjectDir({ "credentials.yaml": secret });
     project = makeProjectDir({ "prompts/ok.prompt.yaml": prompt, "prompts/inside/real.yaml": prompt });
     const prompts = join(project.root, "prompts");
     symlinkSync(join(outside.root, "credentials.yaml"), join(prompts, "leak.prompt.yaml"));
     symlinkSync("/dev/zero", join(prompts, "zero.prompt.yaml"));
-    execFileSync("mkfifo", [join(project.root, "pipe")]);
-    symlinkSync(join(project.root, "pipe"), join(prompts, "pipe.prompt.yaml"));
+    execFileSync("mkfifo", [join(prompts, "pipe")]);
+    symlinkSync(join(prompts, "pipe"), join(prompts, "pipe.prompt.yaml"));
     // A link that stays inside the project is fine.
     symlinkSync(join(prompts, "inside", "real.yaml"), join(prompts, "linked.prompt.yaml"));
 
@@ -43,10 +43,10 @@ describe("prompt files outside the project are reported, never read", () => {
     expect(validate.code).toBe(1);
     expect(output).not.toContain("SECRET-TOKEN-123");
     expect(output).toContain(
-      "prompts/leak.prompt.yaml:1:1: error: prompt file is a link to a file outside the project: not read",
+      "prompts/leak.prompt.yaml:1:1: error: prompt file is a link to a file outside promptsDir: not read",
     );
     expect(output).toContain(
-      "prompts/zero.prompt.yaml:1:1: error: prompt file is a link to a file outside the project",
+      "prompts/zero.prompt.yaml:1:1: error: prompt file is a link to a file outside promptsDir",
     );
     expect(output).toContain("prompts/pipe.prompt.yaml:1:1: error: prompt file is not a regular file");
     expect(output).not.toContain("linked.prompt.yaml");
