@@ -91,7 +91,7 @@ function compile(pattern: string, flags: "" | "u"): SafeRegExp {
   if (unsupported) throw new UnsafePatternError(pattern, { message: unsupported, hint: SAFE_REGEX_HINT });
   let re: RE2JS;
   try {
-    re = RE2JS.compile(RE2JS.translateRegExp(pattern));
+    re = RE2JS.compile(RE2JS.translateRegExp(withJsClasses(pattern)));
   } catch (error) {
     const detail = (error as Error).message.replace(/^error parsing regexp: /, "");
     throw new UnsafePatternError(pattern, {
@@ -128,4 +128,35 @@ function unsupportedConstruct(pattern: string): string | undefined {
     }
   }
   return undefined;
+}
+
+// JavaScript's whitespace: RE2's \s is ASCII only ([\t\n\f\r ]).
+const JS_SPACE =
+  "\\t\\n\\v\\f\\r \\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}";
+
+/**
+ * The pattern with JavaScript's meaning of `\s`, `\S` and `.` spelt out for RE2, whose `\s` is
+ * ASCII only and whose `.` also matches \r, U+2028 and U+2029: a pattern matches on RE2 what it
+ * matches in an editor's JSON Schema validator. (`\S` inside a class keeps RE2's meaning.)
+ */
+function withJsClasses(pattern: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === "\\") {
+      const next = pattern[i + 1] ?? "";
+      if (next === "s") out += inClass ? JS_SPACE : `[${JS_SPACE}]`;
+      else if (next === "S" && !inClass) out += `[^${JS_SPACE}]`;
+      else out += ch + next;
+      i++;
+    } else if (inClass) {
+      if (ch === "]") inClass = false;
+      out += ch;
+    } else if (ch === "[") {
+      inClass = true;
+      out += ch;
+    } else out += ch === "." ? "[^\\n\\r\\x{2028}\\x{2029}]" : ch;
+  }
+  return out;
 }

@@ -45,6 +45,24 @@ describe("patterns run on a linear-time engine", () => {
     expect(match?.index).toBe("😀a bb".search(/b+/));
   });
 
+  it("keeps JavaScript's meaning of \\s, \\S and . (RE2's \\s is ASCII only; its . matches \\r)", () => {
+    const cases: Array<[string, string]> = [
+      ["^\\s$", "\u00a0"],
+      ["^\\s$", "\v"],
+      ["^\\S+$", "a\u2003b"],
+      ["^.$", "\r"],
+      ["^.$", "\u2028"],
+      ["^[\\s\\d]+$", "1\u00a02"],
+      ["^\\\\s$", "\\s"],
+      ["^[.]$", "x"],
+    ];
+    for (const [pattern, text] of cases) {
+      expect(safeRegExp(pattern, "u").test(text), `${pattern} on ${JSON.stringify(text)}`).toBe(
+        new RegExp(pattern, "u").test(text),
+      );
+    }
+  });
+
   it("takes ECMAScript syntax only, never RE2-only syntax read differently", () => {
     expect(regexProblem("(?i)abc")?.message).toContain("invalid regular expression");
     expect(regexProblem("\\p{L}+", "u")).toBeUndefined();
