@@ -37,7 +37,8 @@ export function checkSchemas(loaded: LoadedPrompt, prompt: PromptFile): Diagnost
   const responseSchema = prompt.response_format?.json_schema?.schema;
   if (responseSchema) {
     const problem = variableSchemaProblem(responseSchema);
-    if (problem) {
+    // The provider applies this schema, never promptops: a pattern RE2 cannot run is no problem here.
+    if (problem && !problem.unsupportedPattern) {
       diagnostics.push(
         diagnosticAt(
           loaded.source,

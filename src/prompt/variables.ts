@@ -18,6 +18,8 @@ export class SchemaProblem extends Error {
     message: string,
     readonly path: string[] = [],
     readonly hint?: string,
+    /** Valid JSON Schema with a pattern only the linear-time engine cannot run. */
+    readonly unsupportedPattern = false,
   ) {
     super(message);
   }
@@ -85,7 +87,7 @@ export function variableValidator(schema: VariableSchema): ValidateFunction {
       entry = problem
         ? new SchemaProblem(problem)
         : pattern
-          ? new SchemaProblem(pattern.message, pattern.path, pattern.hint)
+          ? new SchemaProblem(pattern.message, pattern.path, pattern.hint, pattern.unsupported === true)
           : ajvForUserSchemas().compile(expanded);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -19,6 +19,8 @@ export interface SafeRegExp {
 export interface RegexProblem {
   message: string;
   hint: string;
+  /** A valid JavaScript pattern that RE2 cannot run (backreference, lookaround, a big repeat count). */
+  unsupported?: true;
 }
 
 export const SAFE_REGEX_HINT =
@@ -88,7 +90,8 @@ function compile(pattern: string, flags: "" | "u"): SafeRegExp {
     });
   }
   const unsupported = unsupportedConstruct(pattern);
-  if (unsupported) throw new UnsafePatternError(pattern, { message: unsupported, hint: SAFE_REGEX_HINT });
+  if (unsupported)
+    throw new UnsafePatternError(pattern, { message: unsupported, hint: SAFE_REGEX_HINT, unsupported: true });
   let re: RE2JS;
   try {
     re = RE2JS.compile(RE2JS.translateRegExp(withJsClasses(pattern)));
@@ -97,6 +100,7 @@ function compile(pattern: string, flags: "" | "u"): SafeRegExp {
     throw new UnsafePatternError(pattern, {
       message: `pattern /${pattern}/ cannot run on a linear-time engine: ${detail}`,
       hint: /repeat count/.test(detail) ? "a counted repetition may be at most {1000}" : SAFE_REGEX_HINT,
+      unsupported: true,
     });
   }
   return {
