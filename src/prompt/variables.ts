@@ -157,7 +157,8 @@ export function checkVariables(
     }
   }
   for (const [name, schema] of Object.entries(declared)) {
-    let value = given[name];
+    // Own values only: `given.constructor` of a plain object is Object, not a value the user gave.
+    let value = Object.hasOwn(given, name) ? given[name] : undefined;
     if (value === undefined) {
       if (!("default" in schema)) {
         problems.push({ kind: "missing", variable: name, path: [], message: `missing variable "${name}"` });
@@ -175,7 +176,10 @@ export function checkVariables(
     }
     if (!validate(value)) {
       for (const error of validate.errors ?? []) problems.push(describeInvalid(name, value, error));
-    } else values[name] = value;
+    } else {
+      // Defined, not assigned: `values.__proto__ = value` would replace the object's prototype.
+      Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
+    }
   }
   return { values, problems };
 }
