@@ -17,6 +17,8 @@ const { output } = await build({
   input: { main: join(root, "dist", "cli", "main.js") },
   platform: "node",
   logLevel: "warn",
+  // One copy of re2js in the bundle (its ES module build), whoever imports it how (264 KB each).
+  resolve: { alias: { re2js: join(root, "node_modules", "re2js", "build", "index.js") } },
   // An optional peer dependency: imported from the user's install when they use anthropic: models.
   external: [/^@anthropic-ai\/sdk(\/|$)/],
   output: {

@@ -1,6 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { PromptOpsError } from "../errors.js";
 import { packageFile } from "../package-root.js";
 import { handleError } from "./handle-error.js";
 
@@ -20,7 +21,15 @@ function globals(command: Command): GlobalOptions {
   const own = command.opts();
   if (own.cwd !== undefined) opts.cwd = own.cwd;
   if (own.debug !== undefined) opts.debug = own.debug;
-  return { cwd: resolve(opts.cwd ?? "."), debug: Boolean(opts.debug) };
+  const cwd = resolve(opts.cwd ?? ".");
+  // Else a mistyped --cwd finds no config and no prompts, and `validate` says "0 prompts checked".
+  if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new PromptOpsError("cwd-not-found", `--cwd ${opts.cwd}: no such folder`, {
+      exitCode: 2,
+      hint: `${cwd} does not exist or is not a folder`,
+    });
+  }
+  return { cwd, debug: Boolean(opts.debug) };
 }
 
 /** Options every command takes, before or after its name. */

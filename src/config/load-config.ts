@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { PromptOpsError } from "../errors.js";
+import { isInside, realRoot } from "../project-file.js";
 import { configValidator } from "../schemas/generated/config-validator.js";
 import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
 import { parseYamlSource } from "../yaml/yaml-source.js";
@@ -39,8 +40,30 @@ export function loadConfig(cwd: string): LoadedConfig {
       if (validate(value)) written = value as ConfigFile;
       else diagnostics.push(...schemaDiagnostics(source, validate.errors, "config"));
     }
+    if (written.promptsDir !== undefined && !insideProject(resolve(root, written.promptsDir), root)) {
+      const { line, col } = source.locate(["promptsDir"]);
+      diagnostics.push({
+        file: configFile,
+        line,
+        col,
+        severity: "error",
+        code: "config-prompts-dir-outside",
+        message: `promptsDir "${written.promptsDir}" is outside the project`,
+        hint: "promptsDir is a folder inside the project (the folder of promptops.config.yaml); nothing outside it is read",
+      });
+      // Nothing outside is read, not even by validate, which goes on to report the rest.
+      const { promptsDir: _outside, ...rest } = written;
+      written = rest;
+    }
   }
   return { config: resolveConfig(root, configFile, written), diagnostics };
+}
+
+/** Real paths, so that a promptsDir which is a link to elsewhere counts as elsewhere. */
+function insideProject(dir: string, root: string): boolean {
+  const realDir = realRoot(dir);
+  const realProject = realRoot(root);
+  return realDir === realProject || isInside(realDir, realProject);
 }
 
 /** For every command but validate: a broken config stops the command with its first problem. */

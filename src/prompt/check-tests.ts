@@ -1,9 +1,10 @@
 import type { Diagnostic } from "../diagnostics.js";
+import { regexProblem } from "../schemas/safe-regexp.js";
 import type { PathSegment } from "../yaml/yaml-source.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
 import type { Assertion, PromptFile } from "./prompt-file.js";
 import { analyseTemplate, TemplateSyntaxError } from "./template-analysis.js";
-import { checkVariables, variableSchemaProblem, variableValidator } from "./variables.js";
+import { checkVariables, type SchemaProblem, variableSchemaProblem, variableValidator } from "./variables.js";
 
 /** The variable schemas themselves, and the response_format schema, must be usable JSON Schemas. */
 export function checkSchemas(loaded: LoadedPrompt, prompt: PromptFile): Diagnostic[] {
@@ -14,9 +15,10 @@ export function checkSchemas(loaded: LoadedPrompt, prompt: PromptFile): Diagnost
       diagnostics.push(
         diagnosticAt(
           loaded.source,
-          ["variables", name],
+          ["variables", name, ...problem.path],
           "variable-schema",
-          `variable "${name}" has an invalid JSON Schema: ${problem}`,
+          `variable "${name}" has an invalid JSON Schema: ${problem.message}`,
+          schemaProblemOptions(problem),
         ),
       );
       continue;
@@ -35,18 +37,26 @@ export function checkSchemas(loaded: LoadedPrompt, prompt: PromptFile): Diagnost
   const responseSchema = prompt.response_format?.json_schema?.schema;
   if (responseSchema) {
     const problem = variableSchemaProblem(responseSchema);
-    if (problem) {
+    // The provider applies this schema, never promptops: a pattern RE2 cannot run is no problem here.
+    if (problem && !problem.unsupportedPattern) {
       diagnostics.push(
         diagnosticAt(
           loaded.source,
-          ["response_format", "json_schema", "schema"],
+          ["response_format", "json_schema", "schema", ...problem.path],
           "response-schema",
-          `response_format schema is not a valid JSON Schema: ${problem}`,
+          `response_format schema is not a valid JSON Schema: ${problem.message}`,
+          schemaProblemOptions(problem),
         ),
       );
     }
   }
   return diagnostics;
+}
+
+/** A `patternProperties` pattern is a key: point at it, not at its schema. */
+function schemaProblemOptions(problem: SchemaProblem): { hint?: string; target: "key" | "value" } {
+  const target = problem.path.at(-2) === "patternProperties" ? "key" : "value";
+  return problem.hint ? { hint: problem.hint, target } : { target };
 }
 
 export function checkTests(loaded: LoadedPrompt, prompt: PromptFile): Diagnostic[] {
@@ -110,12 +120,15 @@ function checkAssertion(
   const [type, value] = Object.entries(assertion)[0] ?? [];
   if (!type) return diagnostics;
   const valuePath = [...path, type];
-  if ((type === "regex" || type === "not-regex") && typeof value === "string") {
-    try {
-      new RegExp(value);
-    } catch (error) {
+  // A pattern with template tags gets its text at run time; the run checks it then.
+  const templated = typeof value === "string" && (value.includes("{{") || value.includes("{%"));
+  if ((type === "regex" || type === "not-regex") && typeof value === "string" && !templated) {
+    const problem = regexProblem(value);
+    if (problem) {
       diagnostics.push(
-        diagnosticAt(loaded.source, valuePath, "assertion-regex", `${type}: ${(error as Error).message}`),
+        diagnosticAt(loaded.source, valuePath, "assertion-regex", `${type}: ${problem.message}`, {
+          hint: problem.hint,
+        }),
       );
     }
   }
@@ -125,9 +138,10 @@ function checkAssertion(
       diagnostics.push(
         diagnosticAt(
           loaded.source,
-          valuePath,
+          [...valuePath, ...problem.path],
           "assertion-schema",
-          `json-schema: not a valid JSON Schema: ${problem}`,
+          `json-schema: not a valid JSON Schema: ${problem.message}`,
+          schemaProblemOptions(problem),
         ),
       );
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Diagnostic, Severity } from "../diagnostics.js";
+import { UnreadableFileError } from "../project-file.js";
 import { promptValidator } from "../schemas/generated/prompt-validator.js";
 import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
 import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
@@ -62,7 +63,24 @@ export function loadPrompt(
   readText: (file: string) => string = readUtf8,
   parseCache?: ParsedYamlCache,
 ): LoadedPrompt {
-  const source = parseYamlSource(ref.file, readText(ref.file), parseCache);
+  let text: string;
+  try {
+    text = readText(ref.file);
+  } catch (error) {
+    if (!(error instanceof UnreadableFileError)) throw error;
+    const source = parseYamlSource(ref.file, "");
+    const diagnostic: Diagnostic = {
+      file: ref.file,
+      line: 1,
+      col: 1,
+      severity: "error",
+      code: "prompt-unreadable",
+      message: `prompt file ${error.message}`,
+      hint: error.hint,
+    };
+    return { ...ref, source, prompt: undefined, diagnostics: [diagnostic] };
+  }
+  const source = parseYamlSource(ref.file, text, parseCache);
   const diagnostics = [...source.diagnostics];
   const idProblem = promptIdProblem(ref.id);
   if (idProblem) {

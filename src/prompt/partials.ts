@@ -1,5 +1,6 @@
-import { readFileSync, realpathSync } from "node:fs";
-import { isAbsolute, resolve, sep } from "node:path";
+import { realpathSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { isInside, readProjectFile, UnreadableFileError } from "../project-file.js";
 import { analyseTemplate, type TemplateAnalysis, TemplateSyntaxError } from "./template-analysis.js";
 
 export type PartialProblem =
@@ -22,9 +23,10 @@ export class PartialStore {
   private readonly cache = new Map<string, Partial | PartialProblem>();
   private readonly realPromptsDir: string;
 
+  /** `readText` reads partials from elsewhere than the working tree (a commit). */
   constructor(
     readonly promptsDir: string,
-    private readonly readText: (file: string) => string = (file) => readFileSync(file, "utf8"),
+    private readonly readText?: (file: string) => string,
   ) {
     this.realPromptsDir = safeRealpath(promptsDir) ?? promptsDir;
   }
@@ -44,8 +46,11 @@ export class PartialStore {
     if (!isInside(file, this.promptsDir)) return { kind: "outside", name };
     let text: string;
     try {
-      text = this.readText(file);
-    } catch {
+      text = this.readText ? this.readText(file) : readProjectFile(file, this.realPromptsDir, "promptsDir");
+    } catch (error) {
+      // A FIFO or device is "missing" as a partial: nothing readable has that name.
+      if (error instanceof UnreadableFileError && error.reason === "outside")
+        return { kind: "outside", name };
       return { kind: "missing", name, file };
     }
     // A symlink inside promptsDir must not smuggle in a file from elsewhere.
@@ -62,10 +67,6 @@ export class PartialStore {
 
 export function isPartialProblem(entry: Partial | PartialProblem): entry is PartialProblem {
   return "kind" in entry;
-}
-
-function isInside(file: string, dir: string): boolean {
-  return file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }
 
 function safeRealpath(path: string): string | undefined {

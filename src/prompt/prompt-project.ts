@@ -1,6 +1,7 @@
 import type { ProjectConfig } from "../config/config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { PromptOpsError } from "../errors.js";
+import { readProjectFile, realRoot } from "../project-file.js";
 import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
 import { checkSchemas, checkTests } from "./check-tests.js";
@@ -28,6 +29,9 @@ export function checkPrompts(
   parseCache?: ParsedYamlCache,
 ): PromptCheckRun {
   const store = new PartialStore(config.promptsDir);
+  // Prompt files are confined like partials: a link may point elsewhere inside promptsDir only.
+  const root = realRoot(config.promptsDir);
+  const readText = (file: string) => readProjectFile(file, root, "promptsDir");
   let partialNames: string[] | undefined;
   const knownPartials = () => {
     partialNames ??= discoverPartialNames(config.promptsDir);
@@ -35,7 +39,7 @@ export function checkPrompts(
   };
   const partialDiagnostics = new Map<string, Diagnostic>();
   const prompts = refs.map((ref): CheckedPrompt => {
-    const loaded = loadPrompt(ref, undefined, parseCache);
+    const loaded = loadPrompt(ref, readText, parseCache);
     const prompt = loaded.prompt ?? loaded.salvaged;
     if (!prompt) return { ...loaded, result: undefined };
     const templates = checkTemplates(loaded, prompt, store, knownPartials);

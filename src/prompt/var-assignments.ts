@@ -23,14 +23,24 @@ export function applyVarAssignments(
     const raw = assignment.slice(eq + 1);
     let target = vars;
     for (const key of path.slice(0, -1)) {
-      const next = target[key];
-      if (typeof next !== "object" || next === null || Array.isArray(next)) target[key] = {};
+      const next = Object.hasOwn(target, key) ? target[key] : undefined;
+      if (typeof next !== "object" || next === null || Array.isArray(next)) setOwn(target, key, {});
       target = target[key] as Record<string, unknown>;
     }
-    const wantsString = path.length === 1 && wantsText(declared[path[0]!]);
-    target[path.at(-1)!] = wantsString ? raw : parseScalarOrText(raw);
+    const name = path[0]!;
+    const wantsString =
+      path.length === 1 && wantsText(Object.hasOwn(declared, name) ? declared[name] : undefined);
+    setOwn(target, path.at(-1)!, wantsString ? raw : parseScalarOrText(raw));
   }
   return vars;
+}
+
+/**
+ * An own property whatever the name: `target["__proto__"] = {}` would set the object's prototype,
+ * and `--var __proto__.x=1` would then write into Object.prototype for the whole process.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 function wantsText(schema: VariableSchema | undefined): boolean {

@@ -2,50 +2,47 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormatsModule from "ajv-formats";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { jsonSchema2020Validator } from "../schemas/generated/json-schema-2020-validator.js";
+import { ajvRegExpEngine } from "../schemas/safe-regexp.js";
+import { schemaPatternProblem } from "../schemas/schema-patterns.js";
 import { canonicalJson } from "./hash.js";
+import { expandVariableSchema, misplacedRoles } from "./history-messages.js";
 import type { VariableSchema } from "./prompt-file.js";
+
+export { isMessagesVariable } from "./history-messages.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 
-const CHAT_MESSAGE_ID = "promptops:chat-message";
-
-/** One chat message in a `messages` variable (history, few-shot turns): data, never templated. */
-const chatMessageSchema = {
-  $id: CHAT_MESSAGE_ID,
-  type: "object",
-  additionalProperties: false,
-  required: ["role", "content"],
-  properties: {
-    role: { enum: ["system", "user", "assistant"] },
-    name: { type: "string" },
-    content: {
-      anyOf: [
-        { type: "string" },
-        {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["type"],
-            properties: { type: { enum: ["text", "image_url"] } },
-          },
-        },
-      ],
-    },
-  },
-};
+/** Why a schema cannot be used, and where inside it when that is known. */
+export class SchemaProblem extends Error {
+  constructor(
+    message: string,
+    readonly path: string[] = [],
+    readonly hint?: string,
+    /** Valid JSON Schema with a pattern only the linear-time engine cannot run. */
+    readonly unsupportedPattern = false,
+  ) {
+    super(message);
+  }
+}
 
 let userAjv: Ajv2020 | undefined;
-const compiled = new Map<string, ValidateFunction | Error>();
-const bySchemaObject = new WeakMap<object, ValidateFunction | Error>();
+const compiled = new Map<string, ValidateFunction | SchemaProblem>();
+const bySchemaObject = new WeakMap<object, ValidateFunction | SchemaProblem>();
 
 // Users' schemas: not strict (they may carry editor-only keywords like `examples` or x- extensions).
 function ajvForUserSchemas(): Ajv2020 {
   if (!userAjv) {
     // validateSchema is done by metaSchemaProblem below, with a validator precompiled at build time:
     // ajv compiling the 2020-12 meta-schema costs ~40 ms at the first schema of every run.
-    userAjv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true, validateSchema: false });
+    // Patterns run on RE2 (safe-regexp.ts): a value cannot make a user's `pattern` backtrack.
+    userAjv = new Ajv2020({
+      allErrors: true,
+      strict: false,
+      validateFormats: true,
+      validateSchema: false,
+      code: { regExp: ajvRegExpEngine },
+    });
     addFormats(userAjv);
-    userAjv.addSchema(chatMessageSchema);
   }
   return userAjv;
 }
@@ -62,60 +59,62 @@ function metaSchemaProblem(schema: unknown): string | undefined {
 
 const JSON_TYPES = ["string", "number", "integer", "boolean", "object", "array", "null", "messages"];
 
-export function isMessagesVariable(schema: VariableSchema): boolean {
-  if (schema.type === "messages") return true;
-  const items = schema.items as Record<string, unknown> | undefined;
-  return schema.type === "array" && typeof items?.$ref === "string" && items.$ref.endsWith("/message");
-}
-
-/** `{ type: messages }` is shorthand for a list of chat messages; `#/$defs/message` names the same. */
-function expandSchema(schema: VariableSchema): Record<string, unknown> {
-  const { default: _default, ...rest } = schema;
-  if (rest.type === "messages") return { ...rest, type: "array", items: { $ref: CHAT_MESSAGE_ID } };
-  return { $defs: { message: { $ref: CHAT_MESSAGE_ID } }, ...rest };
-}
-
 /** Compiled once per distinct schema: many prompts share `{ type: string }`-like schemas. */
 export function variableValidator(schema: VariableSchema): ValidateFunction {
   // The same schema object is validated against on every render: skip re-serialising it.
   const known = bySchemaObject.get(schema);
   if (known) {
-    if (known instanceof Error) throw known;
+    if (known instanceof SchemaProblem) throw known;
     return known;
   }
   const key = canonicalJson(schema);
   let entry = compiled.get(key);
   if (!entry) {
     try {
-      const expanded = expandSchema(schema);
+      const expanded = expandVariableSchema(schema);
       const problem = metaSchemaProblem(expanded);
-      entry = problem ? new Error(problem) : ajvForUserSchemas().compile(expanded);
+      const pattern = problem ? undefined : schemaPatternProblem(schema);
+      entry = problem
+        ? new SchemaProblem(problem)
+        : pattern
+          ? new SchemaProblem(pattern.message, pattern.path, pattern.hint, pattern.unsupported === true)
+          : ajvForUserSchemas().compile(expanded);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      entry = new Error(message.replace(/^schema is invalid: /, "").split(", ")[0]);
+      entry = new SchemaProblem(message.replace(/^schema is invalid: /, "").split(", ")[0]!);
     }
     compiled.set(key, entry);
   }
   // Only frozen schemas (the runtime's) are safe to remember by identity: others may be edited.
   if (Object.isFrozen(schema)) bySchemaObject.set(schema, entry);
-  if (entry instanceof Error) throw entry;
+  if (entry instanceof SchemaProblem) throw entry;
   return entry;
 }
 
 /** Why a schema cannot be used, or undefined when it compiles. */
-export function variableSchemaProblem(schema: VariableSchema): string | undefined {
+export function variableSchemaProblem(schema: VariableSchema): SchemaProblem | undefined {
   const badType = [schema.type]
     .flat()
     .find((t) => t !== undefined && !(typeof t === "string" && JSON_TYPES.includes(t)));
   if (badType !== undefined) {
     const suggestion = typeof badType === "string" ? closestMatch(badType, JSON_TYPES) : undefined;
-    return `type "${String(badType)}" is not one of ${JSON_TYPES.join(", ")}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`;
+    return new SchemaProblem(
+      `type "${String(badType)}" is not one of ${JSON_TYPES.join(", ")}${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
+    );
+  }
+  if (misplacedRoles(schema)) {
+    return new SchemaProblem(
+      "`roles` applies only to a messages variable",
+      ["roles"],
+      "declare it as { type: messages, roles: [...] }, or remove `roles`",
+    );
   }
   try {
     variableValidator(schema);
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    if (error instanceof SchemaProblem) return error;
+    throw error;
   }
 }
 
@@ -150,6 +149,7 @@ export function checkVariables(
     }
   }
   for (const [name, schema] of Object.entries(declared)) {
+    // Own values only: `given.constructor` of a plain object is Object, not a value the user gave.
     let value = Object.hasOwn(given, name) ? given[name] : undefined;
     if (value === undefined) {
       if (!("default" in schema)) {
@@ -168,7 +168,10 @@ export function checkVariables(
     }
     if (!validate(value)) {
       for (const error of validate.errors ?? []) problems.push(describeInvalid(name, value, error));
-    } else values[name] = value;
+    } else {
+      // Defined, not assigned: `values.__proto__ = value` would replace the object's prototype.
+      Object.defineProperty(values, name, { value, enumerable: true, writable: true, configurable: true });
+    }
   }
   return { values, problems };
 }

@@ -85,8 +85,10 @@ export function schemaDiagnostics(
         target = "key";
         const allowed = Object.keys((error.parentSchema?.properties as object | undefined) ?? {});
         const sibling = closestMatch(key, allowed);
+        // Own keys only: "__proto__" or "constructor" must not find Object.prototype's members.
+        const near = Object.hasOwn(knownKeyPaths, key) ? key : closestMatch(key, Object.keys(knownKeyPaths));
         const elsewhere =
-          knownKeyPaths[key] ?? knownKeyPaths[closestMatch(key, Object.keys(knownKeyPaths)) ?? ""];
+          near !== undefined && Object.hasOwn(knownKeyPaths, near) ? knownKeyPaths[near] : undefined;
         message = `unknown key "${key}" in ${where}`;
         if (sibling) message += ` (did you mean "${sibling}"?)`;
         else if (elsewhere) message += ` (did you mean "${elsewhere}"?)`;

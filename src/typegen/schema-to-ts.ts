@@ -1,3 +1,5 @@
+import { DEFAULT_HISTORY_ROLES, isMessagesVariable, MESSAGE_ROLES } from "../prompt/history-messages.js";
+
 /**
  * JSON Schema to a TypeScript type, for the subset prompt variables use: types, enum, const,
  * anyOf/oneOf, arrays, objects with required keys. Anything it cannot express becomes `unknown`,
@@ -9,8 +11,11 @@ export function schemaToTs(schema: unknown, indent = ""): string {
   if (schema === false) return "never";
   if (typeof schema !== "object" || schema === null) return "unknown";
   const s = schema as Record<string, unknown>;
-  if (s.type === "messages") return "ChatMessage[]";
-  if (typeof s.$ref === "string") return s.$ref.endsWith("/message") ? "ChatMessage" : "unknown";
+  if (isMessagesVariable(s)) {
+    const item = chatMessageType(s.roles);
+    return item === "ChatMessage" ? "ChatMessage[]" : `Array<${item}>`;
+  }
+  if (typeof s.$ref === "string") return s.$ref.endsWith("/message") ? chatMessageType(undefined) : "unknown";
   if ("const" in s) return literal(s.const);
   if (Array.isArray(s.enum)) return union(s.enum.map(literal));
   const alternatives = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
@@ -35,6 +40,13 @@ export function schemaToTs(schema: unknown, indent = ""): string {
     default:
       return s.properties ? objectType(s, indent) : "unknown";
   }
+}
+
+/** A history's messages, with the roles it accepts (history-messages.ts): no `system` by default. */
+function chatMessageType(roles: unknown): string {
+  const allowed = Array.isArray(roles) ? roles.map(String) : DEFAULT_HISTORY_ROLES;
+  if (MESSAGE_ROLES.every((role) => allowed.includes(role))) return "ChatMessage";
+  return `ChatMessage & { role: ${union(allowed.map(literal))} }`;
 }
 
 function objectType(s: Record<string, unknown>, indent: string): string {

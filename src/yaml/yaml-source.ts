@@ -1,6 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, Scalar } from "yaml";
 import type { Diagnostic } from "../diagnostics.js";
 import type { ParsedEntry, ParsedYamlCache } from "./parsed-yaml-cache.js";
+import { yamlValue } from "./yaml-value.js";
 
 export type PathSegment = string | number;
 
@@ -61,8 +62,16 @@ function rememberingSource(
 
 function parseNow(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  // uniqueKeys makes a duplicate key an error instead of silently keeping the last one.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+  // uniqueKeys makes a duplicate key an error instead of silently keeping the last one; without
+  // resolveKnownTags, `!!binary`, `!!set` or `!!timestamp` stay plain JSON values (with a warning),
+  // not a Buffer, Set or Date that every later step would have to expect.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: false,
+    resolveKnownTags: false,
+  });
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
     const unterminated = unterminatedQuote(text, error.code, error.message, error.pos[0]);
@@ -96,7 +105,22 @@ function parseNow(file: string, text: string): YamlSource {
       message: firstLine(warning.message),
     });
   }
-  const value = doc.errors.length === 0 ? doc.toJS({ maxAliasCount: 100 }) : undefined;
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    const plain = yamlValue(doc);
+    if ("value" in plain) value = plain.value;
+    else {
+      const { offset, message, hint } = plain.problem;
+      diagnostics.push({
+        file,
+        ...lineCounter.linePos(offset),
+        severity: "error",
+        code: "yaml-alias",
+        message,
+        hint,
+      });
+    }
+  }
 
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);

@@ -17,7 +17,12 @@ describe("JSON Schema to TypeScript", () => {
     [{ enum: ["a", "b"] }, '"a" | "b"'],
     [{ type: ["string", "null"] }, "string | null"],
     [{ type: "array", items: { type: "number" } }, "number[]"],
-    [{ type: "messages" }, "ChatMessage[]"],
+    [{ type: "messages" }, 'Array<ChatMessage & { role: "user" | "assistant" }>'],
+    [{ type: "messages", roles: ["system", "user", "assistant"] }, "ChatMessage[]"],
+    [
+      { type: "array", items: { $ref: "#/$defs/message" }, roles: ["user"] },
+      'Array<ChatMessage & { role: "user" }>',
+    ],
     [
       {
         type: "object",

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { PromptOpsError } from "../../errors.js";
 import { toAnthropicMessages, toOpenAIMessages, toText } from "../../prompt/provider-formats.js";
 import { renderDraft } from "../../prompt/render-draft.js";
 import { renderVersion } from "../../versions/render-version.js";
+import { parseYamlSource } from "../../yaml/yaml-source.js";
 import type { GlobalOptions } from "../main.js";
 import { printJson } from "../output.js";
 
@@ -40,18 +40,20 @@ function readVarsFile(file: string): Record<string, unknown> {
   } catch {
     throw new PromptOpsError("vars-file-missing", `cannot read variables file ${file}`, { exitCode: 2 });
   }
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new PromptOpsError("vars-file-invalid", `${file}: ${(error as Error).message.split("\n")[0]}`, {
-      exitCode: 2,
+  // The prompt files' parser: every YAML problem (syntax, an alias bomb) is one located line.
+  const { value, diagnostics } = parseYamlSource(file, text);
+  const error = diagnostics.find((d) => d.severity === "error");
+  if (error) {
+    throw new PromptOpsError("vars-file-invalid", error.message, {
+      exitCode: 1,
+      location: error,
+      hint: error.hint ?? "the variables file must be YAML or JSON: a map of variable names to values",
     });
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new PromptOpsError("vars-file-invalid", `${file} must hold a map of variable names to values`, {
-      exitCode: 2,
+      exitCode: 1,
     });
   }
   return value as Record<string, unknown>;

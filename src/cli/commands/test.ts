@@ -100,6 +100,18 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
   }
 }
 
+/**
+ * Bounds of the numeric flags: beyond them a value is a typo or an attack, not a plan. A `--timeout`
+ * past setTimeout's limit (2^31-1 ms) would fire at once; `--repeat 1e9` would plan a billion cases.
+ * The config's `test:` keys have the same bounds (schemas/config.schema.json; a test keeps them equal).
+ */
+export const NUMERIC_FLAG_MAXIMUMS: Readonly<Record<string, number>> = {
+  repeat: 1000,
+  concurrency: 1000,
+  retries: 100,
+  timeoutMs: 86_400_000,
+};
+
 function optionalNumber<K extends string>(
   key: K,
   text: string | undefined,
@@ -107,16 +119,19 @@ function optionalNumber<K extends string>(
 ): Partial<Record<K, number>> {
   if (text === undefined) return {};
   const flag = `--${key === "timeoutMs" ? "timeout" : key}`;
-  const value = parseNumber(flag, text, min);
+  // Every whole-number flag has a bound: a key without one of its own gets setTimeout's limit.
+  const max = Object.hasOwn(NUMERIC_FLAG_MAXIMUMS, key) ? NUMERIC_FLAG_MAXIMUMS[key] : 2 ** 31 - 1;
+  const value = parseNumber(flag, text, min, max);
   if (!Number.isInteger(value))
     throw new PromptOpsError("bad-flag", `${flag} expects a whole number, got "${text}"`, { exitCode: 2 });
   return { [key]: value } as Partial<Record<K, number>>;
 }
 
-function parseNumber(flag: string, text: string, min: number): number {
+function parseNumber(flag: string, text: string, min: number, max = Number.MAX_VALUE): number {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || value < min) {
-    throw new PromptOpsError("bad-flag", `${flag} expects a number >= ${min}, got "${text}"`, {
+  if (text.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+    const range = max === Number.MAX_VALUE ? `a number >= ${min}` : `a number from ${min} to ${max}`;
+    throw new PromptOpsError("bad-flag", `${flag} expects ${range}, got "${text}"`, {
       exitCode: 2,
     });
   }

@@ -1,21 +1,16 @@
+import { type SafeRegExp, safeRegExp } from "../../schemas/safe-regexp.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
 import { badValue, describeMatch, describeOutput, quote, verdict } from "./messages.js";
 
 // Patterns are compiled without flags, exactly as `promptops validate` checks them, so a pattern
 // that validates is the pattern that runs. Case-insensitive parts can use character classes.
-const compiled = new Map<string, RegExp | Error>();
-
-function compile(pattern: string): RegExp | Error {
-  let entry = compiled.get(pattern);
-  if (!entry) {
-    try {
-      entry = new RegExp(pattern);
-    } catch (error) {
-      entry = error instanceof Error ? error : new Error(String(error));
-    }
-    compiled.set(pattern, entry);
+// They run on a linear-time engine: a model's output cannot make a pattern backtrack for minutes.
+function compile(pattern: string): SafeRegExp | Error {
+  try {
+    return safeRegExp(pattern);
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
   }
-  return entry;
 }
 
 function shown(pattern: string): string {
@@ -25,7 +20,7 @@ function shown(pattern: string): string {
 function regex(value: unknown, { output }: AssertionContext): AssertionOutcome {
   if (typeof value !== "string") return badValue("regex", "a string", value);
   const re = compile(value);
-  if (re instanceof Error) return verdict(false, `regex: invalid pattern: ${re.message}`);
+  if (re instanceof Error) return verdict(false, `regex: ${re.message}`);
   const match = re.exec(output);
   if (match)
     return verdict(
@@ -38,7 +33,7 @@ function regex(value: unknown, { output }: AssertionContext): AssertionOutcome {
 function notRegex(value: unknown, { output }: AssertionContext): AssertionOutcome {
   if (typeof value !== "string") return badValue("not-regex", "a string", value);
   const re = compile(value);
-  if (re instanceof Error) return verdict(false, `not-regex: invalid pattern: ${re.message}`);
+  if (re instanceof Error) return verdict(false, `not-regex: ${re.message}`);
   const match = re.exec(output);
   if (!match) return verdict(true, `output does not match ${shown(value)}`);
   return verdict(
