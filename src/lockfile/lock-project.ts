@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { CatFileBatch } from "../git/index.js";
-import { compileAtCommit } from "../versions/compile-at-commit.js";
+import { type CompileAtCommitResult, compileAtCommit } from "../versions/compile-at-commit.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { readVersionIndex, type VersionIndex } from "../versions/version-index.js";
 import { lockfilePathOf } from "./environments.js";
@@ -15,7 +15,7 @@ import {
   parseLockfile,
 } from "./lockfile.js";
 import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
-import { writeLockfile } from "./write-lockfile.js";
+import { rebuildLockfile } from "./write-lockfile.js";
 
 export interface LockProblem {
   env?: string;
@@ -49,69 +49,113 @@ export async function lockProject(options: {
 }): Promise<LockReport> {
   const project = options.project ?? (await openGitProject(options.cwd));
   const file = lockfilePathOf(project);
-  let text: string | undefined;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
+  const text = await readIfExists(file);
   const report: LockReport = { file, exists: text !== undefined, problems: [], stale: false, written: false };
   if (text === undefined) return report;
 
-  let current: Lockfile;
-  try {
-    current = parseLockfile(text, file);
-  } catch (error) {
-    if (!(error instanceof PromptOpsError)) throw error;
-    if (!options.check) {
-      // `lock` is the repair the error's hint names: stored content is recompiled from the tags,
-      // so only the entries have to be readable (each is then checked against its tag).
-      const environments = readableEntries(text);
-      if (!environments) throw error;
-      current = { ...emptyLockfile(), environments };
-    } else {
-      report.problems.push({ message: error.message });
-      report.stale = true;
-      return report;
-    }
-  }
-
   const index = options.index ?? (await readVersionIndex(project.repoRoot, project.config.tagPrefix));
-  const rebuilt = emptyLockfile();
   const batch = new CatFileBatch(project.repoRoot);
+  // The second look inside the lock compiles only what the first did not see.
+  const compiled = new Map<string, Promise<CompileAtCommitResult>>();
+  const context: RelockContext = {
+    project,
+    index,
+    compile(commit, id) {
+      const key = `${commit}:${id}`;
+      const known = compiled.get(key);
+      if (known) return known;
+      const outcome = compileAtCommit(batch, project, commit, id);
+      compiled.set(key, outcome);
+      return outcome;
+    },
+  };
   try {
-    for (const [env, entries] of Object.entries(current.environments)) {
-      if (!project.config.environments.includes(env)) {
-        report.problems.push({
-          env,
-          message: `environment "${env}" is not configured (environments: ${project.config.environments.join(", ")})`,
-        });
-      }
-      for (const [id, entry] of Object.entries(entries)) {
-        const problem = await relock(rebuilt, env, id, entry, index, batch, project);
-        if (problem) report.problems.push({ env, id, version: entry.version, message: problem });
-      }
+    const first = await examine(text, options.check, context);
+    report.problems.push(...first.problems);
+    report.stale = first.stale;
+    if (project.config.types) {
+      const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
+      if (typesProblem) report.problems.push({ message: typesProblem });
     }
+    if (options.check || !report.stale) return report;
+    if (report.problems.length > 0) throw lockFailed(report.problems);
+    // What was read above may be stale already (an activation since): the file is read again,
+    // and rebuilt from what it says then, inside the lock every writer of it takes.
+    report.written = await rebuildLockfile(file, async (current) => {
+      if (current === undefined) return undefined;
+      const again = current === text ? first : await examine(current, false, context);
+      if (again.problems.length > 0) throw lockFailed(again.problems);
+      return again.rebuilt;
+    });
+    return report;
   } finally {
     await batch.close();
   }
+}
+
+interface RelockContext {
+  project: GitProject;
+  index: VersionIndex;
+  compile(commit: string, id: string): Promise<CompileAtCommitResult>;
+}
+
+interface Examined {
+  problems: LockProblem[];
+  /** The file differs from what `promptops lock` would write (hand-edited, stale, unformatted). */
+  stale: boolean;
+  rebuilt: Lockfile;
+}
+
+/** What is wrong with lockfile text, and the lockfile `lock` would write in its place. */
+async function examine(text: string, check: boolean, context: RelockContext): Promise<Examined> {
+  const { project } = context;
+  const problems: LockProblem[] = [];
+  let current: Lockfile;
+  try {
+    current = parseLockfile(text, lockfilePathOf(project));
+  } catch (error) {
+    if (!(error instanceof PromptOpsError)) throw error;
+    // `lock` is the repair the error's hint names: stored content is recompiled from the tags,
+    // so only the entries have to be readable (each is then checked against its tag).
+    const environments = check ? undefined : readableEntries(text);
+    if (!environments) {
+      if (!check) throw error;
+      return { problems: [{ message: error.message }], stale: true, rebuilt: emptyLockfile() };
+    }
+    current = { ...emptyLockfile(), environments };
+  }
+  const rebuilt = emptyLockfile();
+  for (const [env, entries] of Object.entries(current.environments)) {
+    if (!project.config.environments.includes(env)) {
+      problems.push({
+        env,
+        message: `environment "${env}" is not configured (environments: ${project.config.environments.join(", ")})`,
+      });
+    }
+    for (const [id, entry] of Object.entries(entries)) {
+      const problem = await relock(rebuilt, env, id, entry, context);
+      if (problem) problems.push({ env, id, version: entry.version, message: problem });
+    }
+  }
   // Pruned as every write prunes: content shared by several entries is labelled the same way.
-  const expected = serializeLockfile(pruneLockfile(rebuilt));
-  report.stale = expected !== text;
-  if (project.config.types) {
-    const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
-    if (typesProblem) report.problems.push({ message: typesProblem });
+  const stale = serializeLockfile(pruneLockfile(rebuilt)) !== text;
+  return { problems, stale, rebuilt };
+}
+
+function lockFailed(problems: LockProblem[]): PromptOpsError {
+  return new PromptOpsError("lock-failed", `cannot relock: ${problems[0]!.message}`, {
+    exitCode: 1,
+    hint: "run `promptops lock --check` to see every problem; `promptops verify` checks the tags",
+  });
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return undefined;
   }
-  if (options.check || !report.stale) return report;
-  if (report.problems.length > 0) {
-    throw new PromptOpsError("lock-failed", `cannot relock: ${report.problems[0]!.message}`, {
-      exitCode: 1,
-      hint: "run `promptops lock --check` to see every problem; `promptops verify` checks the tags",
-    });
-  }
-  await writeLockfile(file, rebuilt);
-  report.written = true;
-  return report;
 }
 
 async function relock(
@@ -119,9 +163,7 @@ async function relock(
   env: string,
   id: string,
   entry: LockfileEntry,
-  index: VersionIndex,
-  batch: CatFileBatch,
-  project: GitProject,
+  { index, project, compile }: RelockContext,
 ): Promise<string | undefined> {
   const where = `${env}: ${id} v${entry.version}`;
   const version = index.byId.get(id)?.find((v) => v.version === entry.version);
@@ -132,7 +174,7 @@ async function relock(
   }
   if (version.hash !== entry.hash)
     return `${where}: the lockfile says ${entry.hash.slice(0, 19)}…, the tag says ${version.hash.slice(0, 19)}…`;
-  const outcome = await compileAtCommit(batch, project, version.commit, id);
+  const outcome = await compile(version.commit, id);
   if (!outcome.ok) return `${where}: ${outcome.problem}`;
   if (outcome.result.hash !== entry.hash)
     return `${where}: the content at ${version.tag} no longer hashes to ${entry.hash.slice(0, 19)}… (tampered)`;
