@@ -6,8 +6,9 @@ import { compileAtCommit } from "../versions/compile-at-commit.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { type PublishedVersion, readVersionIndex, type VersionIndex } from "../versions/version-index.js";
 import { checkEnvironment, lockfilePathOf } from "./environments.js";
-import { type Lockfile, type LockfileEntry, lockedPrompt } from "./lockfile.js";
-import { activationTimeline, lockfileHistory } from "./lockfile-history.js";
+import { checkHistoryFields, historyBackedPrevious } from "./history-check.js";
+import { emptyLockfile, type Lockfile, type LockfileEntry, lockedPrompt } from "./lockfile.js";
+import { activationTimeline, type LockfileSnapshot, lockfileHistory } from "./lockfile-history.js";
 import { updateLockfile } from "./write-lockfile.js";
 
 export interface ActivationChange {
@@ -181,9 +182,11 @@ export async function rollbackVersion(options: Omit<ActivateOptions, "version">)
     );
   }
   const target = current.previous;
+  const history = await lockfileHistory(project, lockfilePath);
+  refuseUnbackedPrevious(project, history, options.env, options.id, current);
   const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
   const version = publishedVersion(project, index, options.id, target);
-  const timeline = activationTimeline(await lockfileHistory(project, lockfilePath), options.env, options.id);
+  const timeline = activationTimeline(history, options.env, options.id);
   const lastActivation = timeline.findLast((event) => event.version === target);
   const previous = lastActivation?.entry?.previous ?? null;
   const reason = options.reason ?? `roll back v${current.version} to v${target}`;
@@ -191,6 +194,40 @@ export async function rollbackVersion(options: Omit<ActivateOptions, "version">)
     { env: options.env, id: options.id, version, reason, previous },
   ]);
   return change!;
+}
+
+/**
+ * An emergency rollback goes where `previous` says: one edited by hand (or in a pull request) would
+ * send production to a version nobody chose. It must be the one the lockfile's history backs.
+ */
+function refuseUnbackedPrevious(
+  project: GitProject,
+  history: LockfileSnapshot[],
+  env: string,
+  id: string,
+  current: LockfileEntry,
+): void {
+  const mismatches = checkHistoryFields(
+    { ...emptyLockfile(), environments: { [env]: { [id]: current } } },
+    history,
+    {
+      shallow: project.shallow,
+      now: Date.now(),
+    },
+  );
+  const backed = historyBackedPrevious(mismatches, env, id);
+  if (backed === undefined) return;
+  throw new PromptOpsError(
+    "previous-not-in-history",
+    `${env}/${id}: previous says v${current.previous}, but the lockfile's history says ${backed === null ? "nothing was active" : `v${backed} was active`} before v${current.version}: not rolling back to a version the history does not back`,
+    {
+      exitCode: 1,
+      hint:
+        backed === null
+          ? "run `promptops verify`; activate the version you want explicitly with `promptops activate`"
+          : `to go back to what was active before: promptops activate ${id}@${backed} --env ${env}`,
+    },
+  );
 }
 
 export interface PromoteOptions {

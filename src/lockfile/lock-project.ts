@@ -6,6 +6,7 @@ import { type CompileAtCommitResult, compileAtCommit } from "../versions/compile
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { readVersionIndex, type VersionIndex } from "../versions/version-index.js";
 import { lockfilePathOf } from "./environments.js";
+import { checkHistoryFields } from "./history-check.js";
 import {
   emptyLockfile,
   LOCKFILE_VERSION,
@@ -14,6 +15,7 @@ import {
   lockedPrompt,
   parseLockfile,
 } from "./lockfile.js";
+import { type LockfileSnapshot, lockfileHistory } from "./lockfile-history.js";
 import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
 import { rebuildLockfile } from "./write-lockfile.js";
 
@@ -21,6 +23,16 @@ export interface LockProblem {
   env?: string;
   id?: string;
   version?: number;
+  /** The entry's field that was edited, when that is what is wrong. */
+  field?: string;
+  message: string;
+  hint?: string;
+}
+
+/** What `lock` changed in an entry to make it agree with the tags and the lockfile's history. */
+export interface LockRepair {
+  env: string;
+  id: string;
   message: string;
 }
 
@@ -33,6 +45,8 @@ export interface LockReport {
   stale: boolean;
   /** `lock` (not --check) rewrote the file. */
   written: boolean;
+  /** What `lock` changed besides the stored content and the formatting. */
+  repaired: LockRepair[];
 }
 
 /**
@@ -50,16 +64,28 @@ export async function lockProject(options: {
   const project = options.project ?? (await openGitProject(options.cwd));
   const file = lockfilePathOf(project);
   const text = await readIfExists(file);
-  const report: LockReport = { file, exists: text !== undefined, problems: [], stale: false, written: false };
+  const report: LockReport = {
+    file,
+    exists: text !== undefined,
+    problems: [],
+    stale: false,
+    written: false,
+    repaired: [],
+  };
   if (text === undefined) return report;
 
   const index = options.index ?? (await readVersionIndex(project.repoRoot, project.config.tagPrefix));
   const batch = new CatFileBatch(project.repoRoot);
   // The second look inside the lock compiles only what the first did not see.
   const compiled = new Map<string, Promise<CompileAtCommitResult>>();
+  let history: Promise<LockfileSnapshot[]> | undefined;
   const context: RelockContext = {
     project,
     index,
+    history() {
+      history ??= lockfileHistory(project, file);
+      return history;
+    },
     compile(commit, id) {
       const key = `${commit}:${id}`;
       const known = compiled.get(key);
@@ -73,6 +99,7 @@ export async function lockProject(options: {
     const first = await examine(text, options.check, context);
     report.problems.push(...first.problems);
     report.stale = first.stale;
+    report.repaired = first.repaired;
     if (project.config.types) {
       const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
       if (typesProblem) report.problems.push({ message: typesProblem });
@@ -85,6 +112,7 @@ export async function lockProject(options: {
       if (current === undefined) return undefined;
       const again = current === text ? first : await examine(current, false, context);
       if (again.problems.length > 0) throw lockFailed(again.problems);
+      report.repaired = again.repaired;
       return again.rebuilt;
     });
     return report;
@@ -96,11 +124,13 @@ export async function lockProject(options: {
 interface RelockContext {
   project: GitProject;
   index: VersionIndex;
+  history(): Promise<LockfileSnapshot[]>;
   compile(commit: string, id: string): Promise<CompileAtCommitResult>;
 }
 
 interface Examined {
   problems: LockProblem[];
+  repaired: LockRepair[];
   /** The file differs from what `promptops lock` would write (hand-edited, stale, unformatted). */
   stale: boolean;
   rebuilt: Lockfile;
@@ -120,7 +150,7 @@ async function examine(text: string, check: boolean, context: RelockContext): Pr
     const environments = check ? undefined : readableEntries(text);
     if (!environments) {
       if (!check) throw error;
-      return { problems: [{ message: error.message }], stale: true, rebuilt: emptyLockfile() };
+      return { problems: [{ message: error.message }], repaired: [], stale: true, rebuilt: emptyLockfile() };
     }
     current = { ...emptyLockfile(), environments };
   }
@@ -137,9 +167,30 @@ async function examine(text: string, check: boolean, context: RelockContext): Pr
       if (problem) problems.push({ env, id, version: entry.version, message: problem });
     }
   }
+  const repaired: LockRepair[] = [];
+  const mismatches = checkHistoryFields(current, await context.history(), {
+    shallow: project.shallow,
+    now: Date.now(),
+  });
+  for (const mismatch of mismatches) {
+    const entry = rebuilt.environments[mismatch.env]?.[mismatch.id];
+    const restorable = mismatch.field === "previous" || mismatch.expected !== null;
+    if (check || !entry || !restorable) {
+      const { env, id, version, field, message, hint } = mismatch;
+      problems.push({ env, id, version, field, message, hint });
+      continue;
+    }
+    const from = entry[mismatch.field];
+    Object.assign(entry, { [mismatch.field]: mismatch.expected });
+    repaired.push({
+      env: mismatch.env,
+      id: mismatch.id,
+      message: `${mismatch.env}/${mismatch.id}: ${mismatch.field} ${JSON.stringify(from ?? null)} -> ${JSON.stringify(mismatch.expected)}, as the lockfile's history says`,
+    });
+  }
   // Pruned as every write prunes: content shared by several entries is labelled the same way.
   const stale = serializeLockfile(pruneLockfile(rebuilt)) !== text;
-  return { problems, stale, rebuilt };
+  return { problems, repaired, stale, rebuilt };
 }
 
 function lockFailed(problems: LockProblem[]): PromptOpsError {
@@ -178,7 +229,7 @@ async function relock(
   if (!outcome.ok) return `${where}: ${outcome.problem}`;
   if (outcome.result.hash !== entry.hash)
     return `${where}: the content at ${version.tag} no longer hashes to ${entry.hash.slice(0, 19)}… (tampered)`;
-  rebuilt.environments[env] = { ...rebuilt.environments[env], [id]: entry };
+  rebuilt.environments[env] = { ...rebuilt.environments[env], [id]: { ...entry } };
   rebuilt.prompts[entry.hash] ??= lockedPrompt(id, entry.version, outcome.result.compiled);
   return undefined;
 }
