@@ -14,6 +14,9 @@ export interface HistoryMismatch {
   expected: number | string | null;
 }
 
+// No commit of the lockfile has the activation yet: nothing to restore the field from.
+const UNRESTORABLE = "restore promptops.lock from git: no commit of it has this activation yet";
+
 // Activation and commit may run on machines whose clocks differ a little.
 const CLOCK_SKEW_MS = 5 * 60_000;
 
@@ -114,6 +117,15 @@ function checkEntry(
         `activatedAt is ${current.activatedAt}, but v${current.version} has been active since ${introEntry.activatedAt} (${at}): activatedAt was edited`,
       ),
     );
+  } else if (Number.isNaN(introTime)) {
+    found.push(
+      mismatch(
+        "activatedAt",
+        intro.commit?.date ?? null,
+        `activatedAt ${JSON.stringify(current.activatedAt)} is not a date and time: activatedAt was edited`,
+        ...(intro.commit ? [] : [UNRESTORABLE]),
+      ),
+    );
   } else if (intro.commit && introTime > Date.parse(intro.commit.date) + CLOCK_SKEW_MS) {
     found.push(
       mismatch(
@@ -128,6 +140,7 @@ function checkEntry(
         "activatedAt",
         null,
         `activatedAt ${current.activatedAt} is in the future: activatedAt was edited`,
+        UNRESTORABLE,
       ),
     );
   }
