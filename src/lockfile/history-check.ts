@@ -66,8 +66,16 @@ function checkEntry(
   }));
   const last = states.at(-1)?.entry;
   if (!last || !sameEntry(last, current)) states.push({ entry: current });
-  let start = states.length - 1;
-  while (start > 0 && states[start - 1]!.entry?.version === current.version) start--;
+  const runStart = (index: number) => {
+    let k = index;
+    while (k > 0 && states[k - 1]!.entry?.version === current.version) k--;
+    return k;
+  };
+  let start = runStart(states.length - 1);
+  // A state brought back whole (git revert, or checking out an older lockfile) is that older
+  // activation again: it is checked where it was first made.
+  const restored = states.findIndex((s, k) => k < start && s.entry && sameEntry(s.entry, states[start]!.entry!));
+  if (restored >= 0) start = runStart(restored);
   const intro = states[start]!;
   const introEntry = intro.entry!;
   const replaced = start > 0 ? states[start - 1]!.entry : null;
