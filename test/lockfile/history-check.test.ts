@@ -21,7 +21,7 @@ function entry(version: number, day: number, previous: number | null, by = ANN):
 
 /** One commit of the lockfile per entry, each made by Ann an hour after the activation it holds. */
 function history(...entries: Array<LockfileEntry | null>): LockfileSnapshot[] {
-  return entries.map((e, i) => ({
+  return entries.map((e, i): LockfileSnapshot => ({
     commit: {
       sha: `${i}`.repeat(40).slice(0, 40),
       author: ANN,
