@@ -74,7 +74,9 @@ function checkEntry(
   let start = runStart(states.length - 1);
   // A state brought back whole (git revert, or checking out an older lockfile) is that older
   // activation again: it is checked where it was first made.
-  const restored = states.findIndex((s, k) => k < start && s.entry && sameEntry(s.entry, states[start]!.entry!));
+  const restored = states.findIndex(
+    (s, k) => k < start && s.entry && sameEntry(s.entry, states[start]!.entry!),
+  );
   if (restored >= 0) start = runStart(restored);
   const intro = states[start]!;
   const introEntry = intro.entry!;

@@ -21,15 +21,17 @@ function entry(version: number, day: number, previous: number | null, by = ANN):
 
 /** One commit of the lockfile per entry, each made by Ann an hour after the activation it holds. */
 function history(...entries: Array<LockfileEntry | null>): LockfileSnapshot[] {
-  return entries.map((e, i): LockfileSnapshot => ({
-    commit: {
-      sha: `${i}`.repeat(40).slice(0, 40),
-      author: ANN,
-      date: e ? e.activatedAt.replace("T09", "T10") : `2026-11-${String(i + 1).padStart(2, "0")}T10:00:00Z`,
-      subject: `change ${i}`,
-    },
-    environments: e ? { production: { support: e } } : {},
-  }));
+  return entries.map(
+    (e, i): LockfileSnapshot => ({
+      commit: {
+        sha: `${i}`.repeat(40).slice(0, 40),
+        author: ANN,
+        date: e ? e.activatedAt.replace("T09", "T10") : `2026-11-${String(i + 1).padStart(2, "0")}T10:00:00Z`,
+        subject: `change ${i}`,
+      },
+      environments: e ? { production: { support: e } } : {},
+    }),
+  );
 }
 
 function check(current: LockfileEntry, snapshots: LockfileSnapshot[], shallow = false) {
