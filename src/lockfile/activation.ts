@@ -87,13 +87,43 @@ interface Pointer {
   previous?: number | null;
 }
 
-async function setPointers(project: GitProject, pointers: Pointer[]): Promise<ActivationChange[]> {
+/** An entry a command read before taking the lockfile's lock, and decided what to do from. */
+interface ReadEntry {
+  env: string;
+  id: string;
+  entry: LockfileEntry | undefined;
+}
+
+/**
+ * rollback and promote decide from entries read before the lock is taken: if another command
+ * changed one of them since, the decision is stale, and nothing is written.
+ */
+function refuseIfChanged(lockfile: Lockfile, readBefore: ReadEntry[], command: string): void {
+  for (const { env, id, entry } of readBefore) {
+    const now = lockfile.environments[env]?.[id];
+    const same =
+      now?.version === entry?.version && now?.hash === entry?.hash && now?.activatedAt === entry?.activatedAt;
+    if (same) continue;
+    throw new PromptOpsError(
+      "lockfile-changed",
+      `${env}/${id} changed in promptops.lock while ${command} ran (${entry ? `v${entry.version}` : "not active"} -> ${now ? `v${now.version}` : "not active"}): nothing was written`,
+      { exitCode: 2, hint: `another command updated the lockfile at the same time; run ${command} again` },
+    );
+  }
+}
+
+async function setPointers(
+  project: GitProject,
+  pointers: Pointer[],
+  readBefore: { entries: ReadEntry[]; command: string } = { entries: [], command: "" },
+): Promise<ActivationChange[]> {
   const compiled = await Promise.all(pointers.map((p) => lockableVersion(project, p.version)));
   const activatedBy = await identity(project.repoRoot).catch(() => "unknown");
   // Seconds are enough for an audit trail and keep the file's diffs readable.
   const activatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
   const changes: ActivationChange[] = [];
   await updateLockfile(lockfilePathOf(project), (lockfile: Lockfile) => {
+    refuseIfChanged(lockfile, readBefore.entries, readBefore.command);
     changes.length = 0;
     pointers.forEach((pointer, i) => {
       const result = compiled[i]!;
@@ -190,9 +220,14 @@ export async function rollbackVersion(options: Omit<ActivateOptions, "version">)
   const lastActivation = timeline.findLast((event) => event.version === target);
   const previous = lastActivation?.entry?.previous ?? null;
   const reason = options.reason ?? `roll back v${current.version} to v${target}`;
-  const [change] = await setPointers(project, [
-    { env: options.env, id: options.id, version, reason, previous },
-  ]);
+  const [change] = await setPointers(
+    project,
+    [{ env: options.env, id: options.id, version, reason, previous }],
+    {
+      entries: [{ env: options.env, id: options.id, entry: current }],
+      command: "rollback",
+    },
+  );
   return change!;
 }
 
@@ -272,5 +307,6 @@ export async function promoteVersions(options: PromoteOptions): Promise<Activati
       version: publishedVersion(project, index, id, source[id]!.version),
       reason,
     })),
+    { entries: ids.map((id) => ({ env: options.from, id, entry: source[id] })), command: "promote" },
   );
 }

@@ -12,6 +12,8 @@ let start: string;
 let compact: string;
 /** The lockfile `activate support@2 --env production` writes from there. */
 let activated: string;
+/** And then `activate support@3 --env production`. */
+let activatedV3: string;
 beforeAll(async () => {
   repo = await makeEnvRepo();
   await repo.activateAll(["support@1", "production"], ["billing/refund@1", "production"]);
@@ -19,6 +21,8 @@ beforeAll(async () => {
   compact = JSON.stringify(await repo.lockfile());
   await repo.ok("activate", "support@2", "--env", "production");
   activated = (await repo.lockText())!;
+  await repo.ok("activate", "support@3", "--env", "production");
+  activatedV3 = (await repo.lockText())!;
 });
 beforeEach(async () => {
   await repo.resetTo(start);
@@ -71,5 +75,24 @@ describe("promptops lock run at the same moment as activate", () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(await repo.lockText()).toBe(activated);
+  });
+
+  it("rollback that waited for the lock while support was activated refuses, and loses nothing", async () => {
+    await repo.writeLock(activated);
+    const lockPath = join(repo.root, `${LOCKFILE}.lock`);
+    await writeFile(lockPath, JSON.stringify({ pid: process.pid, host: hostname(), token: "test" }));
+    // rollback reads support v2 (previous v1), then waits for the lock that activate holds.
+    const rollingBack = repo.cli("rollback", "support", "--env", "production");
+    await delay(1500);
+    await repo.writeLock(activatedV3);
+    await rm(lockPath);
+
+    const result = await rollingBack;
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "production/support changed in promptops.lock while rollback ran (v2 -> v3): nothing was written",
+    );
+    expect(await repo.lockText()).toBe(activatedV3);
   });
 });
