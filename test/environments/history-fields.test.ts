@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { gitProcessCount, resetGitProcessCount } from "../../src/git/index.js";
+import { lockProject } from "../../src/lockfile/lock-project.js";
 import { type EnvRepo, IDENTITY, LOCKFILE, makeEnvRepo } from "../fixtures/environments/env-repo.js";
 
 // production went support v1 -> v2 -> v3, one commit each, as a team ships: the lockfile's git
@@ -152,4 +154,21 @@ describe("promptops rollback with a forged previous", () => {
     expect(await repo.lockText()).toBe(forged);
     expect(await repo.git("status", "--porcelain", "--", LOCKFILE)).toBe(" M promptops.lock\n");
   });
+});
+
+describe("reading the lockfile's history", () => {
+  it("takes as many git processes for 12 commits of promptops.lock as for 3", async () => {
+    const count = async () => {
+      resetGitProcessCount();
+      const report = await lockProject({ cwd: repo.root, check: true });
+      expect(report.problems).toEqual([]);
+      return gitProcessCount();
+    };
+    const few = await count();
+    for (let i = 0; i < 9; i++) {
+      await repo.ok("activate", `support@${(i % 3) + 1}`, "--env", i % 2 ? "staging" : "production");
+      await repo.commit(`change ${i}`);
+    }
+    expect(await count()).toBe(few);
+  }, 60_000);
 });
