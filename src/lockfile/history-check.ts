@@ -113,6 +113,8 @@ function checkEntry(
           "previous",
           expected,
           `previous is ${label(previous)}, but the lockfile's history says ${expected === null ? "nothing was active" : `v${expected} was active`} before v${current.version} (activated in ${intro.commit.sha.slice(0, 12)}): previous was edited`,
+          // The one honest way to get here: activating twice between two commits of the lockfile.
+          "restore promptops.lock from git, or run `promptops lock` to restore what its history says (activating more than once between two commits of promptops.lock also leaves a previous its history cannot back)",
         ),
       );
     }
