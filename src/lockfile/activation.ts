@@ -6,8 +6,9 @@ import { compileAtCommit } from "../versions/compile-at-commit.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { type PublishedVersion, readVersionIndex, type VersionIndex } from "../versions/version-index.js";
 import { checkEnvironment, lockfilePathOf } from "./environments.js";
-import { type Lockfile, type LockfileEntry, lockedPrompt } from "./lockfile.js";
-import { activationTimeline, lockfileHistory } from "./lockfile-history.js";
+import { checkHistoryFields, historyBackedPrevious } from "./history-check.js";
+import { emptyLockfile, type Lockfile, type LockfileEntry, lockedPrompt } from "./lockfile.js";
+import { activationTimeline, type LockfileSnapshot, lockfileHistory } from "./lockfile-history.js";
 import { updateLockfile } from "./write-lockfile.js";
 
 export interface ActivationChange {
@@ -86,13 +87,43 @@ interface Pointer {
   previous?: number | null;
 }
 
-async function setPointers(project: GitProject, pointers: Pointer[]): Promise<ActivationChange[]> {
+/** An entry a command read before taking the lockfile's lock, and decided what to do from. */
+interface ReadEntry {
+  env: string;
+  id: string;
+  entry: LockfileEntry | undefined;
+}
+
+/**
+ * rollback and promote decide from entries read before the lock is taken: if another command
+ * changed one of them since, the decision is stale, and nothing is written.
+ */
+function refuseIfChanged(lockfile: Lockfile, readBefore: ReadEntry[], command: string): void {
+  for (const { env, id, entry } of readBefore) {
+    const now = lockfile.environments[env]?.[id];
+    const same =
+      now?.version === entry?.version && now?.hash === entry?.hash && now?.activatedAt === entry?.activatedAt;
+    if (same) continue;
+    throw new PromptOpsError(
+      "lockfile-changed",
+      `${env}/${id} changed in promptops.lock while ${command} ran (${entry ? `v${entry.version}` : "not active"} -> ${now ? `v${now.version}` : "not active"}): nothing was written`,
+      { exitCode: 2, hint: `another command updated the lockfile at the same time; run ${command} again` },
+    );
+  }
+}
+
+async function setPointers(
+  project: GitProject,
+  pointers: Pointer[],
+  readBefore: { entries: ReadEntry[]; command: string } = { entries: [], command: "" },
+): Promise<ActivationChange[]> {
   const compiled = await Promise.all(pointers.map((p) => lockableVersion(project, p.version)));
   const activatedBy = await identity(project.repoRoot).catch(() => "unknown");
   // Seconds are enough for an audit trail and keep the file's diffs readable.
   const activatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
   const changes: ActivationChange[] = [];
   await updateLockfile(lockfilePathOf(project), (lockfile: Lockfile) => {
+    refuseIfChanged(lockfile, readBefore.entries, readBefore.command);
     changes.length = 0;
     pointers.forEach((pointer, i) => {
       const result = compiled[i]!;
@@ -181,16 +212,57 @@ export async function rollbackVersion(options: Omit<ActivateOptions, "version">)
     );
   }
   const target = current.previous;
+  const history = await lockfileHistory(project, lockfilePath);
+  refuseUnbackedPrevious(project, history, options.env, options.id, current);
   const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
   const version = publishedVersion(project, index, options.id, target);
-  const timeline = activationTimeline(await lockfileHistory(project, lockfilePath), options.env, options.id);
+  const timeline = activationTimeline(history, options.env, options.id);
   const lastActivation = timeline.findLast((event) => event.version === target);
   const previous = lastActivation?.entry?.previous ?? null;
   const reason = options.reason ?? `roll back v${current.version} to v${target}`;
-  const [change] = await setPointers(project, [
-    { env: options.env, id: options.id, version, reason, previous },
-  ]);
+  const [change] = await setPointers(
+    project,
+    [{ env: options.env, id: options.id, version, reason, previous }],
+    {
+      entries: [{ env: options.env, id: options.id, entry: current }],
+      command: "rollback",
+    },
+  );
   return change!;
+}
+
+/**
+ * An emergency rollback goes where `previous` says: one edited by hand (or in a pull request) would
+ * send production to a version nobody chose. It must be the one the lockfile's history backs.
+ */
+function refuseUnbackedPrevious(
+  project: GitProject,
+  history: LockfileSnapshot[],
+  env: string,
+  id: string,
+  current: LockfileEntry,
+): void {
+  const mismatches = checkHistoryFields(
+    { ...emptyLockfile(), environments: { [env]: { [id]: current } } },
+    history,
+    {
+      shallow: project.shallow,
+      now: Date.now(),
+    },
+  );
+  const backed = historyBackedPrevious(mismatches, env, id);
+  if (backed === undefined) return;
+  throw new PromptOpsError(
+    "previous-not-in-history",
+    `${env}/${id}: previous says v${current.previous}, but the lockfile's history says ${backed === null ? "nothing was active" : `v${backed} was active`} before v${current.version}: not rolling back to a version the history does not back`,
+    {
+      exitCode: 1,
+      hint:
+        backed === null
+          ? "run `promptops verify`; activate the version you want explicitly with `promptops activate`"
+          : `to go back to what was active before: promptops activate ${id}@${backed} --env ${env}`,
+    },
+  );
 }
 
 export interface PromoteOptions {
@@ -235,5 +307,6 @@ export async function promoteVersions(options: PromoteOptions): Promise<Activati
       version: publishedVersion(project, index, id, source[id]!.version),
       reason,
     })),
+    { entries: ids.map((id) => ({ env: options.from, id, entry: source[id] })), command: "promote" },
   );
 }

@@ -4,25 +4,40 @@ import { PromptOpsError } from "../errors.js";
 import { CatFileBatch } from "../git/index.js";
 import type { CompiledPrompt } from "../prompt/prompt-file.js";
 import { compilePromptTemplates } from "../prompt/render.js";
-import { compileAtCommit } from "../versions/compile-at-commit.js";
+import { type CompileAtCommitResult, compileAtCommit } from "../versions/compile-at-commit.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { readVersionIndex, type VersionIndex } from "../versions/version-index.js";
+import { diagnoseEntry } from "./entry-diagnosis.js";
 import { lockfilePathOf } from "./environments.js";
+import { checkHistoryFields } from "./history-check.js";
 import {
   emptyLockfile,
-  LOCKFILE_VERSION,
   type Lockfile,
   type LockfileEntry,
   lockedPrompt,
   parseLockfile,
+  validateLockfile,
 } from "./lockfile.js";
+import { shortHash } from "./lockfile-errors.js";
+import { type LockfileSnapshot, lockfileHistory } from "./lockfile-history.js";
+import { readableEntries } from "./readable-entries.js";
 import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
-import { writeLockfile } from "./write-lockfile.js";
+import { rebuildLockfile } from "./write-lockfile.js";
 
 export interface LockProblem {
   env?: string;
   id?: string;
   version?: number;
+  /** The entry's field that was edited, when that is what is wrong. */
+  field?: string;
+  message: string;
+  hint?: string;
+}
+
+/** What `lock` changed in an entry to make it agree with the tags and the lockfile's history. */
+export interface LockRepair {
+  env?: string;
+  id?: string;
   message: string;
 }
 
@@ -35,6 +50,8 @@ export interface LockReport {
   stale: boolean;
   /** `lock` (not --check) rewrote the file. */
   written: boolean;
+  /** What `lock` changed besides the stored content and the formatting. */
+  repaired: LockRepair[];
 }
 
 /**
@@ -51,126 +68,280 @@ export async function lockProject(options: {
 }): Promise<LockReport> {
   const project = options.project ?? (await openGitProject(options.cwd));
   const file = lockfilePathOf(project);
-  let text: string | undefined;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  const report: LockReport = { file, exists: text !== undefined, problems: [], stale: false, written: false };
+  const text = await readIfExists(file);
+  const report: LockReport = {
+    file,
+    exists: text !== undefined,
+    problems: [],
+    stale: false,
+    written: false,
+    repaired: [],
+  };
   if (text === undefined) return report;
 
-  let current: Lockfile;
-  try {
-    current = parseLockfile(text, file);
-  } catch (error) {
-    if (!(error instanceof PromptOpsError)) throw error;
-    if (!options.check) {
-      // `lock` is the repair the error's hint names: stored content is recompiled from the tags,
-      // so only the entries have to be readable (each is then checked against its tag).
-      const environments = readableEntries(text);
-      if (!environments) throw error;
-      current = { ...emptyLockfile(), environments };
-    } else {
-      report.problems.push({ message: error.message });
-      report.stale = true;
-      return report;
-    }
-  }
-
   const index = options.index ?? (await readVersionIndex(project.repoRoot, project.config.tagPrefix));
-  const rebuilt = emptyLockfile();
   const batch = new CatFileBatch(project.repoRoot);
+  // The second look inside the lock compiles only what the first did not see.
+  const compiled = new Map<string, Promise<CompileAtCommitResult>>();
+  let history: Promise<LockfileSnapshot[]> | undefined;
+  const context: RelockContext = {
+    project,
+    index,
+    history() {
+      history ??= lockfileHistory(project, file);
+      return history;
+    },
+    async commitExists(commit) {
+      // Lockfile text is untrusted: only an object id goes to cat-file's stdin.
+      if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) return false;
+      return (await batch.read(`${commit}^{commit}`)) !== null;
+    },
+    compile(commit, id) {
+      const key = `${commit}:${id}`;
+      const known = compiled.get(key);
+      if (known) return known;
+      const outcome = compileAtCommit(batch, project, commit, id);
+      compiled.set(key, outcome);
+      return outcome;
+    },
+  };
   try {
-    for (const [env, entries] of Object.entries(current.environments)) {
-      if (!project.config.environments.includes(env)) {
-        report.problems.push({
-          env,
-          message: `environment "${env}" is not configured (environments: ${project.config.environments.join(", ")})`,
-        });
-      }
-      for (const [id, entry] of Object.entries(entries)) {
-        const problem = await relock(rebuilt, env, id, entry, index, batch, project);
-        if (problem) report.problems.push({ env, id, version: entry.version, message: problem });
-      }
+    const first = await examine(text, options.check, context);
+    report.problems.push(...first.problems);
+    report.stale = first.stale;
+    report.repaired = first.repaired;
+    if (project.config.types) {
+      const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
+      if (typesProblem) report.problems.push({ message: typesProblem });
     }
+    if (options.check || !report.stale) return report;
+    if (report.problems.length > 0) throw lockFailed(report.problems);
+    // What was read above may be stale already (an activation since): the file is read again,
+    // and rebuilt from what it says then, inside the lock every writer of it takes.
+    report.written = await rebuildLockfile(file, async (current) => {
+      if (current === undefined) return undefined;
+      const again = current === text ? first : await examine(current, false, context);
+      if (again.problems.length > 0) throw lockFailed(again.problems);
+      report.repaired = again.repaired;
+      return again.rebuilt;
+    });
+    return report;
   } finally {
     await batch.close();
   }
-  // Pruned as every write prunes: content shared by several entries is labelled the same way.
-  const expected = serializeLockfile(pruneLockfile(rebuilt));
-  report.stale = expected !== text;
-  if (project.config.types) {
-    const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
-    if (typesProblem) report.problems.push({ message: typesProblem });
-  }
-  if (options.check || !report.stale) return report;
-  if (report.problems.length > 0) {
-    throw new PromptOpsError("lock-failed", `cannot relock: ${report.problems[0]!.message}`, {
-      exitCode: 1,
-      hint: "run `promptops lock --check` to see every problem; `promptops verify` checks the tags",
-    });
-  }
-  await writeLockfile(file, rebuilt);
-  report.written = true;
-  return report;
 }
 
+interface RelockContext {
+  project: GitProject;
+  index: VersionIndex;
+  commitExists(commit: string): Promise<boolean>;
+  history(): Promise<LockfileSnapshot[]>;
+  compile(commit: string, id: string): Promise<CompileAtCommitResult>;
+}
+
+interface Examined {
+  problems: LockProblem[];
+  repaired: LockRepair[];
+  /** The file differs from what `promptops lock` would write (hand-edited, stale, unformatted). */
+  stale: boolean;
+  rebuilt: Lockfile;
+}
+
+/** Something wrong with the lockfile, and how `lock` puts it right when it can. */
+interface Finding {
+  problem: LockProblem;
+  repair?: LockRepair;
+}
+
+/** What is wrong with lockfile text, and the lockfile `lock` would write in its place. */
+async function examine(text: string, check: boolean, context: RelockContext): Promise<Examined> {
+  const { project } = context;
+  const file = lockfilePathOf(project);
+  const findings: Finding[] = [];
+  const history = await context.history();
+  const committed = history.at(-1)?.environments ?? {};
+  let environments: Lockfile["environments"];
+  let unparsed: LockProblem | undefined;
+  try {
+    environments = parseLockfile(text, file).environments;
+  } catch (error) {
+    if (!(error instanceof PromptOpsError)) throw error;
+    // Stored content is recompiled from the tags, so only the entries have to be readable; one
+    // that is not is taken from the newest commit of the lockfile, or dropped.
+    const readable = readableEntries(text);
+    if (!readable) {
+      if (!check) throw unreadable(error);
+      return { problems: [{ message: error.message }], repaired: [], stale: true, rebuilt: emptyLockfile() };
+    }
+    unparsed = { message: error.message };
+    environments = {};
+    for (const [env, entries] of Object.entries(readable)) {
+      for (const [id, entry] of Object.entries(entries)) {
+        if (typeof entry !== "string") {
+          environments[env] = { ...environments[env], [id]: entry };
+          continue;
+        }
+        const restored = committed[env]?.[id];
+        if (restored) environments[env] = { ...environments[env], [id]: restored };
+        findings.push({
+          problem: {
+            env,
+            id,
+            message: `${env}/${id}: ${entry}`,
+            hint: "run `promptops lock` to restore the entry from the newest commit of promptops.lock, or restore the file from git",
+          },
+          repair: {
+            env,
+            id,
+            message: `${env}/${id}: ${entry}: ${restored ? "restored the entry from the newest commit of promptops.lock" : "dropped the entry, as no commit of promptops.lock has it"}`,
+          },
+        });
+      }
+    }
+  }
+  const rebuilt = emptyLockfile();
+  for (const [env, entries] of Object.entries(environments)) {
+    if (!project.config.environments.includes(env)) {
+      const configured = `environments: ${project.config.environments.join(", ")}`;
+      findings.push({
+        problem: { env, message: `environment "${env}" is not configured (${configured})` },
+        repair: {
+          env,
+          id: "",
+          message: `dropped environment "${env}": it is not configured (${configured})`,
+        },
+      });
+      continue;
+    }
+    for (const [id, entry] of Object.entries(entries)) {
+      const finding = await relock(rebuilt, env, id, entry, context, committed[env]?.[id]);
+      if (finding) findings.push(finding);
+    }
+  }
+  for (const mismatch of checkHistoryFields(rebuilt, history, {
+    shallow: project.shallow,
+    now: Date.now(),
+  })) {
+    const { env, id, version, field, message, hint, expected } = mismatch;
+    const finding: Finding = { problem: { env, id, version, field, message, hint } };
+    const entry = rebuilt.environments[env]![id]!;
+    if (field === "previous" || expected !== null) {
+      finding.repair = {
+        env,
+        id,
+        message: `${env}/${id}: ${field} ${JSON.stringify(entry[field] ?? null)} -> ${JSON.stringify(expected)}, as the lockfile's history says`,
+      };
+      Object.assign(entry, { [field]: expected });
+    }
+    findings.push(finding);
+  }
+  // What failed validation besides the entries (stored content) is rebuilt from the tags.
+  if (unparsed && findings.length === 0)
+    findings.push({
+      problem: unparsed,
+      repair: { message: "recompiled the stored content from the tags" },
+    });
+  // Pruned as every write prunes: content shared by several entries is labelled the same way.
+  const pruned = pruneLockfile(rebuilt);
+  const stale = serializeLockfile(pruned) !== text;
+  if (!check) {
+    try {
+      validateLockfile(pruned, file);
+    } catch (error) {
+      if (!(error instanceof PromptOpsError)) throw error;
+      findings.push({ problem: { message: error.message, hint: "restore promptops.lock from git" } });
+    }
+  }
+  // --check reports everything; `lock` fails only on what it cannot repair.
+  return check
+    ? { problems: findings.map((f) => f.problem), repaired: [], stale, rebuilt }
+    : {
+        problems: findings.filter((f) => !f.repair).map((f) => f.problem),
+        repaired: findings.flatMap((f) => (f.repair ? [f.repair] : [])),
+        stale,
+        rebuilt,
+      };
+}
+
+/** `lock` cannot rebuild a file it cannot read: the error's usual hint would send the user back to it. */
+function unreadable(error: PromptOpsError): PromptOpsError {
+  if (error.hint?.includes("promptops lock") !== true) return error;
+  return new PromptOpsError(error.code, error.message, {
+    exitCode: error.exitCode,
+    ...(error.location ? { location: error.location } : {}),
+    hint: "restore it from git (git checkout -- promptops.lock): `promptops lock` rebuilds entries, but only from a lockfile it can read as JSON",
+  });
+}
+
+function lockFailed(problems: LockProblem[]): PromptOpsError {
+  const more =
+    problems.length > 1 ? ` (and ${problems.length - 1} more: see \`promptops lock --check\`)` : "";
+  return new PromptOpsError("lock-failed", `cannot relock: ${problems[0]!.message}${more}`, {
+    exitCode: 1,
+    hint: problems[0]!.hint ?? "`promptops verify` checks the tags",
+  });
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    return undefined;
+  }
+}
+
+/** Puts an entry into `rebuilt` as the tags say it is; returns what was wrong with it, if anything. */
 async function relock(
   rebuilt: Lockfile,
   env: string,
   id: string,
   entry: LockfileEntry,
-  index: VersionIndex,
-  batch: CatFileBatch,
-  project: GitProject,
-): Promise<string | undefined> {
-  const where = `${env}: ${id} v${entry.version}`;
-  const version = index.byId.get(id)?.find((v) => v.version === entry.version);
-  if (!version)
-    return `${where} points at a version with no tag${project.shallow ? " (this clone is shallow: fetch the tags)" : ""}`;
-  if (version.commit !== entry.commit) {
-    return `${where}: tag ${version.tag} now points at ${version.commit.slice(0, 12)}, not ${entry.commit.slice(0, 12)} as when it was activated`;
+  context: RelockContext,
+  committed: LockfileEntry | undefined,
+): Promise<Finding | undefined> {
+  const diagnosis = await diagnoseEntry(env, id, entry, {
+    ...context,
+    shallow: context.project.shallow,
+    committed,
+  });
+  if (diagnosis.kind === "unsound")
+    return { problem: { env, id, version: entry.version, message: diagnosis.message, hint: diagnosis.hint } };
+  const { version } = diagnosis;
+  const fixed = diagnosis.kind === "edited" ? diagnosis.entry : entry;
+  const where = `${env}: ${id} v${version.version}`;
+  const outcome = await context.compile(version.commit, id);
+  if (!outcome.ok)
+    return { problem: { env, id, version: version.version, message: `${where}: ${outcome.problem}` } };
+  if (outcome.result.hash !== version.hash) {
+    return {
+      problem: {
+        env,
+        id,
+        version: version.version,
+        message: `${where}: the content at ${version.tag} no longer hashes to ${shortHash(version.hash)} (tampered)`,
+        hint: "run `promptops verify`: a tampered version cannot be locked",
+      },
+    };
   }
-  if (version.hash !== entry.hash)
-    return `${where}: the lockfile says ${entry.hash.slice(0, 19)}…, the tag says ${version.hash.slice(0, 19)}…`;
-  const outcome = await compileAtCommit(batch, project, version.commit, id);
-  if (!outcome.ok) return `${where}: ${outcome.problem}`;
-  if (outcome.result.hash !== entry.hash)
-    return `${where}: the content at ${version.tag} no longer hashes to ${entry.hash.slice(0, 19)}… (tampered)`;
   // Applications refuse a lockfile holding a template that is not data (loadPrompts checks every
   // one): say so here, where CI can still stop it.
   const unsafe = templateProblem(where, outcome.result.compiled);
-  if (unsafe) return unsafe;
-  rebuilt.environments[env] = { ...rebuilt.environments[env], [id]: entry };
-  rebuilt.prompts[entry.hash] ??= lockedPrompt(id, entry.version, outcome.result.compiled);
-  return undefined;
-}
-
-/**
- * The entries of lockfile text that failed validation, when it is still JSON of this format and
- * every entry names a version, hash and commit: enough to rebuild the rest from the tags.
- */
-function readableEntries(text: string): Lockfile["environments"] | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch {
-    return undefined;
-  }
-  const isRecord = (value: unknown): value is Record<string, unknown> =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-  // A lockfile of another format version (a newer promptops) is never rewritten as this one.
-  if (!isRecord(data) || data.lockfileVersion !== LOCKFILE_VERSION || !isRecord(data.environments))
-    return undefined;
-  for (const entries of Object.values(data.environments)) {
-    if (!isRecord(entries)) return undefined;
-    for (const entry of Object.values(entries)) {
-      if (!isRecord(entry) || !Number.isInteger(entry.version)) return undefined;
-      if (typeof entry.hash !== "string" || typeof entry.commit !== "string") return undefined;
-    }
-  }
-  return data.environments as Lockfile["environments"];
+  if (unsafe) return { problem: { env, id, version: version.version, message: unsafe } };
+  rebuilt.environments[env] = { ...rebuilt.environments[env], [id]: { ...fixed } };
+  rebuilt.prompts[fixed.hash] ??= lockedPrompt(id, fixed.version, outcome.result.compiled);
+  if (diagnosis.kind === "sound") return undefined;
+  return {
+    problem: {
+      env,
+      id,
+      version: entry.version,
+      field: diagnosis.field,
+      message: diagnosis.message,
+      hint: "run `promptops lock` to rebuild the entry from the tags, or restore promptops.lock from git",
+    },
+    repair: { env, id, message: `${env}/${id}: ${diagnosis.change}` },
+  };
 }
 
 /** With config `types`, the generated declarations must match what `promptops types` would write now. */

@@ -11,6 +11,12 @@ export interface ActivationEvent {
   commit: HistoryCommit;
 }
 
+/** The entries of promptops.lock as one commit left them. */
+export interface LockfileSnapshot {
+  commit: HistoryCommit;
+  environments: Record<string, Record<string, LockfileEntry>>;
+}
+
 /**
  * The lockfile as it was at every commit that changed it: one `git log` and one
  * `cat-file --batch`, however long the history. Versions that do not parse are skipped: a
@@ -19,7 +25,7 @@ export interface ActivationEvent {
 export async function lockfileHistory(
   project: GitProject,
   lockfilePath: string,
-): Promise<Array<{ commit: HistoryCommit; environments: Record<string, Record<string, LockfileEntry>> }>> {
+): Promise<LockfileSnapshot[]> {
   const path = relative(project.repoRoot, lockfilePath).split(sep).join("/");
   const commits = await fileHistory(project.repoRoot, path);
   const batch = new CatFileBatch(project.repoRoot);
@@ -43,11 +49,7 @@ export async function lockfileHistory(
 }
 
 /** The changes of one prompt's entry in one environment, oldest first. */
-export function activationTimeline(
-  history: Awaited<ReturnType<typeof lockfileHistory>>,
-  env: string,
-  id: string,
-): ActivationEvent[] {
+export function activationTimeline(history: LockfileSnapshot[], env: string, id: string): ActivationEvent[] {
   const events: ActivationEvent[] = [];
   let current: LockfileEntry | null = null;
   for (const snapshot of history) {

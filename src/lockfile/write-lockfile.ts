@@ -46,18 +46,27 @@ export async function updateLockfile(
 }
 
 /**
- * Replaces the lockfile without reading it (for `promptops lock`, which rebuilds it from the tags
- * even when the current file is corrupt), under the same lock and with the same checks.
+ * Read–rebuild–write under the same exclusive lock as `updateLockfile`, for `promptops lock`:
+ * `rebuild` gets the file's text as it is inside the lock (undefined when there is none), so it
+ * can read a file that no longer parses, and returns the lockfile to write, or undefined to leave
+ * the file alone. An activation that lands while `lock` works is then seen, never overwritten.
  */
-export async function writeLockfile(
+export async function rebuildLockfile(
   file: string,
-  lockfile: Lockfile,
+  rebuild: (currentText: string | undefined) => Promise<Lockfile | undefined>,
   options: LockfileWriteOptions = {},
-): Promise<void> {
-  const pruned = pruneLockfile(lockfile);
-  validateLockfile(pruned, file);
-  const text = serializeLockfile(pruned);
-  await withFileLock(file, options, () => writeFileAtomic(file, text));
+): Promise<boolean> {
+  return withFileLock(file, options, async () => {
+    const currentText = await readIfExists(file);
+    const rebuilt = await rebuild(currentText);
+    if (!rebuilt) return false;
+    const pruned = pruneLockfile(rebuilt);
+    validateLockfile(pruned, file);
+    const text = serializeLockfile(pruned);
+    if (text === currentText) return false;
+    await writeFileAtomic(file, text);
+    return true;
+  });
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {

@@ -9,6 +9,7 @@ export interface VerifyProblem {
   version?: number;
   tag: string;
   message: string;
+  hint?: string;
 }
 
 export interface VerifyReport {

@@ -1,12 +1,12 @@
 import { execFile, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { emptyLockfile, type Lockfile, lockedPrompt, parseLockfile } from "../../src/lockfile/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
-import { updateLockfile, writeLockfile } from "../../src/lockfile/write-lockfile.js";
+import { rebuildLockfile, updateLockfile } from "../../src/lockfile/write-lockfile.js";
 import { hashCompiledPrompt } from "../../src/prompt/hash.js";
 import {
   buildLockfile,
@@ -100,14 +100,45 @@ describe("updateLockfile", () => {
     expect(leftovers()).toEqual([]);
   });
 
-  it("refuses to update a corrupted lockfile; writeLockfile replaces it", async () => {
+  it("refuses to update a corrupted lockfile; rebuildLockfile replaces it", async () => {
     writeFileSync(file, "{ oops");
     await expect(updateLockfile(file, (current) => current)).rejects.toMatchObject({
       code: "lockfile-invalid",
     });
     const rebuilt = buildLockfile({ production: { "support-agent": 3 } });
-    await writeLockfile(file, rebuilt);
+    let seen: string | undefined;
+    expect(
+      await rebuildLockfile(file, async (text) => {
+        seen = text;
+        return rebuilt;
+      }),
+    ).toBe(true);
+    expect(seen).toBe("{ oops");
     expect(readFileSync(file, "utf8")).toBe(serializeLockfile(rebuilt));
+  });
+
+  it("rebuildLockfile reads the file inside the lock: an update that finished while it waited is what it rebuilds", async () => {
+    const before = buildLockfile({ production: { "support-agent": 3 } });
+    writeFileSync(file, serializeLockfile(before));
+    // Another writer (this very process, alive) holds the lock while it activates v4.
+    writeFileSync(`${file}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), token: "other" }));
+    let seen: string | undefined;
+    const rebuilding = rebuildLockfile(
+      file,
+      async (text) => {
+        seen = text;
+        return parseLockfile(text!, file);
+      },
+      { lockTimeoutMs: 5000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const activated = buildLockfile({ production: { "support-agent": 4 } });
+    writeFileSync(file, serializeLockfile(activated));
+    unlinkSync(`${file}.lock`);
+
+    expect(await rebuilding).toBe(false);
+    expect(seen).toBe(serializeLockfile(activated));
+    expect(readFileSync(file, "utf8")).toBe(serializeLockfile(activated));
   });
 
   it("takes over a lock left by a process that died", async () => {

@@ -12,8 +12,12 @@ export async function runLock(options: GlobalOptions & { check: boolean; json: b
   }
   const c = colourFor(process.stdout);
   const file = displayPath(report.file);
-  for (const problem of report.problems)
+  for (const problem of report.problems) {
     process.stdout.write(`${c.red("error")}: ${file}: ${problem.message}\n`);
+    if (problem.hint) process.stdout.write(`  hint: ${problem.hint}\n`);
+  }
+  for (const repair of report.repaired)
+    process.stdout.write(`${c.yellow("repaired")}: ${file}: ${repair.message}\n`);
   if (!report.exists) process.stdout.write(`${file} does not exist yet: nothing is active anywhere\n`);
   else if (options.check) {
     if (report.stale && report.problems.length === 0) {

@@ -14,6 +14,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
     for (const problem of report.problems) {
       const who = problem.id ? `${problem.id}${problem.version ? ` v${problem.version}` : ""}` : problem.tag;
       process.stdout.write(`${c.red("error")}: ${who}: ${problem.message}\n`);
+      if (problem.hint) process.stdout.write(`  hint: ${problem.hint}\n`);
     }
     if (report.warning) process.stdout.write(`${c.yellow("warning")}: ${report.warning}\n`);
     const summary = `${report.versionsChecked} version${report.versionsChecked === 1 ? "" : "s"} checked: ${report.problems.length} problem${report.problems.length === 1 ? "" : "s"}`;
