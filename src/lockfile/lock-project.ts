@@ -20,6 +20,7 @@ import {
 } from "./lockfile.js";
 import { shortHash } from "./lockfile-errors.js";
 import { type LockfileSnapshot, lockfileHistory } from "./lockfile-history.js";
+import { readLockfileTextIfExists } from "./read-lockfile-text.js";
 import { readableEntries } from "./readable-entries.js";
 import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
 import { rebuildLockfile } from "./write-lockfile.js";
@@ -68,7 +69,7 @@ export async function lockProject(options: {
 }): Promise<LockReport> {
   const project = options.project ?? (await openGitProject(options.cwd));
   const file = lockfilePathOf(project);
-  const text = await readIfExists(file);
+  const text = await readLockfileTextIfExists(file);
   const report: LockReport = {
     file,
     exists: text !== undefined,
@@ -280,15 +281,6 @@ function lockFailed(problems: LockProblem[]): PromptOpsError {
     exitCode: 1,
     hint: problems[0]!.hint ?? "`promptops verify` checks the tags",
   });
-}
-
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    return undefined;
-  }
 }
 
 /** Puts an entry into `rebuilt` as the tags say it is; returns what was wrong with it, if anything. */

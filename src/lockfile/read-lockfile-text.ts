@@ -65,6 +65,16 @@ export async function readLockfileText(file: string, missingHint: string): Promi
   }
 }
 
+/** The lockfile's text, or undefined when there is none yet; the same rules as readLockfileText. */
+export async function readLockfileTextIfExists(file: string): Promise<string | undefined> {
+  try {
+    return (await readLockfileText(file, "")).text;
+  } catch (error) {
+    if (error instanceof PromptOpsError && error.code === "lockfile-not-found") return undefined;
+    throw error;
+  }
+}
+
 export function fileSignature(info: Stats): string {
   return `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}`;
 }

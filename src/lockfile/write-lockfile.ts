@@ -5,6 +5,7 @@ import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PromptOpsError } from "../errors.js";
 import { emptyLockfile, type Lockfile, parseLockfile, validateLockfile } from "./lockfile.js";
+import { readLockfileTextIfExists } from "./read-lockfile-text.js";
 import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
 
 export type LockfileUpdater = (current: Lockfile) => Lockfile | Promise<Lockfile>;
@@ -33,7 +34,7 @@ export async function updateLockfile(
   options: LockfileWriteOptions = {},
 ): Promise<LockfileUpdate> {
   return withFileLock(file, options, async () => {
-    const currentText = await readIfExists(file);
+    const currentText = await readLockfileTextIfExists(file);
     const current = currentText === undefined ? emptyLockfile() : parseLockfile(currentText, file);
     const before = structuredClone(current);
     const after = pruneLockfile(await update(current));
@@ -57,7 +58,7 @@ export async function rebuildLockfile(
   options: LockfileWriteOptions = {},
 ): Promise<boolean> {
   return withFileLock(file, options, async () => {
-    const currentText = await readIfExists(file);
+    const currentText = await readLockfileTextIfExists(file);
     const rebuilt = await rebuild(currentText);
     if (!rebuilt) return false;
     const pruned = pruneLockfile(rebuilt);
@@ -67,15 +68,6 @@ export async function rebuildLockfile(
     await writeFileAtomic(file, text);
     return true;
   });
-}
-
-async function readIfExists(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
 }
 
 interface LockOwner {

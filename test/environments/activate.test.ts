@@ -1,3 +1,6 @@
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   canonicalJson,
@@ -206,5 +209,20 @@ describe("activations run at the same moment", () => {
       "?? promptops.lock",
     );
     expect((await repo.cli("lock", "--check")).code).toBe(0);
+  });
+});
+
+describe("a lockfile that is not a regular file", () => {
+  it("activate and lock refuse a FIFO in place of promptops.lock at once, with exit 2, instead of hanging", async () => {
+    execFileSync("mkfifo", [join(repo.root, "promptops.lock")]);
+    try {
+      for (const args of [["activate", "support@2", "--env", "production"], ["lock"]]) {
+        const result = await repo.cli(...args);
+        expect(result.code, args[0]).toBe(2);
+        expect(result.stderr, args[0]).toContain("is a FIFO, not a regular file");
+      }
+    } finally {
+      rmSync(join(repo.root, "promptops.lock"));
+    }
   });
 });
