@@ -25,6 +25,7 @@ export interface ConfigFile {
     retries?: number;
     timeoutMs?: number;
     maxDurationMs?: number;
+    allowJavascript?: boolean;
     cacheDir?: string;
     maxReplyBytes?: number;
   };
@@ -52,6 +53,8 @@ export interface ProjectConfig {
     timeoutMs: number;
     /** The run-level deadline (--max-duration); none by default. */
     maxDurationMs?: number;
+    /** `javascript` assertions run only when the config allows them: they are code. */
+    allowJavascript: boolean;
     cacheDir: string;
     maxReplyBytes: number;
   };
@@ -75,6 +78,7 @@ export const defaultConfig = {
     concurrency: 8,
     retries: 3,
     timeoutMs: 60_000,
+    allowJavascript: false,
     cacheDir: ".promptops/cache",
     // 4 MiB: eight times the longest reply a model writes today (128k tokens), and little memory.
     maxReplyBytes: 4 * 1024 * 1024,
@@ -102,6 +106,7 @@ export const configTestKeys = {
   retries: true,
   timeoutMs: true,
   maxDurationMs: true,
+  allowJavascript: true,
   cacheDir: true,
   maxReplyBytes: true,
 } as const satisfies Record<keyof NonNullable<ConfigFile["test"]>, true>;

@@ -59,7 +59,12 @@ function schemaProblemOptions(problem: SchemaProblem): { hint?: string; target: 
   return problem.hint ? { hint: problem.hint, target } : { target };
 }
 
-export function checkTests(loaded: LoadedPrompt, prompt: PromptFile): Diagnostic[] {
+export interface TestCheckOptions {
+  /** Config `test.allowJavascript`: whether `javascript` assertions, which are code, may run. */
+  allowJavascript: boolean;
+}
+
+export function checkTests(loaded: LoadedPrompt, prompt: PromptFile, options: TestCheckOptions): Diagnostic[] {
   const { source } = loaded;
   const diagnostics: Diagnostic[] = [];
   const declared = prompt.variables ?? {};
@@ -101,11 +106,11 @@ export function checkTests(loaded: LoadedPrompt, prompt: PromptFile): Diagnostic
       }
     }
     test.assert.forEach((assertion, j) => {
-      diagnostics.push(...checkAssertion(loaded, ["tests", i, "assert", j], assertion, declared));
+      diagnostics.push(...checkAssertion(loaded, ["tests", i, "assert", j], assertion, declared, options));
     });
   });
   (prompt.boundary ?? []).forEach((assertion, j) => {
-    diagnostics.push(...checkAssertion(loaded, ["boundary", j], assertion, declared));
+    diagnostics.push(...checkAssertion(loaded, ["boundary", j], assertion, declared, options));
   });
   return diagnostics;
 }
@@ -115,11 +120,28 @@ function checkAssertion(
   path: PathSegment[],
   assertion: Assertion,
   declared: Record<string, unknown>,
+  options: TestCheckOptions,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const [type, value] = Object.entries(assertion)[0] ?? [];
   if (!type) return diagnostics;
   const valuePath = [...path, type];
+  // A prompt file is reviewed as text and may be edited by anyone who writes prompts: a line of it
+  // must not become code that runs in CI, where the API keys are, unless the config says so.
+  if (type === "javascript" && !options.allowJavascript) {
+    diagnostics.push(
+      diagnosticAt(
+        loaded.source,
+        valuePath,
+        "javascript-not-allowed",
+        "javascript assertions run code, and prompt files are not trusted to run code",
+        {
+          target: "key",
+          hint: "allow them in promptops.config.yaml with `test: { allowJavascript: true }` (the config is reviewed as code), or use a declarative assertion",
+        },
+      ),
+    );
+  }
   // A pattern with template tags gets its text at run time; the run checks it then.
   const templated = typeof value === "string" && (value.includes("{{") || value.includes("{%"));
   if ((type === "regex" || type === "not-regex") && typeof value === "string" && !templated) {

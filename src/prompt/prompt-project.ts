@@ -49,7 +49,7 @@ export function checkPrompts(
       ...templates.diagnostics,
       ...checkVariableUse(loaded, prompt, templates),
       ...checkSchemas(loaded, prompt),
-      ...checkTests(loaded, prompt),
+      ...checkTests(loaded, prompt, { allowJavascript: config.test.allowJavascript }),
     );
     const failed = loaded.diagnostics.some((d) => d.severity === "error");
     const valid = loaded.prompt !== undefined && !failed;

@@ -227,7 +227,7 @@ describe("the promptops command's code cache", () => {
 
   it("a cached start still loads a user's check module for a javascript assertion", async () => {
     project = makeProjectDir({
-      "promptops.config.yaml": "providers: [echo]\n",
+      "promptops.config.yaml": "providers: [echo]\ntest: { allowJavascript: true }\n",
       "prompts/greet.prompt.yaml": [
         "model: { provider: openai, name: gpt-4o-mini }",
         "variables: { name: { type: string } }",
