@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { PromptOpsError } from "../../src/errors.js";
 import { toAnthropicMessages } from "../../src/prompt/provider-formats.js";
 import { renderDraft } from "../../src/prompt/render-draft.js";
+import { loadCaseFiles, RENDER_CASE } from "../helpers/golden-cases.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 
 interface RenderCase {
@@ -20,9 +19,7 @@ interface RenderCase {
 }
 
 const dir = new URL("../fixtures/render/", import.meta.url);
-const cases = readdirSync(dir)
-  .filter((f) => f.endsWith(".yaml"))
-  .map((f) => ({ file: f, ...(parse(readFileSync(new URL(f, dir), "utf8")) as RenderCase) }));
+const cases = loadCaseFiles<RenderCase>(dir, RENDER_CASE);
 
 describe("render golden cases", () => {
   let project: ProjectDir | undefined;

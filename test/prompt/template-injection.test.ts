@@ -11,6 +11,7 @@ import type { CompiledPrompt } from "../../src/prompt/prompt-file.js";
 import { renderDraft } from "../../src/prompt/render-draft.js";
 import { loadPrompts } from "../../src/runtime/index.js";
 import { versionTagMessage } from "../../src/versions/version-tag.js";
+import { checkCase, INJECTION_CASE, INJECTION_FILE } from "../helpers/golden-cases.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 import { runCli } from "../helpers/run-cli.js";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";
@@ -35,11 +36,14 @@ const dir = new URL("../fixtures/template-injection/", import.meta.url);
 const payloads: Payload[] = readdirSync(dir)
   .filter((f) => f.endsWith(".yaml"))
   .sort()
-  .flatMap((file) =>
-    (
-      parse(readFileSync(new URL(file, dir), "utf8")) as { cases: Array<{ name: string; template: string }> }
-    ).cases.map((c) => ({ file, name: c.name, template: c.template })),
-  )
+  .flatMap((file) => {
+    const corpus = parse(readFileSync(new URL(file, dir), "utf8"));
+    checkCase(corpus, INJECTION_FILE, file);
+    return (corpus as { cases: Array<{ name: string; template: string }> }).cases.map((c, index) => {
+      checkCase(c, INJECTION_CASE, `${file}[${index}]`);
+      return { file, name: c.name, template: c.template };
+    });
+  })
   .map((payload, i) => {
     const marker = join(markers, `marker-${i}`);
     return { ...payload, id: `p${i}`, marker, template: payload.template.replaceAll("MARKER", marker) };
