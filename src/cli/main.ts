@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { packageFile } from "../package-root.js";
+import { type CommandModules, commandModules } from "./command-modules.js";
 import { handleError } from "./handle-error.js";
 
 export interface GlobalOptions {
@@ -36,7 +37,10 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** Declares every command; each command's module is imported only when that command runs. */
-export function buildProgram(setExitCode: (code: number) => void): Command {
+export function buildProgram(
+  setExitCode: (code: number) => void,
+  modules: CommandModules = commandModules,
+): Command {
   const program = new Command("promptops")
     .description("Git-native PromptOps: validate, version, test and activate prompts kept as YAML files")
     .version(packageVersion(), "-V, --version", "print the version")
@@ -55,7 +59,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--force", "overwrite files that already exist")
     .addOption(new Option("--ci <system>", "also write a CI workflow").choices(["github"]))
     .action(async (opts, command: Command) => {
-      const { runInit } = await import("./commands/init.js");
+      const { runInit } = await modules.init();
       setExitCode(await runInit({ ...globals(command), force: Boolean(opts.force), ci: opts.ci }));
     });
 
@@ -67,7 +71,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--json", "print the diagnostics as JSON")
     .addOption(new Option("--format <format>", "output format").choices(["text", "github"]).default("text"))
     .action(async (paths: string[], opts, command: Command) => {
-      const { runValidate } = await import("./commands/validate.js");
+      const { runValidate } = await modules.validate();
       setExitCode(
         await runValidate({ ...globals(command), paths, json: Boolean(opts.json), format: opts.format }),
       );
@@ -88,7 +92,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         .default("openai"),
     )
     .action(async (id: string, opts, command: Command) => {
-      const { runRender } = await import("./commands/render.js");
+      const { runRender } = await modules.render();
       setExitCode(
         await runRender({
           ...globals(command),
@@ -105,7 +109,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description("each prompt: latest version and whether the draft changed since")
     .option("--json", "print as JSON")
     .action(async (opts, command: Command) => {
-      const { runStatus } = await import("./commands/status.js");
+      const { runStatus } = await modules.status();
       setExitCode(await runStatus({ ...globals(command), json: Boolean(opts.json) }));
     });
 
@@ -119,7 +123,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--allow-detached", "allow publishing from a detached HEAD")
     .option("--json", "print the result as JSON")
     .action(async (ids: string[], opts, command: Command) => {
-      const { runPublish } = await import("./commands/publish.js");
+      const { runPublish } = await modules.publish();
       setExitCode(
         await runPublish({
           ...globals(command),
@@ -139,7 +143,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .argument("<id>", "prompt id")
     .option("--json", "print as JSON")
     .action(async (id: string, opts, command: Command) => {
-      const { runLog } = await import("./commands/log.js");
+      const { runLog } = await modules.log();
       setExitCode(await runLog({ ...globals(command), id, json: Boolean(opts.json) }));
     });
 
@@ -150,7 +154,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .argument("[to]", "v3, 3 or draft (default: draft)")
     .option("--json", "print as JSON")
     .action(async (id: string, from: string | undefined, to: string | undefined, opts, command: Command) => {
-      const { runDiff } = await import("./commands/diff.js");
+      const { runDiff } = await modules.diff();
       setExitCode(await runDiff({ ...globals(command), id, from, to, json: Boolean(opts.json) }));
     });
 
@@ -158,7 +162,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description("check every version tag: made by promptops, trailers consistent, content matches its hash")
     .option("--json", "print as JSON")
     .action(async (opts, command: Command) => {
-      const { runVerify } = await import("./commands/verify.js");
+      const { runVerify } = await modules.verify();
       setExitCode(await runVerify({ ...globals(command), json: Boolean(opts.json) }));
     });
 
@@ -169,7 +173,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("-m, --message <why>", "why, kept in the lockfile")
     .option("--json", "print as JSON")
     .action(async (target: string, opts, command: Command) => {
-      const { runActivate } = await import("./commands/activation.js");
+      const { runActivate } = await modules.activation();
       setExitCode(
         await runActivate({
           ...globals(command),
@@ -188,7 +192,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("-m, --message <why>", "why, kept in the lockfile")
     .option("--json", "print as JSON")
     .action(async (id: string, opts, command: Command) => {
-      const { runRollback } = await import("./commands/activation.js");
+      const { runRollback } = await modules.activation();
       setExitCode(
         await runRollback({
           ...globals(command),
@@ -209,7 +213,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("-m, --message <why>", "why, kept in the lockfile")
     .option("--json", "print as JSON")
     .action(async (ids: string[], opts, command: Command) => {
-      const { runPromote } = await import("./commands/activation.js");
+      const { runPromote } = await modules.activation();
       setExitCode(
         await runPromote({
           ...globals(command),
@@ -230,7 +234,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--check", "fail if the lockfile is stale, hand-edited or inconsistent with git")
     .option("--json", "print as JSON")
     .action(async (opts, command: Command) => {
-      const { runLock } = await import("./commands/lock.js");
+      const { runLock } = await modules.lock();
       setExitCode(
         await runLock({ ...globals(command), check: Boolean(opts.check), json: Boolean(opts.json) }),
       );
@@ -243,7 +247,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--at <time>", "ISO 8601 time (default: the whole timeline)")
     .option("--json", "print as JSON")
     .action(async (id: string, opts, command: Command) => {
-      const { runAudit } = await import("./commands/lock.js");
+      const { runAudit } = await modules.lock();
       setExitCode(
         await runAudit({ ...globals(command), id, env: opts.env, at: opts.at, json: Boolean(opts.json) }),
       );
@@ -255,7 +259,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--drafts", "from the prompt drafts instead of promptops.lock")
     .option("--stdout", "print instead of writing a file")
     .action(async (opts, command: Command) => {
-      const { runTypes } = await import("./commands/types.js");
+      const { runTypes } = await modules.types();
       setExitCode(
         await runTypes({
           ...globals(command),
@@ -274,7 +278,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--output <file>", "file for the one file-writing reporter")
     .option("--output-dir <dir>", "folder for several reports")
     .action(async (files: string[], opts, command: Command) => {
-      const { runReportMerge } = await import("./commands/report.js");
+      const { runReportMerge } = await modules.report();
       setExitCode(
         await runReportMerge({
           ...globals(command),
@@ -325,7 +329,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--output <file>", "file for the one file-writing reporter")
     .option("--output-dir <dir>", "folder for several reports")
     .action(async (ids: string[], opts, command: Command) => {
-      const { runTestCommand } = await import("./commands/test.js");
+      const { runTestCommand } = await modules.test();
       setExitCode(
         await runTestCommand({
           ...globals(command),
@@ -357,11 +361,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so output is flushed. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  modules: CommandModules = commandModules,
+): Promise<number> {
   let exitCode = 0;
   const program = buildProgram((code) => {
     exitCode = code;
-  });
+  }, modules);
   try {
     await program.parseAsync(argv);
     return exitCode;
