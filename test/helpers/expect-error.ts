@@ -22,7 +22,10 @@ export function expectPromptOpsError(run: () => unknown, expected: ExpectedError
   } catch (error) {
     return checkError(error, expected);
   }
-  if (returned instanceof Promise) throw new Error("run returned a promise: use expectPromptOpsRejection");
+  if (returned instanceof Promise) {
+    returned.catch(() => {}); // its rejection is this failure, not an unhandled one
+    throw new Error("run returned a promise: use expectPromptOpsRejection");
+  }
   throw new Error("expected a PromptOpsError, but nothing was thrown");
 }
 
