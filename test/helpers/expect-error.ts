@@ -1,9 +1,9 @@
 import { expect } from "vitest";
-import { type ExitCode, PromptOpsError, type SourceLocation } from "../../src/errors.js";
+import { type ErrorCode, type ExitCode, PromptOpsError, type SourceLocation } from "../../src/errors.js";
 
 /** What a test states about a user error; each field left out is not checked. */
 export interface ExpectedError {
-  code?: string;
+  code?: ErrorCode;
   exitCode?: ExitCode;
   /** A substring of the message, or a pattern it matches. */
   message?: string | RegExp;
