@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { PromptOpsError } from "../errors.js";
 import { packageFile } from "../package-root.js";
+import { type CommandModules, commandModules } from "./command-modules.js";
 import { handleError } from "./handle-error.js";
 
 export interface GlobalOptions {
@@ -45,7 +46,10 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /** Declares every command; each command's module is imported only when that command runs. */
-export function buildProgram(setExitCode: (code: number) => void): Command {
+export function buildProgram(
+  setExitCode: (code: number) => void,
+  modules: CommandModules = commandModules,
+): Command {
   const program = new Command("promptops")
     .description("Git-native PromptOps: validate, version, test and activate prompts kept as YAML files")
     .version(packageVersion(), "-V, --version", "print the version")
@@ -64,7 +68,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--force", "overwrite files that already exist")
     .addOption(new Option("--ci <system>", "also write a CI workflow").choices(["github"]))
     .action(async (opts, command: Command) => {
-      const { runInit } = await import("./commands/init.js");
+      const { runInit } = await modules.init();
       setExitCode(await runInit({ ...globals(command), force: Boolean(opts.force), ci: opts.ci }));
     });
 
@@ -76,7 +80,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--json", "print the diagnostics as JSON")
     .addOption(new Option("--format <format>", "output format").choices(["text", "github"]).default("text"))
     .action(async (paths: string[], opts, command: Command) => {
-      const { runValidate } = await import("./commands/validate.js");
+      const { runValidate } = await modules.validate();
       setExitCode(
         await runValidate({ ...globals(command), paths, json: Boolean(opts.json), format: opts.format }),
       );
@@ -97,7 +101,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         .default("openai"),
     )
     .action(async (id: string, opts, command: Command) => {
-      const { runRender } = await import("./commands/render.js");
+      const { runRender } = await modules.render();
       setExitCode(
         await runRender({
           ...globals(command),
@@ -114,7 +118,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description("each prompt: latest version and whether the draft changed since")
     .option("--json", "print as JSON")
     .action(async (opts, command: Command) => {
-      const { runStatus } = await import("./commands/status.js");
+      const { runStatus } = await modules.status();
       setExitCode(await runStatus({ ...globals(command), json: Boolean(opts.json) }));
     });
 
@@ -128,7 +132,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--allow-detached", "allow publishing from a detached HEAD")
     .option("--json", "print the result as JSON")
     .action(async (ids: string[], opts, command: Command) => {
-      const { runPublish } = await import("./commands/publish.js");
+      const { runPublish } = await modules.publish();
       setExitCode(
         await runPublish({
           ...globals(command),
@@ -148,7 +152,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .argument("<id>", "prompt id")
     .option("--json", "print as JSON")
     .action(async (id: string, opts, command: Command) => {
-      const { runLog } = await import("./commands/log.js");
+      const { runLog } = await modules.log();
       setExitCode(await runLog({ ...globals(command), id, json: Boolean(opts.json) }));
     });
 
@@ -159,7 +163,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .argument("[to]", "v3, 3 or draft (default: draft)")
     .option("--json", "print as JSON")
     .action(async (id: string, from: string | undefined, to: string | undefined, opts, command: Command) => {
-      const { runDiff } = await import("./commands/diff.js");
+      const { runDiff } = await modules.diff();
       setExitCode(await runDiff({ ...globals(command), id, from, to, json: Boolean(opts.json) }));
     });
 
@@ -167,7 +171,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .description("check every version tag: made by promptops, trailers consistent, content matches its hash")
     .option("--json", "print as JSON")
     .action(async (opts, command: Command) => {
-      const { runVerify } = await import("./commands/verify.js");
+      const { runVerify } = await modules.verify();
       setExitCode(await runVerify({ ...globals(command), json: Boolean(opts.json) }));
     });
 
@@ -178,7 +182,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("-m, --message <why>", "why, kept in the lockfile")
     .option("--json", "print as JSON")
     .action(async (target: string, opts, command: Command) => {
-      const { runActivate } = await import("./commands/activation.js");
+      const { runActivate } = await modules.activation();
       setExitCode(
         await runActivate({
           ...globals(command),
@@ -197,7 +201,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("-m, --message <why>", "why, kept in the lockfile")
     .option("--json", "print as JSON")
     .action(async (id: string, opts, command: Command) => {
-      const { runRollback } = await import("./commands/activation.js");
+      const { runRollback } = await modules.activation();
       setExitCode(
         await runRollback({
           ...globals(command),
@@ -218,7 +222,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("-m, --message <why>", "why, kept in the lockfile")
     .option("--json", "print as JSON")
     .action(async (ids: string[], opts, command: Command) => {
-      const { runPromote } = await import("./commands/activation.js");
+      const { runPromote } = await modules.activation();
       setExitCode(
         await runPromote({
           ...globals(command),
@@ -239,7 +243,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--check", "fail if the lockfile is stale, hand-edited or inconsistent with git")
     .option("--json", "print as JSON")
     .action(async (opts, command: Command) => {
-      const { runLock } = await import("./commands/lock.js");
+      const { runLock } = await modules.lock();
       setExitCode(
         await runLock({ ...globals(command), check: Boolean(opts.check), json: Boolean(opts.json) }),
       );
@@ -252,7 +256,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--at <time>", "ISO 8601 time (default: the whole timeline)")
     .option("--json", "print as JSON")
     .action(async (id: string, opts, command: Command) => {
-      const { runAudit } = await import("./commands/lock.js");
+      const { runAudit } = await modules.lock();
       setExitCode(
         await runAudit({ ...globals(command), id, env: opts.env, at: opts.at, json: Boolean(opts.json) }),
       );
@@ -264,7 +268,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--drafts", "from the prompt drafts instead of promptops.lock")
     .option("--stdout", "print instead of writing a file")
     .action(async (opts, command: Command) => {
-      const { runTypes } = await import("./commands/types.js");
+      const { runTypes } = await modules.types();
       setExitCode(
         await runTypes({
           ...globals(command),
@@ -283,7 +287,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--output <file>", "file for the one file-writing reporter")
     .option("--output-dir <dir>", "folder for several reports")
     .action(async (files: string[], opts, command: Command) => {
-      const { runReportMerge } = await import("./commands/report.js");
+      const { runReportMerge } = await modules.report();
       setExitCode(
         await runReportMerge({
           ...globals(command),
@@ -334,7 +338,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--output <file>", "file for the one file-writing reporter")
     .option("--output-dir <dir>", "folder for several reports")
     .action(async (ids: string[], opts, command: Command) => {
-      const { runTestCommand } = await import("./commands/test.js");
+      const { runTestCommand } = await modules.test();
       setExitCode(
         await runTestCommand({
           ...globals(command),
@@ -366,11 +370,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 }
 
 /** Runs the CLI and returns the exit code; never calls process.exit, so output is flushed. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  modules: CommandModules = commandModules,
+): Promise<number> {
   let exitCode = 0;
   const program = buildProgram((code) => {
     exitCode = code;
-  });
+  }, modules);
   try {
     await program.parseAsync(argv);
     return exitCode;

@@ -1,6 +1,6 @@
 import type { ProjectConfig } from "../config/config.js";
 import type { Diagnostic } from "../diagnostics.js";
-import { PromptOpsError } from "../errors.js";
+import { type ErrorCode, PromptOpsError } from "../errors.js";
 import { readProjectFile, realRoot } from "../project-file.js";
 import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
@@ -76,7 +76,7 @@ export function checkProject(config: ProjectConfig): PromptCheckRun {
 export function refuseInvalidPrompts(
   prompts: readonly CheckedPrompt[],
   action: string,
-  code = "prompt-invalid",
+  code: ErrorCode = "prompt-invalid",
 ): void {
   const invalid = prompts.filter((p) => !p.result);
   if (invalid.length === 0) return;

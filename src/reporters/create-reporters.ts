@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { PromptOpsError } from "../errors.js";
+import { type ErrorCode, PromptOpsError } from "../errors.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { createGithubReporter } from "./github-reporter.js";
 import { createHtmlReporter } from "./html-reporter.js";
@@ -116,6 +116,6 @@ function planTargets(fileReporters: FileReporterName[], options: ReporterOptions
   return targets;
 }
 
-function usageError(code: string, message: string, hint: string[]): never {
+function usageError(code: ErrorCode, message: string, hint: string[]): never {
   throw new PromptOpsError(code, message, { hint: hint.join(""), exitCode: 2 });
 }

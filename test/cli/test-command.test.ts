@@ -154,7 +154,9 @@ describe("promptops test: Ctrl-C", () => {
     const interrupted = performance.now();
     child.kill("SIGINT");
     const code = await exited;
-    expect(performance.now() - interrupted).toBeLessThan(3_000);
+    // Running the 8 cases left would take 4 more rounds of 2 s; a loaded machine needs a few
+    // seconds to start, stop and write the report.
+    expect(performance.now() - interrupted).toBeLessThan(6_000);
     expect(code).toBe(1);
     expect(stderr).toContain("stopping");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { PromptOpsError } from "../../src/errors.js";
 import { emptyLockfile, parseLockfile, readLockfile } from "../../src/lockfile/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
+import { expectPromptOpsError } from "../helpers/expect-error.js";
 import { buildLockfile, makeTempDir } from "./lockfile-fixtures.js";
 
 const FILE = "promptops.lock";
@@ -9,15 +9,7 @@ const good = serializeLockfile(
   buildLockfile({ production: { "support-agent": 3 }, staging: { "support-agent": 4 } }),
 );
 
-function parseError(text: string): PromptOpsError {
-  try {
-    parseLockfile(text, FILE);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PromptOpsError);
-    return error as PromptOpsError;
-  }
-  throw new Error("the lockfile was accepted");
-}
+const parseError = (text: string) => expectPromptOpsError(() => parseLockfile(text, FILE));
 
 /** The 1-based line and column of the first occurrence of `needle` (plus `shift` characters). */
 function positionOf(text: string, needle: string, shift = 0): { line: number; col: number } {

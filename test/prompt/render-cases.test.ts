@@ -1,9 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { PromptOpsError } from "../../src/errors.js";
+import type { ExitCode } from "../../src/errors.js";
 import { toAnthropicMessages } from "../../src/prompt/provider-formats.js";
 import { renderDraft } from "../../src/prompt/render-draft.js";
+import { expectPromptOpsError } from "../helpers/expect-error.js";
+import { loadCaseFiles, RENDER_CASE } from "../helpers/golden-cases.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 
 interface RenderCase {
@@ -16,13 +16,11 @@ interface RenderCase {
   expect?: unknown[];
   expectAnthropic?: unknown;
   /** The error: exit code and a substring of its message. */
-  expectError?: { exitCode: number; message: string };
+  expectError?: { exitCode: ExitCode; message: string };
 }
 
 const dir = new URL("../fixtures/render/", import.meta.url);
-const cases = readdirSync(dir)
-  .filter((f) => f.endsWith(".yaml"))
-  .map((f) => ({ file: f, ...(parse(readFileSync(new URL(f, dir), "utf8")) as RenderCase) }));
+const cases = loadCaseFiles<RenderCase>(dir, RENDER_CASE);
 
 describe("render golden cases", () => {
   let project: ProjectDir | undefined;
@@ -38,15 +36,7 @@ describe("render golden cases", () => {
         assignments: testCase.assignments ?? [],
       });
     if (testCase.expectError) {
-      let caught: unknown;
-      try {
-        run();
-      } catch (error) {
-        caught = error;
-      }
-      expect(caught).toBeInstanceOf(PromptOpsError);
-      expect((caught as PromptOpsError).exitCode).toBe(testCase.expectError.exitCode);
-      expect((caught as PromptOpsError).message).toContain(testCase.expectError.message);
+      expectPromptOpsError(run, testCase.expectError);
       return;
     }
     const rendered = run();

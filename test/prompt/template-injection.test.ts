@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PromptOpsError } from "../../src/errors.js";
 import type { Lockfile } from "../../src/lockfile/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import { hashCompiledPrompt } from "../../src/prompt/hash.js";
@@ -11,6 +10,8 @@ import type { CompiledPrompt } from "../../src/prompt/prompt-file.js";
 import { renderDraft } from "../../src/prompt/render-draft.js";
 import { loadPrompts } from "../../src/runtime/index.js";
 import { versionTagMessage } from "../../src/versions/version-tag.js";
+import { expectPromptOpsError, expectPromptOpsRejection } from "../helpers/expect-error.js";
+import { checkCase, INJECTION_CASE, INJECTION_FILE } from "../helpers/golden-cases.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 import { runCli } from "../helpers/run-cli.js";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";
@@ -35,11 +36,14 @@ const dir = new URL("../fixtures/template-injection/", import.meta.url);
 const payloads: Payload[] = readdirSync(dir)
   .filter((f) => f.endsWith(".yaml"))
   .sort()
-  .flatMap((file) =>
-    (
-      parse(readFileSync(new URL(file, dir), "utf8")) as { cases: Array<{ name: string; template: string }> }
-    ).cases.map((c) => ({ file, name: c.name, template: c.template })),
-  )
+  .flatMap((file) => {
+    const corpus = parse(readFileSync(new URL(file, dir), "utf8"));
+    checkCase(corpus, INJECTION_FILE, file);
+    return (corpus as { cases: Array<{ name: string; template: string }> }).cases.map((c, index) => {
+      checkCase(c, INJECTION_CASE, `${file}[${index}]`);
+      return { file, name: c.name, template: c.template };
+    });
+  })
   .map((payload, i) => {
     const marker = join(markers, `marker-${i}`);
     return { ...payload, id: `p${i}`, marker, template: payload.template.replaceAll("MARKER", marker) };
@@ -124,14 +128,12 @@ describe("a prompt file carrying an injection payload", () => {
   });
 
   it.each(payloads)("is refused by render: $file: $name", (payload) => {
-    let caught: unknown;
-    try {
-      renderDraft({ cwd: project.root, id: payload.id, vars: {}, assignments: [] });
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(PromptOpsError);
-    expect((caught as PromptOpsError).exitCode).toBe(1);
+    expectPromptOpsError(
+      () => renderDraft({ cwd: project.root, id: payload.id, vars: {}, assignments: [] }),
+      {
+        exitCode: 1,
+      },
+    );
   });
 
   it("is refused by test with the offline echo provider, before any case runs", async () => {
@@ -223,17 +225,14 @@ describe("a lockfile entry forged with a correct hash", () => {
       try {
         const lockfile = join(folder, "promptops.lock");
         writeFileSync(lockfile, forgedLockfile([payload]));
-        let caught: unknown;
-        try {
-          // An application that got a registry would render next: do so, as it would.
-          const prompts = await loadPrompts({ lockfile, env: "production" });
-          prompts.messages(payload.id);
-        } catch (error) {
-          caught = error;
-        }
-        expect(caught).toBeInstanceOf(PromptOpsError);
-        expect((caught as PromptOpsError).code).toBe("template-unsafe");
-        expect((caught as PromptOpsError).location?.file).toBe(lockfile);
+        await expectPromptOpsRejection(
+          async () => {
+            // An application that got a registry would render next: do so, as it would.
+            const prompts = await loadPrompts({ lockfile, env: "production" });
+            prompts.messages(payload.id);
+          },
+          { code: "template-unsafe", location: { file: lockfile } },
+        );
       } finally {
         rmSync(folder, { recursive: true, force: true });
       }

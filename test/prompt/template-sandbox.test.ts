@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { PromptOpsError } from "../../src/errors.js";
 import { cachedTemplateCount, renderTemplate } from "../../src/prompt/render.js";
+import { expectPromptOpsError } from "../helpers/expect-error.js";
 
-function failure(template: string, context: Record<string, unknown>): PromptOpsError {
-  try {
-    renderTemplate(template, context);
-  } catch (error) {
-    if (error instanceof PromptOpsError) return error;
-    throw error;
-  }
-  throw new Error(`rendered: ${template}`);
-}
+const failure = (template: string, context: Record<string, unknown>) =>
+  expectPromptOpsError(() => renderTemplate(template, context));
 
 describe("a template reads data and nothing else", () => {
   it("a key computed at render time reads only the value's own data", () => {

@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { validateProject } from "../../src/prompt/validate-project.js";
+import { loadCaseFiles, VALIDATE_CASE } from "../helpers/golden-cases.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 
 interface ValidateCase {
@@ -15,9 +14,7 @@ interface ValidateCase {
 }
 
 const dir = new URL("../fixtures/validate/", import.meta.url);
-const cases = readdirSync(dir)
-  .filter((f) => f.endsWith(".yaml"))
-  .map((f) => ({ file: f, ...(parse(readFileSync(new URL(f, dir), "utf8")) as ValidateCase) }));
+const cases = loadCaseFiles<ValidateCase>(dir, VALIDATE_CASE);
 
 describe("validate golden cases", () => {
   let project: ProjectDir | undefined;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { PromptOpsError } from "../../src/errors.js";
 import { createProvider } from "../../src/providers/create-provider.js";
 import type { ProviderCall } from "../../src/providers/provider.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
+import { expectPromptOpsRejection } from "../helpers/expect-error.js";
 
 const KEY = "sk-ant-test-0123456789abcdef";
 const server = fakeProviderServerPerFile({ apiKey: KEY });
@@ -163,10 +163,11 @@ describe("the anthropic provider, through the real @anthropic-ai/sdk", () => {
       Promise.reject(
         Object.assign(new Error("Cannot find package '@anthropic-ai/sdk'"), { code: "ERR_MODULE_NOT_FOUND" }),
       );
-    const error = await createProvider(parseProviderSpec("anthropic:claude-haiku-4-5"), env(), {
-      importers: { anthropic: notInstalled },
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PromptOpsError);
+    const error = await expectPromptOpsRejection(
+      createProvider(parseProviderSpec("anthropic:claude-haiku-4-5"), env(), {
+        importers: { anthropic: notInstalled },
+      }),
+    );
     expect(error).toMatchObject({
       message: "the anthropic provider needs the optional package @anthropic-ai/sdk",
       hint: "npm install @anthropic-ai/sdk",

@@ -119,7 +119,9 @@ describe("the exec provider runs the user's command", () => {
       const abortedAt = performance.now();
       controller.abort();
       expect(await pending).toMatchObject({ kind: "aborted", transient: false });
-      expect(performance.now() - abortedAt).toBeLessThan(500);
+      // Guards against waiting for the command (it never ends) or for a kill grace period; wide
+      // enough for a loaded 2-core machine.
+      expect(performance.now() - abortedAt).toBeLessThan(5_000);
       await gone;
     });
   });

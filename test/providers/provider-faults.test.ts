@@ -160,7 +160,8 @@ describe.each(sdks)("when the $name API fails, the provider says how", ({ ref, e
     const abortedAt = performance.now();
     controller.abort();
     const error = await pending;
-    expect(performance.now() - abortedAt).toBeLessThan(1000);
+    // The server never answers: without the abort this waits for the SDK's own timeout (minutes).
+    expect(performance.now() - abortedAt).toBeLessThan(5_000);
     expect(error).toMatchObject({ kind: "aborted", transient: false });
     await server.lastRequest!.closed;
     expect(server.lastRequest!.cut).toBe(true);

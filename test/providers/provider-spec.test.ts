@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PromptOpsError } from "../../src/errors.js";
 import { checkProviderCredentials, createProvider } from "../../src/providers/create-provider.js";
 import { parseProviderSpec, resolveProviderRef, selectProviders } from "../../src/providers/provider-spec.js";
 import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
+import { expectPromptOpsError, expectPromptOpsRejection } from "../helpers/expect-error.js";
 
-function thrown(fn: () => unknown): PromptOpsError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PromptOpsError);
-    return error as PromptOpsError;
-  }
-  throw new Error("expected an error");
-}
+const thrown = (fn: () => unknown) => expectPromptOpsError(fn);
 
 describe("provider references in the config and on the command line", () => {
   it.each([
@@ -115,10 +107,9 @@ describe("missing credentials stop the run before any request", () => {
   afterAll(() => server.close());
 
   it("OPENAI_API_KEY not set: exit 2 naming the variable, and the server saw nothing", async () => {
-    const error = await createProvider(parseProviderSpec("openai:gpt-4o-mini"), {
-      OPENAI_BASE_URL: server.openaiBaseURL,
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PromptOpsError);
+    const error = await expectPromptOpsRejection(
+      createProvider(parseProviderSpec("openai:gpt-4o-mini"), { OPENAI_BASE_URL: server.openaiBaseURL }),
+    );
     expect(error).toMatchObject({
       exitCode: 2,
       message: "OPENAI_API_KEY is not set: the provider openai:gpt-4o-mini needs it",

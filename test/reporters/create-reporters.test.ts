@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { PromptOpsError } from "../../src/errors.js";
 import {
   createReporters,
   parseReporterName,
   type ReporterOptions,
 } from "../../src/reporters/create-reporters.js";
 import type { ReporterName } from "../../src/reporters/reporter.js";
+import { expectPromptOpsError } from "../helpers/expect-error.js";
 import { fakeStream, runResults, type TempDir, tempDir } from "./fixtures.js";
 import { parseXml } from "./parse-xml.js";
 
@@ -29,15 +29,8 @@ function setup(extra: Partial<ReporterOptions> = {}) {
   return { dir: dir.path, stdout, stderr, options };
 }
 
-function usageError(names: ReporterName[], options: ReporterOptions): PromptOpsError {
-  try {
-    createReporters(names, options);
-  } catch (error) {
-    if (error instanceof PromptOpsError) return error;
-    throw error;
-  }
-  throw new Error("expected a usage error");
-}
+const usageError = (names: ReporterName[], options: ReporterOptions) =>
+  expectPromptOpsError(() => createReporters(names, options));
 
 describe("choosing where reports go", () => {
   it("refuses --output for two file-writing reporters, before anything runs (exit 2)", () => {

@@ -1,7 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
-import { loadPrompts, PromptOpsError } from "../../src/runtime/index.js";
+import { loadPrompts } from "../../src/runtime/index.js";
+import { expectPromptOpsError } from "../helpers/expect-error.js";
 import { buildLockfile, makeTempDir, supportAgent, type TempDir } from "../lockfile/lockfile-fixtures.js";
 
 let dir: TempDir;
@@ -95,15 +96,8 @@ describe("loadPrompts serves an environment's active versions from the lockfile"
 
   it("refuses invalid variables before rendering, naming the variable", async () => {
     const prompts = await loadPrompts({ lockfile, env: "production" });
-    const refuse = (given: Record<string, unknown>) => {
-      try {
-        prompts.messages("support-agent", given);
-      } catch (error) {
-        expect(error).toBeInstanceOf(PromptOpsError);
-        return (error as PromptOpsError).message;
-      }
-      throw new Error("rendered");
-    };
+    const refuse = (given: Record<string, unknown>) =>
+      expectPromptOpsError(() => prompts.messages("support-agent", given)).message;
     expect(refuse({ ...vars, customer: { name: "Ann", plan: "gold" } })).toMatch(
       /variable customer\.plan must be equal to one of the allowed values: free, pro, enterprise/,
     );

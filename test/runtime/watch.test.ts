@@ -21,7 +21,8 @@ function eventQueue<T>() {
       items.push(item);
       wake?.();
     },
-    async next(what: string, timeoutMs = 5000): Promise<T> {
+    // 10 s: a reload a loaded 2-core machine delivers late is still a reload.
+    async next(what: string, timeoutMs = 10_000): Promise<T> {
       const deadline = Date.now() + timeoutMs;
       while (items.length === 0) {
         const left = deadline - Date.now();

@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { ASSERTION_TYPES, type Assertion } from "../../src/prompt/prompt-file.js";
 import { type AssertionContext, evaluateAssertion } from "../../src/testing/assertions/index.js";
+import { ASSERTION_CASE, loadCaseLists } from "../helpers/golden-cases.js";
 
 interface AssertionCase {
   name: string;
@@ -17,10 +16,7 @@ interface AssertionCase {
 }
 
 const dir = new URL("../fixtures/assertions/", import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
-const cases = files.flatMap((file) =>
-  (parse(readFileSync(new URL(file, dir), "utf8")) as AssertionCase[]).map((c) => ({ file, ...c })),
-);
+const cases = loadCaseLists<AssertionCase>(dir, ASSERTION_CASE);
 
 describe("assertion golden cases", () => {
   it.each(cases)("$file: $name", async (testCase) => {

@@ -2,7 +2,6 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PromptOpsError } from "../../src/errors.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
@@ -15,6 +14,7 @@ import {
   refundPrompt,
 } from "../fixtures/baseline/baseline-repo.js";
 import { openaiEnv } from "../fixtures/runner/runner-project.js";
+import { expectPromptOpsRejection } from "../helpers/expect-error.js";
 import { runCli } from "../helpers/run-cli.js";
 import type { TempRepo } from "../helpers/temp-repo.js";
 
@@ -165,8 +165,7 @@ describe("promptops test --baseline", () => {
   });
 
   it("refuses a named prompt that has no such baseline, before sending anything", async () => {
-    const error = await run({ ids: ["newbie"], baseline: "env:production" }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PromptOpsError);
+    const error = await expectPromptOpsRejection(run({ ids: ["newbie"], baseline: "env:production" }));
     expect(error).toMatchObject({ exitCode: 2, message: "newbie is not active in production" });
     expect(server.stats.total).toBe(0);
   });
@@ -176,8 +175,7 @@ describe("promptops test --baseline", () => {
       const error = await run({ baseline: ref }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: "bad-baseline", exitCode: 2 });
     }
-    const unknownEnv = await run({ baseline: "env:prod" }).catch((e: unknown) => e);
-    expect(unknownEnv).toBeInstanceOf(PromptOpsError);
+    await expectPromptOpsRejection(run({ baseline: "env:prod" }));
     expect(server.stats.total).toBe(0);
   });
 

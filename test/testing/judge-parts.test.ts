@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
 import { loadConfig } from "../../src/config/load-config.js";
 import { mergeResultFiles } from "../../src/reporters/merge-results.js";
 import { formatSummaryLine } from "../../src/reporters/pretty-format.js";
@@ -10,6 +9,7 @@ import { judgeRequest, loadJudgePrompt } from "../../src/testing/judge/judge-pro
 import { type Judgment, parseJudgment } from "../../src/testing/judge/parse-judgment.js";
 import { cosine, lexicalSimilarity } from "../../src/testing/judge/similarity.js";
 import type { RunResults } from "../../src/testing/results.js";
+import { JUDGE_REPLY_CASE, loadCaseLists } from "../helpers/golden-cases.js";
 import { makeProjectDir } from "../helpers/project-dir.js";
 
 interface ReplyCase {
@@ -19,9 +19,10 @@ interface ReplyCase {
   problem?: string[];
 }
 
-const replies = parse(
-  readFileSync(new URL("../fixtures/judge/replies.yaml", import.meta.url), "utf8"),
-) as ReplyCase[];
+const replies = loadCaseLists<ReplyCase>(
+  new URL("../fixtures/judge/replies.yaml", import.meta.url),
+  JUDGE_REPLY_CASE,
+);
 
 describe("reading a judge's reply", () => {
   it.each(replies)("$name", ({ reply, expect: judgment, problem }) => {

@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PromptOpsError } from "../../src/errors.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRun, type TestRunOptions } from "../../src/testing/run-tests.js";
@@ -12,6 +11,7 @@ import {
   requestText,
 } from "../fixtures/judge/judge-project.js";
 import { openaiEnv, userText } from "../fixtures/runner/runner-project.js";
+import { expectPromptOpsRejection } from "../helpers/expect-error.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
 
 const validateResults = schemaValidator("results");
@@ -244,8 +244,7 @@ judge: "openai:gpt-4o"`;
   });
 
   it("refuses to start when the judge's key is missing, naming it, before any request", async () => {
-    const error = await run('judge: "anthropic:claude-haiku-4-5"').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PromptOpsError);
+    const error = await expectPromptOpsRejection(run('judge: "anthropic:claude-haiku-4-5"'));
     expect(error).toMatchObject({ exitCode: 2 });
     expect((error as Error).message).toContain("ANTHROPIC_API_KEY");
     expect(server.stats.total).toBe(0);

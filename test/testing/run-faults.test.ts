@@ -105,7 +105,7 @@ describe("bounded concurrency", () => {
     const { run } = await running;
     expect(run.summary).toMatchObject({ total: 12, passed: 12 });
     expect(server.stats.peakActive).toBeLessThanOrEqual(2);
-  }, 5_000);
+  }, 15_000);
 });
 
 describe("a run against a misbehaving provider", () => {
@@ -132,13 +132,25 @@ describe("a run against a misbehaving provider", () => {
   });
 
   it("waits 1 ms when told 1 ms, not the default backoff (250 to 500 ms)", async () => {
+    // When each of Grace's requests reached the server: the gap between them is the wait, without
+    // the run's start-up, which a loaded machine makes slow. The rule only notes, never matches.
+    const graceSent: number[] = [];
+    server.faultWhen(
+      (request) => {
+        if (asking("hello to Grace")(request)) graceSent.push(performance.now());
+        return false;
+      },
+      { status: 500 },
+      Number.MAX_SAFE_INTEGER,
+    );
     // A run of its own: a rate limit holds back every request to its provider (provider-pace.ts).
     server.faultWhen(asking("hello to Grace"), { status: 429, retryAfterMs: "1" }, 1);
     const { run, finished } = await runTimed({ retries: 2, concurrency: 4 });
     const grace = finished.find((f) => f.result.test === "greets Grace by name")!;
     expect(grace.result.status).toBe("pass");
     expect(server.requests.filter(asking("hello to Grace"))).toHaveLength(2);
-    expect(grace.at).toBeLessThan(250);
+    expect(graceSent).toHaveLength(2);
+    expect(graceSent[1]! - graceSent[0]!).toBeLessThan(250);
     expect(run.summary.rateLimited?.responses).toBe(1);
   });
 
@@ -185,19 +197,22 @@ describe("a run against a misbehaving provider", () => {
 describe("the per-request timeout", () => {
   it("errors a hung case promptly, while the others finish without waiting for it", async () => {
     server.faultWhen(asking("hello to Ada"), { hang: true });
-    const { run, finished } = await runTimed({ timeoutMs: 300, retries: 0, concurrency: 2 });
+    // Long enough for the other five cases to finish first on a loaded machine.
+    const timeoutMs = 1_500;
+    const { run, finished } = await runTimed({ timeoutMs, retries: 0, concurrency: 2 });
 
     const hung = byTest(run, "greets Ada by name");
     expect(hung.status).toBe("error");
     expect(hung.error).toContain("timed out");
     const last = finished.at(-1)!;
     expect(last.result.test).toBe("greets Ada by name");
-    expect(last.at).toBeGreaterThanOrEqual(300);
-    expect(last.at).toBeLessThan(300 + 1_000);
+    expect(last.at).toBeGreaterThanOrEqual(timeoutMs);
+    // Ended by its own timeout, not by the end of the run or the SDK's timeout (minutes).
+    expect(last.at).toBeLessThan(timeoutMs + 3_000);
     // The other five went through the other slot and were all done before the timeout fired.
     const others = finished.slice(0, -1);
     expect(others.map((f) => f.result.status)).toEqual(Array(5).fill("pass"));
-    for (const other of others) expect(other.at).toBeLessThan(300);
+    for (const other of others) expect(other.at).toBeLessThan(timeoutMs);
 
     // The request was really cancelled: the server saw its connection go away.
     const request = server.requests.find(asking("hello to Ada"))!;
@@ -221,7 +236,8 @@ describe("the per-request timeout", () => {
     expect(run.summary).toMatchObject({ total: 20, passed: 18, errors: 2 });
     for (const name of hung) {
       expect(byTest(run, name)).toMatchObject({ status: "error", error: "openai:gpt-4o-mini: timed out" });
-      expect(finished.find((f) => f.result.test === name)!.at).toBeLessThan(500 + 2_000);
+      // A timer lost to garbage collection would leave the case hung until the test times out.
+      expect(finished.find((f) => f.result.test === name)!.at).toBeLessThan(500 + 5_000);
     }
     await server.whenIdle();
   });
@@ -258,7 +274,8 @@ describe("a provider that enforces a request rate (429 + retry-after)", () => {
     server.faultWhen(asking("hello to Ada"), { status: 429, retryAfter: "3600" });
     const started = performance.now();
     const { run } = await runTimed({ concurrency: 1 });
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // Guards against waiting the hour; the run itself takes well under a second.
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(byTest(run, "greets Ada by name")).toMatchObject({ status: "error" });
     expect(byTest(run, "greets Ada by name").error).toContain("retry after 3600000 ms");
     expect(run.summary).toMatchObject({ total: 6, passed: 5, errors: 1 });
@@ -291,7 +308,8 @@ test: { concurrency: 1, retries: 0, timeoutMs: 60000, maxDurationMs: 800 }
 `,
       },
     });
-    expect(performance.now() - started).toBeLessThan(800 + 2_000);
+    // The hung request's own timeout is 60 s: ending near the 800 ms deadline is what is checked.
+    expect(performance.now() - started).toBeLessThan(800 + 8_000);
     const hungAt = server.requests.findIndex(asking("order 4711"));
     expect(hungAt).toBe(4);
     expect(server.stats.total).toBe(hungAt + 1);
@@ -312,7 +330,8 @@ describe("cancelling a run", () => {
     server.whenRequests(2).then(() => controller.abort(new Error("interrupted")));
     const started = performance.now();
     const { run } = await runTimed({ concurrency: 2, signal: controller.signal });
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // Replies take 10 s: stopping at once means well before the first of them.
+    expect(performance.now() - started).toBeLessThan(6_000);
     expect(run.cancelled).toBe(true);
     expect(run.results).toHaveLength(6);
     for (const result of run.results) {

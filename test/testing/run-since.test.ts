@@ -1,9 +1,9 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PromptOpsError } from "../../src/errors.js";
 import { runTests } from "../../src/testing/run-tests.js";
 import { manyTestsPrompt, RUNNER_PROJECT_DIR } from "../fixtures/runner/runner-project.js";
+import { expectPromptOpsRejection } from "../helpers/expect-error.js";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";
 
 // A pull request's CI runs `promptops test --since origin/main`: only what the change can affect.
@@ -74,13 +74,14 @@ describe("promptops test --since <ref>", () => {
   });
 
   it("refuses a ref git does not know, as a usage error", async () => {
-    const error = await runTests({
-      cwd: repo.root,
-      ids: [],
-      providers: ["echo"],
-      since: "no-such-branch",
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PromptOpsError);
+    const error = await expectPromptOpsRejection(
+      runTests({
+        cwd: repo.root,
+        ids: [],
+        providers: ["echo"],
+        since: "no-such-branch",
+      }),
+    );
     expect(error).toMatchObject({ exitCode: 2 });
     expect((error as Error).message).toContain("no-such-branch");
   });

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PromptOpsError } from "../../src/errors.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import type { CaseResult } from "../../src/testing/results.js";
 import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
@@ -13,6 +12,7 @@ import {
   openaiEnv,
   userText,
 } from "../fixtures/runner/runner-project.js";
+import { expectPromptOpsRejection } from "../helpers/expect-error.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
 
 const validateResults = schemaValidator("results");
@@ -118,8 +118,9 @@ describe("promptops test, the core", () => {
   });
 
   it("refuses to start without OPENAI_API_KEY, naming it, before any request", async () => {
-    const error = await runStory({ env: { OPENAI_BASE_URL: server.openaiBaseURL } }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PromptOpsError);
+    const error = await expectPromptOpsRejection(
+      runStory({ env: { OPENAI_BASE_URL: server.openaiBaseURL } }),
+    );
     expect(error).toMatchObject({ exitCode: 2 });
     expect((error as Error).message).toContain("OPENAI_API_KEY");
     expect(server.stats.total).toBe(0);

@@ -1,0 +1,22 @@
+/**
+ * Each command's module, imported only when that command runs so that `--help` and `validate`
+ * stay small. buildProgram takes this table as an argument: a test passes its own to see the
+ * options a command line turns into without running the command.
+ */
+export const commandModules = {
+  init: () => import("./commands/init.js"),
+  validate: () => import("./commands/validate.js"),
+  render: () => import("./commands/render.js"),
+  status: () => import("./commands/status.js"),
+  publish: () => import("./commands/publish.js"),
+  log: () => import("./commands/log.js"),
+  diff: () => import("./commands/diff.js"),
+  verify: () => import("./commands/verify.js"),
+  activation: () => import("./commands/activation.js"),
+  lock: () => import("./commands/lock.js"),
+  types: () => import("./commands/types.js"),
+  report: () => import("./commands/report.js"),
+  test: () => import("./commands/test.js"),
+};
+
+export type CommandModules = typeof commandModules;
