@@ -1,4 +1,6 @@
-import { resolve } from "node:path";
+import { mkdirSync, mkdtempSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CommandModules } from "../../src/cli/command-modules.js";
 import { buildProgram, main } from "../../src/cli/main.js";
@@ -57,7 +59,8 @@ async function parse(argv: string[]): Promise<{ code: number; calls: Call[] }> {
   return { code, calls };
 }
 
-const CWD = resolve("/tmp/project");
+// A real folder: --cwd to one that does not exist is a usage error of its own.
+const CWD = realpathSync(mkdtempSync(join(tmpdir(), "promptops-argv-")));
 const at = { cwd: CWD, debug: false };
 
 /** argv (after `--cwd /tmp/project`), the run function called, and the options it receives. */
@@ -409,12 +412,15 @@ describe("each command line becomes its command's options", () => {
 describe("options every command takes", () => {
   it("--cwd defaults to the current directory and resolves a relative one", async () => {
     expect((await parse(["status"])).calls[0]?.options.cwd).toBe(process.cwd());
-    expect((await parse(["status", "--cwd", "sub/dir"])).calls[0]?.options.cwd).toBe(resolve("sub/dir"));
+    // A relative folder that exists wherever the suite runs from (the repository's root).
+    expect((await parse(["status", "--cwd", "test/cli"])).calls[0]?.options.cwd).toBe(resolve("test/cli"));
   });
 
   it("--cwd and --debug after the command name win over the program's", async () => {
-    const { calls } = await parse(["--cwd", "/a", "lock", "--cwd", "/b", "--debug"]);
-    expect(calls[0]?.options).toMatchObject({ cwd: resolve("/b"), debug: true });
+    const [a, b] = ["a", "b"].map((name) => join(CWD, name));
+    for (const folder of [a!, b!]) mkdirSync(folder, { recursive: true });
+    const { calls } = await parse(["--cwd", a!, "lock", "--cwd", b!, "--debug"]);
+    expect(calls[0]?.options).toMatchObject({ cwd: b, debug: true });
     expect((await parse(["--debug", "lock"])).calls[0]?.options.debug).toBe(true);
   });
 
