@@ -207,7 +207,6 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     },
   });
   const graders = await createGraders(grading, { caller, providers, env, config, price });
-  const uninstallGraders = graders.install();
   // One result per case: --repeat samples become one (repeats.ts); boundary inputs the variable
   // schemas reject pass without a request (boundary/boundary-cases.ts).
   const collected = collectCaseResults(cases, (result) => options.onCaseFinished?.(result));
@@ -258,7 +257,6 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
           ...(diffs ? { diffs } : {}),
         })
       : undefined;
-  uninstallGraders();
   if (compared && pairwisePrompt) {
     compared.results = await (await import("./judge/pairwise.js")).judgePairwise(compared.results, cases, {
       caller,
