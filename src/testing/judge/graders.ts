@@ -9,6 +9,7 @@ import type { ProviderCaller } from "../provider-caller.js";
 import type { AssertionResult, CaseResult, JudgeUsage } from "../results.js";
 import type { GraderScope } from "./grader-scope.js";
 import type { GradingPlan } from "./grading-plan.js";
+import type { JudgePrompt } from "./judge-prompt.js";
 import { type GraderReply, UsageTally } from "./judge-usage.js";
 import { llmJudge } from "./llm-judge.js";
 import { similar } from "./similar.js";
@@ -20,6 +21,8 @@ export interface GraderDeps {
   env: NodeJS.ProcessEnv;
   config: ProjectConfig;
   price(provider: Provider, tokens: { input: number; output: number }): number | null;
+  /** Loaded when the plan has a judge to ask (GradingPlan.asksJudge). */
+  judgePrompt: JudgePrompt | undefined;
 }
 
 /** The llm-judge and similar graders of one run. */
@@ -67,7 +70,7 @@ export async function createGraders(plan: GradingPlan, deps: GraderDeps): Promis
       const usage = new UsageTally();
       const scope: GraderScope = {
         caller: deps.caller,
-        judgePrompt: plan.judgePrompt,
+        judgePrompt: deps.judgePrompt,
         judgeProvider: (ref) => lookup(ref, plan.judge),
         embeddingsProvider: (ref) => lookup(ref, plan.embeddings),
         record(provider, reply) {
