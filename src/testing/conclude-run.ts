@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { LocalState } from "../config/local-state.js";
 import { redactDeep } from "../redact-secrets.js";
-import { compareWithBaseline } from "./baseline/compare-baseline.js";
 import type { ExecutedRun } from "./execute-run.js";
 import { judgePairwise } from "./judge/pairwise.js";
 import type { RunResults } from "./results.js";
@@ -34,9 +33,10 @@ export async function concludeRun(
   const { deadline, graders, caller } = executed;
   const signal = deadline.signal;
   // --baseline: each case with its twin on the baseline version, and a verdict per prompt × provider.
+  // Loaded only then, like output-diffs.ts (execute-run.ts), which it brings with the `diff` library.
   const compared =
     plan.baseline && executed.baselineResults
-      ? compareWithBaseline({
+      ? (await import("./baseline/compare-baseline.js")).compareWithBaseline({
           plan: plan.baseline,
           current: executed.results,
           baseline: executed.baselineResults,

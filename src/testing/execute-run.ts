@@ -4,7 +4,7 @@ import type { LocalState } from "../config/local-state.js";
 import { checkProviderCredentials, createProvider } from "../providers/create-provider.js";
 import { costUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
-import { OutputDiffs } from "./baseline/output-diffs.js";
+import type { OutputDiffs } from "./baseline/output-diffs.js";
 import { startBaseline } from "./baseline/run-baseline.js";
 import { isSent, rejectedInputResult } from "./boundary/boundary-cases.js";
 import { cachedCases, refuseOverBudget } from "./estimate-cost.js";
@@ -120,7 +120,8 @@ export async function executeRun(
     caller,
   };
   // --baseline: each pair's diff is worked out once both replies are in, while requests are out.
-  const diffs = baseline ? new OutputDiffs() : undefined;
+  // Loaded only then: it brings the `diff` library (~29 KB of bundle) a plain run never uses.
+  const diffs = baseline ? new (await import("./baseline/output-diffs.js")).OutputDiffs() : undefined;
   let startedTested: () => void = () => undefined;
   const testedStarted = new Promise<void>((resolve) => {
     startedTested = resolve;

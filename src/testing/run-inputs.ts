@@ -7,7 +7,6 @@ import { discoverPromptFiles } from "../prompt/discover.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
 import { selectProviders } from "../providers/provider-spec.js";
-import { versionsUnderTest } from "../versions/versions-under-test.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import type { MissingBaseline } from "./baseline/baseline-results.js";
 import { type BaselineVersions, checkBaselineRef } from "./baseline/plan-baseline.js";
@@ -48,7 +47,7 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
   const providers = selectProviders(options.providers, config.providers);
   const named = options.ids.length > 0;
   const tested = options.version
-    ? await versionsUnderTest(config, checked, options.version, named)
+    ? await (await publishedVersions()).versionsUnderTest(config, checked, options.version, named)
     : checked.map((prompt) => ({
         prompt,
         version: "draft" as const,
@@ -91,8 +90,17 @@ async function readBaselineVersions(
 ): Promise<BaselineVersions> {
   checkBaselineRef(ref);
   const missing: MissingBaseline[] = [];
+  const { versionsUnderTest } = await publishedVersions();
   const units = await versionsUnderTest(config, prompts, ref, named, (prompt, error) => {
     missing.push({ prompt, reason: error.message });
   });
   return { ref, units, missing };
 }
+
+/**
+ * Loaded only when a run tests or compares a published version: the lockfile's parser with its
+ * schema validator and the reading of prompts at a tag are ~150 KB of bundle (dist/bundle's
+ * lockfile, resolve-version, version-index and compile-at-commit chunks) that a plain
+ * `promptops test` never runs.
+ */
+const publishedVersions = () => import("../versions/versions-under-test.js");
