@@ -54,7 +54,7 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
         hash: prompt.result!.hash,
         compiled: prompt.result!.compiled,
       }));
-  // --judge-pairwise without --baseline is refused by the plan, before this would matter.
+  // (--judge-pairwise without a baseline is refused by the plan: run-plan.ts.)
   const baseline = options.baseline
     ? await readBaselineVersions(config, checked, options.baseline, named)
     : undefined;
