@@ -14,7 +14,7 @@ const ASSUMED_OUTPUT_TOKENS = 512;
 const JUDGE_OVERHEAD_TOKENS = 400;
 const JUDGE_VERDICT_TOKENS = 150;
 
-type Priced = Pick<Provider, "kind" | "model">;
+export type Priced = Pick<Provider, "kind" | "model">;
 
 /** Who grades a case's assertions, as pricing sees them. */
 export interface GraderPricing {
@@ -40,23 +40,45 @@ export interface CostEstimate {
 export async function estimateRunCost(
   cases: readonly TestCase[],
   provider: (id: string) => Provider,
-  price: (
-    provider: Pick<Provider, "kind" | "model">,
-    tokens: { input: number; output: number },
-  ) => number | null,
+  price: Price,
   cache: ResponseCache | undefined,
   graders?: GraderPricing,
 ): Promise<CostEstimate> {
+  const cached = cache ? await cachedCases(cases, provider, cache) : undefined;
+  return estimateCost(cases, provider, price, graders, cached);
+}
+
+type Price = (provider: Priced, tokens: { input: number; output: number }) => number | null;
+
+/** The cases whose reply the cache holds: they will send nothing. */
+export async function cachedCases(
+  cases: readonly TestCase[],
+  provider: (id: string) => Provider,
+  cache: ResponseCache,
+): Promise<Set<TestCase>> {
+  const cached = new Set<TestCase>();
+  for (const testCase of cases) {
+    const request = requestOf(testCase);
+    if (request && (await cache.get(requestKey(provider(testCase.provider), request, testCase.sample))))
+      cached.add(testCase);
+  }
+  return cached;
+}
+
+/** estimateRunCost once the cached cases are known: pure, so a plan can be priced without a provider. */
+export function estimateCost(
+  cases: readonly TestCase[],
+  provider: (id: string) => Priced,
+  price: Price,
+  graders?: GraderPricing,
+  cached?: ReadonlySet<TestCase>,
+): CostEstimate {
   const estimate: CostEstimate = { usd: 0, unpriced: 0, cached: 0 };
   for (const testCase of cases) {
     const chosen = provider(testCase.provider);
-    let request: ReturnType<typeof caseRequest>;
-    try {
-      request = caseRequest(testCase);
-    } catch {
-      continue; // it will be an error case, and send nothing
-    }
-    if (await cache?.get(requestKey(chosen, request, testCase.sample))) {
+    const request = requestOf(testCase);
+    if (!request) continue; // it will be an error case, and send nothing
+    if (cached?.has(testCase)) {
       estimate.cached++;
       continue;
     }
@@ -86,6 +108,14 @@ export async function estimateRunCost(
     }
   }
   return estimate;
+}
+
+function requestOf(testCase: TestCase): ReturnType<typeof caseRequest> | undefined {
+  try {
+    return caseRequest(testCase);
+  } catch {
+    return undefined;
+  }
 }
 
 export function refuseOverBudget(estimate: CostEstimate, maxCostUsd: number): void {

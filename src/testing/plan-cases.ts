@@ -2,18 +2,13 @@ import { dirname, relative } from "node:path";
 import type { ProjectConfig } from "../config/config.js";
 import { PromptOpsError } from "../errors.js";
 import type { CompiledPrompt, PromptTest } from "../prompt/prompt-file.js";
-import type { CheckedPrompt } from "../prompt/prompt-project.js";
 import { checkVariables } from "../prompt/variables.js";
+import type { PromptAtVersion } from "../versions/versions-under-test.js";
 import { type BoundaryCaseInfo, planBoundaryCases } from "./boundary/boundary-cases.js";
 import { groupSamples } from "./repeats.js";
 
 /** One prompt version's tests, ready to run. */
-export interface PromptUnderTest {
-  prompt: CheckedPrompt;
-  version: "draft" | number;
-  hash: string;
-  compiled: CompiledPrompt;
-}
+export type PromptUnderTest = PromptAtVersion;
 
 /** One test of one prompt version against one provider (one sample of it, with --repeat). */
 export interface TestCase {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   type AssertionContext,
+  assertionHandlers,
   evaluateAssertion,
   evaluateAssertions,
-  registerAssertion,
 } from "../../src/testing/assertions/index.js";
 
 function context(output: string, vars: Record<string, unknown> = {}): AssertionContext {
@@ -64,52 +64,44 @@ describe("assertions", () => {
     ]);
   });
 
-  it("a registered judge receives the rendered rubric, and unregistering restores the failing default", async () => {
+  it("a judge handed in receives the rendered rubric, and without one the assertion fails saying what it needs", async () => {
     const seen: unknown[] = [];
-    const unregister = registerAssertion("llm-judge", async (value, ctx) => {
-      seen.push(value);
-      return { pass: ctx.output.includes("Ann"), score: 0.9, message: "judge: addresses the customer" };
+    const handlers = assertionHandlers({
+      "llm-judge": async (value, ctx) => {
+        seen.push(value);
+        return { pass: ctx.output.includes("Ann"), score: 0.9, message: "judge: addresses the customer" };
+      },
     });
-    try {
-      const assertion = { "llm-judge": { rubric: "Addresses {{ name }} by name", threshold: 0.8 } };
-      expect(await evaluateAssertion(assertion, context("Hi Ann", { name: "Ann" }))).toEqual({
-        type: "llm-judge",
-        pass: true,
-        score: 0.9,
-        message: "judge: addresses the customer",
-      });
-      expect(seen).toEqual([{ rubric: "Addresses Ann by name", threshold: 0.8 }]);
-    } finally {
-      unregister();
-    }
+    const assertion = { "llm-judge": { rubric: "Addresses {{ name }} by name", threshold: 0.8 } };
+    expect(await evaluateAssertion(assertion, context("Hi Ann", { name: "Ann" }), handlers)).toEqual({
+      type: "llm-judge",
+      pass: true,
+      score: 0.9,
+      message: "judge: addresses the customer",
+    });
+    expect(seen).toEqual([{ rubric: "Addresses Ann by name", threshold: 0.8 }]);
     const after = await evaluateAssertion({ "llm-judge": "Is polite" }, context("Hi"));
     expect(after).toMatchObject({ pass: false, score: 0 });
     expect(after.message).toBe("llm-judge needs a judge provider, and none is configured for this run");
   });
 
-  it("an error thrown by a registered handler propagates, so the runner can report an error, not a fail", async () => {
-    const unregister = registerAssertion("similar", () => {
-      throw new Error("embeddings endpoint returned 503");
+  it("an error thrown by a handed-in handler propagates, so the runner can report an error, not a fail", async () => {
+    const handlers = assertionHandlers({
+      similar: () => {
+        throw new Error("embeddings endpoint returned 503");
+      },
     });
-    try {
-      await expect(evaluateAssertion({ similar: "hello" }, context("hi"))).rejects.toThrow("503");
-    } finally {
-      unregister();
-    }
+    await expect(evaluateAssertion({ similar: "hello" }, context("hi"), handlers)).rejects.toThrow("503");
   });
 
-  it("registering a type that does not exist is a programmer error", () => {
-    expect(() => registerAssertion("sentiment" as never, () => ({ pass: true, message: "" }))).toThrow(
-      'registerAssertion: "sentiment" is not an assertion type',
+  it("a handler for a type that does not exist is a programmer error", () => {
+    expect(() => assertionHandlers({ sentiment: () => ({ pass: true, message: "" }) } as never)).toThrow(
+      'assertionHandlers: "sentiment" is not an assertion type',
     );
   });
 
   it("a handler's score outside 0..1 is a programmer error", async () => {
-    const unregister = registerAssertion("similar", () => ({ pass: true, score: 7, message: "?" }));
-    try {
-      await expect(evaluateAssertion({ similar: "x" }, context("x"))).rejects.toThrow(TypeError);
-    } finally {
-      unregister();
-    }
+    const handlers = assertionHandlers({ similar: () => ({ pass: true, score: 7, message: "?" }) });
+    await expect(evaluateAssertion({ similar: "x" }, context("x"), handlers)).rejects.toThrow(TypeError);
   });
 });

@@ -311,6 +311,37 @@ messages:
     );
     expect(server.stats.total).toBe(0);
   });
+
+  it("two runs at once in one process each grade with their own judge, and count only its usage", async () => {
+    const other = copyJudgeProject('judge: "openai:gpt-4.1-mini"');
+    try {
+      // Started together: however their cases and judges interleave, each run grades with its own.
+      const [mine, theirs] = await Promise.all([
+        run(JUDGE),
+        runTests({ cwd: other.root, ids: ["support"], env: openaiEnv(server) }),
+      ]);
+      for (const [result, judge] of [
+        [mine, "openai:gpt-4o"],
+        [theirs, "openai:gpt-4.1-mini"],
+      ] as const) {
+        expect(result.results.map((r) => r.assertions[0]?.message ?? r.error)).toEqual([
+          `score 1 >= 0.7 (judge ${judge} said pass): Meets the rubric.`,
+          `score 1 >= 0.9 (judge ${judge} said pass): Meets the rubric.`,
+        ]);
+        expect(result.summary.judge?.tokens).toEqual({
+          input: 2 * JUDGE_USAGE.input,
+          output: 2 * JUDGE_USAGE.output,
+        });
+      }
+      expect(
+        judgeRequests()
+          .map((r) => r.body.model)
+          .sort(),
+      ).toEqual(["gpt-4.1-mini", "gpt-4.1-mini", "gpt-4o", "gpt-4o"]);
+    } finally {
+      other.cleanup();
+    }
+  });
 });
 
 describe("similar", () => {

@@ -24,7 +24,7 @@ export interface AssertionOutcome {
 
 /**
  * Checks one assertion. `value` is the assertion's expected value with its templates already
- * rendered. Built-in handlers never throw for user data; an error thrown by a registered
+ * rendered. Built-in handlers never throw for user data; an error thrown by a handed-in
  * handler (a judge provider that is down) propagates, so the runner can report an `error`.
  */
 export type AssertionHandler = (

@@ -3,16 +3,18 @@ import { closestMatch } from "../../schemas/did-you-mean.js";
 import type { AssertionResult } from "../results.js";
 import type { AssertionContext, AssertionOutcome } from "./context.js";
 import { renderExpected } from "./expected-value.js";
-import { assertionHandler, PROVIDER_BACKED } from "./registry.js";
+import { type AssertionHandlers, assertionHandler, NO_HANDLERS, PROVIDER_BACKED } from "./handlers.js";
 
 /**
  * Checks one assertion (a one-key map) against a reply. A failing check, a malformed assertion
  * or an unknown type is a failing result, never an exception: one bad assertion must not lose
- * the rest of a run. Only an error thrown by a registered handler propagates (see AssertionHandler).
+ * the rest of a run. Only an error thrown by a handler propagates (see AssertionHandler). `handlers`:
+ * the caller's own, for the provider-backed types; without one, such an assertion fails saying so.
  */
 export async function evaluateAssertion(
   assertion: Assertion,
   context: AssertionContext,
+  handlers: AssertionHandlers = NO_HANDLERS,
 ): Promise<AssertionResult> {
   if (typeof assertion !== "object" || assertion === null || Array.isArray(assertion))
     return failed(
@@ -25,7 +27,7 @@ export async function evaluateAssertion(
     return failed(keys[0] ?? "(none)", `an assertion has exactly one key (its type); found ${found}`);
   }
   const type = keys[0]!;
-  const handler = assertionHandler(type);
+  const handler = assertionHandler(type, handlers);
   if (!handler) {
     const needs = Object.hasOwn(PROVIDER_BACKED, type) ? PROVIDER_BACKED[type as AssertionType] : undefined;
     if (needs) return failed(type, `${type} needs ${needs}, and none is configured for this run`);
@@ -44,9 +46,10 @@ export async function evaluateAssertion(
 export async function evaluateAssertions(
   assertions: readonly Assertion[],
   context: AssertionContext,
+  handlers: AssertionHandlers = NO_HANDLERS,
 ): Promise<AssertionResult[]> {
   // Concurrently: judge calls are network-bound, and the built-in checks are synchronous anyway.
-  return Promise.all(assertions.map((assertion) => evaluateAssertion(assertion, context)));
+  return Promise.all(assertions.map((assertion) => evaluateAssertion(assertion, context, handlers)));
 }
 
 function toResult(type: string, outcome: AssertionOutcome): AssertionResult {

@@ -1,5 +1,5 @@
 export type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
 export { evaluateAssertion, evaluateAssertions } from "./evaluate.js";
+export { type AssertionHandlers, assertionHandlers } from "./handlers.js";
 export type { CheckResult } from "./javascript.js";
 export { findRefusal } from "./refusal.js";
-export { registerAssertion } from "./registry.js";

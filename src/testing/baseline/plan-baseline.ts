@@ -30,14 +30,14 @@ export interface BaselinePlan {
   unfit: ReadonlyMap<string, string>;
 }
 
-/** What a published-version resolver reports for a prompt that has no such version. */
-export type OnMissingVersion = (prompt: string, error: PromptOpsError) => void;
-
-/**
- * Resolves `ref` for the tested prompts: the versions to compare with, skipping (and reporting
- * through onMissing) prompts that have none, unless they were named, which is an error.
- */
-export type ResolveVersions = (ref: string, onMissing: OnMissingVersion) => Promise<PromptUnderTest[]>;
+/** `ref` resolved for the tested prompts (versions/versions-under-test.ts), before planning. */
+export interface BaselineVersions {
+  /** As given: "env:production" or "v3". */
+  ref: string;
+  units: readonly PromptUnderTest[];
+  /** Prompts that have no such version (not named, so skipped): why not. */
+  missing: readonly MissingBaseline[];
+}
 
 /** The case a result or a case stands for on both sides: prompt, test and provider. */
 export function pairKey(item: { prompt: string; test: string; provider: string }): string {
@@ -60,17 +60,10 @@ export function checkBaselineRef(ref: string): string {
  * The same cases on the baseline version of each prompt, worked out before anything is sent.
  * Tests come from the working tree on both sides (as with --version), so each case has a twin.
  */
-export async function planBaseline(
-  ref: string,
-  current: readonly TestCase[],
-  resolve: ResolveVersions,
-): Promise<BaselinePlan> {
-  checkBaselineRef(ref);
+export function planBaseline(resolved: BaselineVersions, current: readonly TestCase[]): BaselinePlan {
+  const { ref, units } = resolved;
   const tested = new Set(current.map((c) => c.promptId));
-  const missing: MissingBaseline[] = [];
-  const units = await resolve(ref, (prompt, error) => {
-    if (tested.has(prompt)) missing.push({ prompt, reason: error.message });
-  });
+  const missing = resolved.missing.filter(({ prompt }) => tested.has(prompt));
   const byId = new Map(units.map((unit) => [unit.prompt.id, unit]));
   const versions = new Map<string, BaselineVersion>();
   const cases: TestCase[] = [];

@@ -1,15 +1,15 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { ProjectConfig } from "../../config/config.js";
 import type { Assertion } from "../../prompt/prompt-file.js";
 import { createProvider } from "../../providers/create-provider.js";
 import type { Provider } from "../../providers/provider.js";
-import type { AssertionContext, AssertionOutcome } from "../assertions/index.js";
-import { evaluateAssertions, registerAssertion } from "../assertions/index.js";
-import { PROVIDER_BACKED } from "../assertions/registry.js";
+import { PROVIDER_BACKED } from "../assertions/handlers.js";
+import type { AssertionContext, AssertionHandler, AssertionOutcome } from "../assertions/index.js";
+import { assertionHandlers, evaluateAssertions } from "../assertions/index.js";
 import type { ProviderCaller } from "../provider-caller.js";
 import type { AssertionResult, CaseResult, JudgeUsage } from "../results.js";
 import type { GraderScope } from "./grader-scope.js";
 import type { GradingPlan } from "./grading-plan.js";
+import type { JudgePrompt } from "./judge-prompt.js";
 import { type GraderReply, UsageTally } from "./judge-usage.js";
 import { llmJudge } from "./llm-judge.js";
 import { similar } from "./similar.js";
@@ -21,14 +21,14 @@ export interface GraderDeps {
   env: NodeJS.ProcessEnv;
   config: ProjectConfig;
   price(provider: Provider, tokens: { input: number; output: number }): number | null;
+  /** Loaded when the plan has a judge to ask (GradingPlan.asksJudge). */
+  judgePrompt: JudgePrompt | undefined;
 }
 
 /** The llm-judge and similar graders of one run. */
 export interface Graders {
   /** The runner's `evaluate`: checks a case's assertions with this run's graders, counting their usage. */
   evaluate(assertions: readonly Assertion[], context: AssertionContext): Promise<AssertionResult[]>;
-  /** Registers the llm-judge and similar handlers for the run; returns the function that unregisters them. */
-  install(): () => void;
   /** Puts the judge usage of a finished case on its result (`judge`), when it had any. */
   attach(result: CaseResult): void;
   /** The run's judge usage so far (undefined when no grader replied). */
@@ -41,17 +41,6 @@ export interface Graders {
     reply: { tokens: { input: number; output: number }; cached: boolean },
   ): GraderReply;
 }
-
-interface CaseScope extends GraderScope {
-  /** Grader calls of the case still running: waited for when a sibling assertion throws. */
-  pending: Set<Promise<unknown>>;
-}
-
-// The handlers are registered once per process, however many runs overlap; each call finds its
-// run and case through the async context `evaluate` opened, never through shared mutable state.
-const scopes = new AsyncLocalStorage<CaseScope>();
-let installs = 0;
-let unregister: (() => void) | undefined;
 
 export async function createGraders(plan: GradingPlan, deps: GraderDeps): Promise<Graders> {
   const providers = new Map<string, Provider>();
@@ -76,13 +65,12 @@ export async function createGraders(plan: GradingPlan, deps: GraderDeps): Promis
 
   return {
     async evaluate(assertions, context) {
-      // Entering an async context turns on Node 20's promise hooks for the rest of the process,
-      // a cost on every promise of every case: cases with no grader do without.
+      // A case with no grader has no judge usage to count: its assertions are checked as they are.
       if (!assertions.some(needsGrader)) return evaluateAssertions(assertions, context);
       const usage = new UsageTally();
-      const scope: CaseScope = {
+      const scope: GraderScope = {
         caller: deps.caller,
-        judgePrompt: plan.judgePrompt,
+        judgePrompt: deps.judgePrompt,
         judgeProvider: (ref) => lookup(ref, plan.judge),
         embeddingsProvider: (ref) => lookup(ref, plan.embeddings),
         record(provider, reply) {
@@ -90,35 +78,28 @@ export async function createGraders(plan: GradingPlan, deps: GraderDeps): Promis
           usage.add(graded);
           run.add(graded);
         },
-        pending: new Set(),
       };
+      // Grader calls of the case still running: waited for when a sibling assertion throws.
+      const pending = new Set<Promise<unknown>>();
+      const handler =
+        (grade: Grade): AssertionHandler =>
+        (value, caseContext) => {
+          const outcome = grade(value, caseContext, scope);
+          pending.add(outcome);
+          return outcome;
+        };
+      // This case's graders, handed to its assertions: each call knows its run and case by closure.
+      const handlers = assertionHandlers({ "llm-judge": handler(llmJudge), similar: handler(similar) });
       try {
-        const results = await scopes.run(scope, () => evaluateAssertions(assertions, context));
+        const results = await evaluateAssertions(assertions, context, handlers);
         done.set(results, usage);
         return results;
       } catch (error) {
         // The case ends now; its other judges' replies (already paid for) are still counted.
-        await Promise.allSettled(scope.pending);
+        await Promise.allSettled(pending);
         failed.set(context.output, [...(failed.get(context.output) ?? []), usage]);
         throw error;
       }
-    },
-    install() {
-      if (installs++ === 0) {
-        const undo = [register("llm-judge", llmJudge), register("similar", similar)];
-        unregister = () => {
-          for (const fn of undo.reverse()) fn();
-        };
-      }
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        if (--installs === 0) {
-          unregister?.();
-          unregister = undefined;
-        }
-      };
     },
     attach(result) {
       let usage = done.get(result.assertions);
@@ -141,20 +122,3 @@ function needsGrader(assertion: Assertion): boolean {
 }
 
 type Grade = (value: unknown, context: AssertionContext, scope: GraderScope) => Promise<AssertionOutcome>;
-
-function register(type: "llm-judge" | "similar", grade: Grade): () => void {
-  return registerAssertion(type, (value, context) => {
-    const scope = scopes.getStore();
-    // Outside a run's `evaluate` (registered by an overlapping run, or left by one that threw): the
-    // same answer as when nothing is registered.
-    if (!scope)
-      return {
-        pass: false,
-        score: 0,
-        message: `${type} needs ${PROVIDER_BACKED[type]}, and none is configured for this run`,
-      };
-    const graded = grade(value, context, scope);
-    scope.pending.add(graded);
-    return graded;
-  });
-}

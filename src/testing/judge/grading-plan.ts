@@ -4,7 +4,6 @@ import type { Assertion } from "../../prompt/prompt-file.js";
 import type { ProviderKind } from "../../providers/provider.js";
 import { type ProviderSpec, resolveProviderRef } from "../../providers/provider-spec.js";
 import type { TestCase } from "../plan-cases.js";
-import { type JudgePrompt, loadJudgePrompt } from "./judge-prompt.js";
 
 /**
  * Which providers the graders of a run will call, worked out before anything is sent, so their
@@ -19,8 +18,8 @@ export interface GradingPlan {
   embeddings: ProviderSpec | undefined;
   /** An assertion's own `provider:` reference (trimmed), resolved. */
   byRef: ReadonlyMap<string, ProviderSpec>;
-  /** Loaded when some llm-judge has a judge to ask. */
-  judgePrompt: JudgePrompt | undefined;
+  /** Some llm-judge has a judge to ask: the judge prompt is loaded before anything is sent. */
+  asksJudge: boolean;
 }
 
 /** Only these kinds have an embeddings endpoint (Provider.embed). */
@@ -56,7 +55,7 @@ export function planGrading(config: ProjectConfig, cases: readonly TestCase[]): 
     judge,
     embeddings,
     byRef,
-    judgePrompt: judge || judged.some((u) => u.ref) ? loadJudgePrompt(config) : undefined,
+    asksJudge: judge !== undefined || judged.some((u) => u.ref),
   };
 }
 
