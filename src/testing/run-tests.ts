@@ -5,6 +5,7 @@ import type { ProjectConfig } from "../config/config.js";
 import { loadConfigOrThrow } from "../config/load-config.js";
 import { inspectLocalState, type LocalState } from "../config/local-state.js";
 import { PromptOpsError } from "../errors.js";
+import { writeFileAtomicSync } from "../fs/write-file-atomic.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
@@ -36,7 +37,6 @@ import { MAX_DURATION_REACHED, startRunDeadline } from "./run-deadline.js";
 import { regressionsAllowed, runPassed } from "./run-verdict.js";
 import { selectChangedSince } from "./select-changed.js";
 import { summarise } from "./summarise.js";
-import { writeLocalStateFile } from "./write-local-state.js";
 
 export interface TestRunOptions {
   cwd: string;
@@ -354,7 +354,7 @@ async function versionsUnderTest(
 
 /**
  * Every run is kept in .promptops/runs/, for history and drift; never through a tracked symlink.
- * Whole or not at all, even when a second Ctrl-C quits during the write (write-local-state.ts).
+ * Whole or not at all, even when a second Ctrl-C quits during the write (writeFileAtomicSync).
  */
 function recordRun(root: string, localState: LocalState, results: RunResults): string | undefined {
   const dir = join(root, ".promptops", "runs");
@@ -362,7 +362,7 @@ function recordRun(root: string, localState: LocalState, results: RunResults): s
   const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
   const file = join(dir, name);
   try {
-    writeLocalStateFile(file, `${JSON.stringify(redactDeep(results), null, 2)}\n`);
+    writeFileAtomicSync(file, `${JSON.stringify(redactDeep(results), null, 2)}\n`);
     return file;
   } catch {
     return undefined; // a read-only checkout: the run's reports are what matters
