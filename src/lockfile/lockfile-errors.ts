@@ -3,6 +3,7 @@ import { PromptOpsError, type SourceLocation } from "../errors.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { type ExplainingError, explainingErrors } from "../schemas/explaining-errors.js";
 import { escapePointerSegment, pointerSegments } from "../schemas/json-pointer.js";
+import { truncate } from "../text/truncate.js";
 
 // How lockfile problems read: one line naming the entry at fault, in the user's words.
 
@@ -15,7 +16,7 @@ export function lockfileInvalid(
 }
 
 export function shortHash(hash: string): string {
-  return hash.length > 19 ? `${hash.slice(0, 19)}…` : hash;
+  return truncate(hash, 19);
 }
 
 type AjvError = ErrorObject & { propertyName?: string };
@@ -133,6 +134,5 @@ export function schemaError(
 }
 
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return truncate(JSON.stringify(value) ?? String(value), 40);
 }

@@ -5,6 +5,7 @@ import { jsonSchema2020Validator } from "../schemas/generated/json-schema-2020-v
 import { pointerSegments, valueAtSegments } from "../schemas/json-pointer.js";
 import { ajvRegExpEngine } from "../schemas/safe-regexp.js";
 import { schemaPatternProblem } from "../schemas/schema-patterns.js";
+import { truncate } from "../text/truncate.js";
 import { canonicalJson } from "./hash.js";
 import { expandVariableSchema, misplacedRoles } from "./history-messages.js";
 import type { VariableSchema } from "./prompt-file.js";
@@ -185,7 +186,7 @@ function describeInvalid(name: string, value: unknown, error: ErrorObject): Vari
   if (error.keyword === "additionalProperties")
     detail = `has unknown property "${error.params.additionalProperty}"`;
   const found = valueAtSegments(value, path);
-  const shown = typeof found === "string" && found.length > 40 ? `${found.slice(0, 40)}…` : found;
+  const shown = typeof found === "string" ? truncate(found, 40) : found;
   const suffix =
     error.keyword === "required" || error.keyword === "additionalProperties"
       ? ""

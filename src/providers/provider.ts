@@ -1,6 +1,7 @@
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import type { RenderedMessage } from "../prompt/render.js";
 import { redactSecrets } from "../redact-secrets.js";
+import { oneLine } from "../text/truncate.js";
 import { ReplyTooLargeError } from "./reply-limit.js";
 
 export type ProviderKind = "openai" | "anthropic" | "openai-compatible" | "exec" | "echo";
@@ -151,8 +152,7 @@ export function parseRetryAfter(headers: HeaderReader | undefined, now = Date.no
 /** Short, one line, no secret: provider error texts can be whole HTML pages from a proxy. */
 export function cleanText(text: string, secrets: readonly string[] = [], limit = 300): string {
   const plain = text.trimStart().startsWith("<") ? text.replace(/<[^>]*>/g, " ") : text;
-  const line = redactSecrets(plain, secrets).replace(/\s+/g, " ").trim();
-  return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+  return oneLine(redactSecrets(plain, secrets), limit);
 }
 
 type ErrorClass = abstract new (...args: never[]) => Error;

@@ -1,5 +1,6 @@
 import { relative, resolve, sep } from "node:path";
 import type { CaseResult, RunSummary, TokenCounts } from "../testing/results.js";
+import { truncate } from "../text/truncate.js";
 import { formatRepeats } from "./format-repeats.js";
 
 // C0 and C1 controls but tab and newline: escape sequences or carriage returns in a model's reply
@@ -54,8 +55,7 @@ export function formatCounts(summary: RunSummary): string {
 
 /** The first `max` characters, cut between code points (never half an emoji), with "…" when cut. */
 export function excerpt(text: string, max = 300): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max).join("")}…`;
+  return truncate(text, max);
 }
 
 /** For a failed case the messages of its failed assertions; for an error, the error text. */

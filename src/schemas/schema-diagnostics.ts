@@ -1,5 +1,6 @@
 import type { ErrorObject } from "ajv";
 import type { Diagnostic } from "../diagnostics.js";
+import { truncate } from "../text/truncate.js";
 import type { PathSegment, YamlSource } from "../yaml/yaml-source.js";
 import { closestMatch } from "./did-you-mean.js";
 import { type ExplainingError, explainingErrors } from "./explaining-errors.js";
@@ -16,7 +17,7 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "string") return JSON.stringify(truncate(value, 40));
   return String(value);
 }
 

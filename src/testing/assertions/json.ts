@@ -1,6 +1,7 @@
 import type { ErrorObject } from "ajv/dist/2020.js";
 import { variableValidator } from "../../prompt/variables.js";
 import { pointerSegments, valueAtSegments } from "../../schemas/json-pointer.js";
+import { truncate } from "../../text/truncate.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
 import { badValue, describeOutput, verdict } from "./messages.js";
 
@@ -76,7 +77,7 @@ function describeSchemaError(error: ErrorObject, document: unknown): string {
   if (error.keyword === "required") return `${at} ${detail}`;
   const found = valueAtSegments(document, segments);
   const text = JSON.stringify(found) ?? "nothing";
-  return `${at} ${detail} (found ${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
+  return `${at} ${detail} (found ${truncate(text, 40)})`;
 }
 
 export const jsonAssertions: Record<string, AssertionHandler> = {
