@@ -2,6 +2,7 @@ import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import type { RenderedMessage } from "../prompt/render.js";
 import { redactSecrets } from "../redact-secrets.js";
 import { oneLine } from "../text/truncate.js";
+import type { ProviderSpec } from "./provider-spec.js";
 import { ReplyTooLargeError } from "./reply-limit.js";
 
 export type ProviderKind = "openai" | "anthropic" | "openai-compatible" | "exec" | "echo";
@@ -64,6 +65,15 @@ export interface Provider {
   call(request: ProviderCall): Promise<ProviderReply>;
   /** Only providers with an embeddings endpoint (openai, openai-compatible) have it. */
   embed?(input: string[], signal: AbortSignal): Promise<EmbeddingReply>;
+}
+
+/** Who a provider behind an HTTP API is; cacheScope's key order is part of every cache key. */
+export function httpProviderIdentity(
+  spec: ProviderSpec,
+  baseURL: string | undefined,
+): Pick<Provider, "id" | "kind" | "model" | "cacheScope"> {
+  const { id, kind, model } = spec;
+  return { id, kind, model, cacheScope: JSON.stringify({ kind, model, baseURL, params: spec.params ?? {} }) };
 }
 
 export type ProviderErrorKind =
