@@ -1,4 +1,5 @@
 import { relative, resolve, sep } from "node:path";
+import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult, RunSummary, TokenCounts } from "../testing/results.js";
 import { truncate } from "../text/truncate.js";
 import { formatRepeats } from "./format-repeats.js";
@@ -11,6 +12,11 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** Text safe to show: line breaks as \n, other control characters replaced with U+FFFD. */
 export function printable(text: string): string {
   return text.replace(/\r\n?/g, "\n").replace(CONTROL, "\uFFFD");
+}
+
+/** A copy of results with every string redacted and printable: what the text reporters show. */
+export function shownStrings<T>(value: T): T {
+  return mapStrings(value, (text) => printable(redactSecrets(text)));
 }
 
 /** "support-agent" for the draft, "support-agent v3" for a published version (as `promptops log` says). */
@@ -46,6 +52,11 @@ export function formatCost(costUsd: number | null): string {
   if (costUsd === null) return "cost unknown";
   if (costUsd > 0 && costUsd < 0.00005) return "<$0.0001";
   return `$${costUsd.toFixed(costUsd >= 1 ? 2 : 4)}`;
+}
+
+/** A run's duration, tokens and cost, in the order every report shows them. */
+export function formatTotals(summary: RunSummary): string[] {
+  return [formatMs(summary.durationMs), formatTokens(summary.tokens), formatCost(summary.costUsd)];
 }
 
 export function formatCounts(summary: RunSummary): string {

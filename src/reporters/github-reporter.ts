@@ -1,6 +1,5 @@
-import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult } from "../testing/results.js";
-import { caseTitle, isProblem, locationPath, printable, problemMessages } from "./format-results.js";
+import { caseTitle, isProblem, locationPath, problemMessages, shownStrings } from "./format-results.js";
 import { formatMarkdownSummary } from "./markdown-summary.js";
 import type { ReportDestination, Reporter } from "./reporter.js";
 import { workflowCommand } from "./workflow-command.js";
@@ -24,7 +23,7 @@ export function formatGithubAnnotations(
   paths: { projectRoot: string; from: string },
 ): string[] {
   const lines: string[] = [];
-  for (const result of mapStrings(results, (text) => printable(redactSecrets(text)))) {
+  for (const result of shownStrings(results)) {
     if (!isProblem(result) || !result.location) continue;
     const file = locationPath(result.location.file, paths.projectRoot, paths.from);
     const title = `promptops test ${result.status === "error" ? "error" : "failed"}: ${caseTitle(result)}`;
