@@ -1,5 +1,5 @@
-import { colourFor } from "../cli/output.js";
 import type { CaseResult } from "../testing/results.js";
+import { colourFor } from "./colour.js";
 import { formatBaselineSection } from "./format-baseline.js";
 import { locationPath, shownStrings } from "./format-results.js";
 import { formatCaseLine, formatFailures, formatProgressLine, formatSummaryLine } from "./pretty-format.js";
