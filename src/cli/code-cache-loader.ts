@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import vm from "node:vm";
+import { writeFileAtomicSync } from "../fs/write-file-atomic.js";
 
 interface LoadedChunk {
   exports: unknown;
@@ -186,12 +187,9 @@ function readIfPresent(file: string): Buffer | undefined {
 }
 
 function writeAtomically(file: string, data: Buffer): void {
-  const temp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, data);
-    renameSync(temp, file);
+    writeFileAtomicSync(file, data);
   } catch {
     // A read-only home or a full disk: the next run compiles again, no worse than without a cache.
-    rmSync(temp, { force: true });
   }
 }

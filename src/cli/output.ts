@@ -1,15 +1,11 @@
 import { relative } from "node:path";
-import { Chalk, type ChalkInstance } from "chalk";
+import type { ChalkInstance } from "chalk";
 import type { Diagnostic } from "../diagnostics.js";
 import { formatLocation, type SourceLocation } from "../errors.js";
+import { workflowCommand } from "../reporters/workflow-command.js";
 
-/** Colour only on a terminal (or with FORCE_COLOR), and never with NO_COLOR (https://no-color.org) or TERM=dumb. */
-export function colourFor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): ChalkInstance {
-  const forced = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
-  const disabled = (env.NO_COLOR !== undefined && env.NO_COLOR !== "") || env.TERM === "dumb";
-  const level = disabled ? 0 : forced || stream.isTTY ? 1 : 0;
-  return new Chalk({ level });
-}
+// The reporters colour their output the same way; the commands import it from here.
+export { colourFor } from "../reporters/colour.js";
 
 /** Paths as the user would type them: relative to where they ran the command. */
 export function displayPath(file: string): string {
@@ -29,14 +25,9 @@ export function formatDiagnostic(d: Diagnostic, c: ChalkInstance): string {
 
 /** GitHub Actions workflow commands; values escaped as the runner expects. */
 export function formatGithubAnnotation(d: Diagnostic): string {
-  const escapeData = (s: string) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-  const escapeProperty = (s: string) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-  const props = [`file=${escapeProperty(displayPath(d.file))}`];
-  if (d.line !== undefined) props.push(`line=${d.line}`);
-  if (d.col !== undefined) props.push(`col=${d.col}`);
-  props.push(`title=${escapeProperty(`promptops ${d.code}`)}`);
+  const props = { file: displayPath(d.file), line: d.line, col: d.col, title: `promptops ${d.code}` };
   const text = d.hint ? `${d.message} (hint: ${d.hint})` : d.message;
-  return `::${d.severity === "error" ? "error" : "warning"} ${props.join(",")}::${escapeData(text)}`;
+  return workflowCommand(d.severity === "error" ? "error" : "warning", props, text);
 }
 
 export function printJson(value: unknown): void {

@@ -35,19 +35,19 @@ export async function isShallow(root: string): Promise<boolean> {
 
 /** The commit HEAD points at, or null on a branch with no commits yet. */
 export async function headCommit(root: string): Promise<string | null> {
-  try {
-    // --verify --quiet: exit 1 and print nothing when HEAD has no commit yet.
-    return value(await runGit(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]));
-  } catch (error) {
-    if (isGitFailure(error, 1)) return null;
-    throw error;
-  }
+  // --verify --quiet: exit 1 and print nothing when HEAD has no commit yet.
+  return valueOrNullOnExit1(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]);
 }
 
 /** The checked-out branch's short name, or null when HEAD is detached. */
 export async function currentBranch(root: string): Promise<string | null> {
+  return valueOrNullOnExit1(root, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+}
+
+/** For commands whose --quiet makes "there is none" exit 1 with no output; other failures throw. */
+async function valueOrNullOnExit1(root: string, args: string[]): Promise<string | null> {
   try {
-    return value(await runGit(root, ["symbolic-ref", "--quiet", "--short", "HEAD"]));
+    return value(await runGit(root, args));
   } catch (error) {
     if (isGitFailure(error, 1)) return null;
     throw error;

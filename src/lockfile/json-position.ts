@@ -1,3 +1,5 @@
+import { escapePointerSegment } from "../schemas/json-pointer.js";
+
 /**
  * Positions in JSON text, for errors that point at a line and column. JSON.parse keeps no source
  * positions, and for some syntax errors (`Unexpected token 'x', "…" is not valid JSON`) V8 gives none,
@@ -37,10 +39,6 @@ export function pointerOffset(
   part: "key" | "value" = "value",
 ): number | undefined {
   return walk(text, pointer, part).found;
-}
-
-export function escapePointerSegment(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 class Stop {

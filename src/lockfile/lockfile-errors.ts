@@ -1,7 +1,9 @@
 import type { ErrorObject } from "ajv";
 import { PromptOpsError, type SourceLocation } from "../errors.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
-import { escapePointerSegment } from "./json-position.js";
+import { type ExplainingError, explainingErrors } from "../schemas/explaining-errors.js";
+import { escapePointerSegment, pointerSegments } from "../schemas/json-pointer.js";
+import { truncate } from "../text/truncate.js";
 
 // How lockfile problems read: one line naming the entry at fault, in the user's words.
 
@@ -14,7 +16,7 @@ export function lockfileInvalid(
 }
 
 export function shortHash(hash: string): string {
-  return hash.length > 19 ? `${hash.slice(0, 19)}…` : hash;
+  return truncate(hash, 19);
 }
 
 type AjvError = ErrorObject & { propertyName?: string };
@@ -41,7 +43,8 @@ export function schemaError(
   locate: Locate,
   supportedVersion: number,
 ): PromptOpsError {
-  const relevant = mainErrors(errors);
+  // A bad key is reported by the pattern error ajv gives its propertyName, not by propertyNames.
+  const relevant: AjvError[] = explainingErrors(errors.filter((e) => e.keyword !== "propertyNames"));
   // A misspelt key also makes the real one missing: the spelling is the mistake to report.
   const misspelt = relevant.find(
     (e) => e.keyword === "additionalProperties" && e.instancePath === relevant[0]?.instancePath,
@@ -49,8 +52,7 @@ export function schemaError(
   const first = misspelt ?? relevant[0] ?? errors[0]!;
   const more = new Set(relevant.map((e) => e.instancePath + (e.propertyName ?? ""))).size - 1;
   const suffix = more > 0 ? ` (and ${more} more problem${more > 1 ? "s" : ""})` : "";
-  const segments =
-    first.instancePath === "" ? [] : first.instancePath.slice(1).split("/").map(unescapePointerSegment);
+  const segments = pointerSegments(first.instancePath);
   const hint = { hint: "the lockfile is written by promptops; restore it from git or run `promptops lock`" };
   const root = data as Record<string, unknown>;
 
@@ -123,7 +125,7 @@ export function schemaError(
   } else {
     const meaning =
       first.keyword === "pattern" || first.keyword === "anyOf" ? MEANING[field.at(-1) ?? ""] : undefined;
-    const expected = (first as AjvError & { expected?: string[] }).expected;
+    const expected = (first as ExplainingError).expected;
     const text = meaning ?? (expected ? `must be ${expected.join(" or ")}` : (first.message ?? "is invalid"));
     problem = `${text} (found ${describe(first.data)})`;
   }
@@ -131,40 +133,6 @@ export function schemaError(
   return lockfileInvalid(`${subject}: ${where}${problem}${suffix}`, locate(at, part), hint);
 }
 
-/**
- * ajv reports every failed branch of an anyOf and every failed `if`: keep the errors that explain
- * the mistake, the way src/schemas/schema-diagnostics.ts does for prompt files.
- */
-function mainErrors(errors: AjvError[]): AjvError[] {
-  const dropped = new Set<AjvError>(
-    errors.filter((e) => e.keyword === "if" || e.keyword === "propertyNames"),
-  );
-  for (const [index, error] of errors.entries()) {
-    if (error.keyword !== "anyOf") continue;
-    // ajv reports a branch's errors just before the anyOf; a $ref'd branch has its target's schemaPath.
-    const branches = errors
-      .slice(0, index)
-      .filter(
-        (e) => e.instancePath === error.instancePath || e.instancePath.startsWith(`${error.instancePath}/`),
-      );
-    const deeper = branches.filter((e) => e.instancePath.length > error.instancePath.length);
-    if (deeper.length > 0) {
-      dropped.add(error);
-      for (const e of branches) if (e.instancePath === error.instancePath) dropped.add(e);
-    } else {
-      for (const e of branches) dropped.add(e);
-      const types = branches.filter((e) => e.keyword === "type").map((e) => String(e.params.type));
-      if (types.length > 0) (error as AjvError & { expected?: string[] }).expected = [...new Set(types)];
-    }
-  }
-  return errors.filter((e) => !dropped.has(e));
-}
-
-function unescapePointerSegment(segment: string): string {
-  return segment.replace(/~1/g, "/").replace(/~0/g, "~");
-}
-
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return truncate(JSON.stringify(value) ?? String(value), 40);
 }

@@ -2,7 +2,8 @@ import type { SourceLocation } from "../errors.js";
 import { hashCompiledPrompt } from "../prompt/hash.js";
 import type { CompiledPrompt } from "../prompt/prompt-file.js";
 import { lockfileValidator } from "../schemas/generated/lockfile-validator.js";
-import { escapePointerSegment, lineColAt, pointerOffset, syntaxErrorOffset } from "./json-position.js";
+import { escapePointerSegment } from "../schemas/json-pointer.js";
+import { lineColAt, pointerOffset, syntaxErrorOffset } from "./json-position.js";
 import { lockfileInvalid, schemaError, shortHash } from "./lockfile-errors.js";
 import { readLockfileText } from "./read-lockfile-text.js";
 

@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { PromptOpsError } from "../errors.js";
+import { writeFileAtomic } from "../fs/write-file-atomic.js";
 import { emptyLockfile, type Lockfile, parseLockfile, validateLockfile } from "./lockfile.js";
 import { readLockfileTextIfExists } from "./read-lockfile-text.js";
 import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
@@ -194,62 +195,5 @@ function isAlive(owner: LockOwner): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/**
- * Writes a temp file beside the target, flushes it to disk, then renames it over the target:
- * readers (and fs.watch in the runtime) see the old file or the new one, never half of one.
- */
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const dir = dirname(file);
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const mode = await stat(file).then(
-    (info) => info.mode & 0o777,
-    () => undefined,
-  );
-  const handle = await open(temp, "wx", mode ?? 0o666);
-  try {
-    try {
-      // open's mode is masked by the umask; an existing lockfile keeps its exact mode.
-      if (mode !== undefined) await handle.chmod(mode);
-      await handle.writeFile(text, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await renameWithRetry(temp, file);
-  } catch (error) {
-    await unlink(temp).catch(() => {});
-    throw error;
-  }
-  await syncDirectory(dir);
-}
-
-// On Windows a rename over a file another process has open fails for a moment (EPERM/EBUSY).
-async function renameWithRetry(from: string, to: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await rename(from, to);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (process.platform !== "win32" || attempt >= 10 || !["EPERM", "EBUSY", "EACCES"].includes(code ?? ""))
-        throw error;
-      await sleep(10 * (attempt + 1));
-    }
-  }
-}
-
-/** Makes the rename itself durable; directories cannot be opened on Windows, where this is skipped. */
-async function syncDirectory(dir: string): Promise<void> {
-  if (process.platform === "win32") return;
-  const handle = await open(dir, "r").catch(() => undefined);
-  if (!handle) return;
-  try {
-    await handle.sync();
-  } catch {
-    // Some file systems refuse fsync on a directory; the data itself is already on disk.
-  } finally {
-    await handle.close();
   }
 }

@@ -92,9 +92,7 @@ export function checkTemplates(
     for (const tag of analysis.unsupportedTags) {
       check.diagnostics.push({
         ...at(path, tag),
-        severity: "error",
-        code: "template-unsupported",
-        message: `{% ${tag.tag} %} is not supported in prompts`,
+        ...unsupportedTagDiagnostic(tag.tag),
         hint: 'share text with {% include "partials/name.njk" %} instead',
       });
     }
@@ -103,9 +101,7 @@ export function checkTemplates(
       if (include.name === undefined) {
         check.diagnostics.push({
           ...location,
-          severity: "error",
-          code: "include-not-literal",
-          message: "include must name its partial with a quoted string",
+          ...NOT_LITERAL_INCLUDE,
           hint: 'write {% include "partials/name.njk" %}: the versioned content inlines the partial',
         });
         continue;
@@ -168,34 +164,18 @@ export function checkTemplates(
       return;
     }
     reached(name, partial.analysis.variables);
-    for (const violation of partial.analysis.violations) {
-      check.partialDiagnostics.push({
-        file: partial.file,
-        line: violation.line0 + 1,
-        col: violation.col0 + 1,
-        ...unsafeDiagnostic(violation),
-      });
-    }
-    for (const tag of partial.analysis.unsupportedTags) {
-      check.partialDiagnostics.push({
-        file: partial.file,
-        line: tag.line0 + 1,
-        col: tag.col0 + 1,
-        severity: "error",
-        code: "template-unsupported",
-        message: `{% ${tag.tag} %} is not supported in prompts`,
-      });
-    }
+    const inPartial = (position: TemplatePosition) => ({
+      file: partial.file,
+      line: position.line0 + 1,
+      col: position.col0 + 1,
+    });
+    for (const violation of partial.analysis.violations)
+      check.partialDiagnostics.push({ ...inPartial(violation), ...unsafeDiagnostic(violation) });
+    for (const tag of partial.analysis.unsupportedTags)
+      check.partialDiagnostics.push({ ...inPartial(tag), ...unsupportedTagDiagnostic(tag.tag) });
     for (const inner of partial.analysis.includes) {
       if (inner.name === undefined) {
-        check.partialDiagnostics.push({
-          file: partial.file,
-          line: inner.line0 + 1,
-          col: inner.col0 + 1,
-          severity: "error",
-          code: "include-not-literal",
-          message: "include must name its partial with a quoted string",
-        });
+        check.partialDiagnostics.push({ ...inPartial(inner), ...NOT_LITERAL_INCLUDE });
         continue;
       }
       followInclude(inner.name, [...stack, name], report, reached);
@@ -282,6 +262,21 @@ export function checkVariableUse(
   }
   return diagnostics;
 }
+
+/** extends, import and from … import: prompts share text through include only. */
+function unsupportedTagDiagnostic(tag: string) {
+  return {
+    severity: "error" as const,
+    code: "template-unsupported",
+    message: `{% ${tag} %} is not supported in prompts`,
+  };
+}
+
+const NOT_LITERAL_INCLUDE = {
+  severity: "error" as const,
+  code: "include-not-literal",
+  message: "include must name its partial with a quoted string",
+};
 
 /** A use of something templates may not reach: "templates are data, never code". */
 export function unsafeDiagnostic(violation: TemplateViolation) {

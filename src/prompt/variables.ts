@@ -2,8 +2,10 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 import addFormatsModule from "ajv-formats";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { jsonSchema2020Validator } from "../schemas/generated/json-schema-2020-validator.js";
+import { pointerSegments, valueAtSegments } from "../schemas/json-pointer.js";
 import { ajvRegExpEngine } from "../schemas/safe-regexp.js";
 import { schemaPatternProblem } from "../schemas/schema-patterns.js";
+import { truncate } from "../text/truncate.js";
 import { canonicalJson } from "./hash.js";
 import { expandVariableSchema, misplacedRoles } from "./history-messages.js";
 import type { VariableSchema } from "./prompt-file.js";
@@ -177,17 +179,14 @@ export function checkVariables(
 }
 
 function describeInvalid(name: string, value: unknown, error: ErrorObject): VariableProblem {
-  const path = error.instancePath
-    .split("/")
-    .slice(1)
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const path = pointerSegments(error.instancePath);
   const where = [name, ...path].join(".");
   let detail = error.message ?? "is invalid";
   if (error.keyword === "enum") detail += `: ${(error.params.allowedValues as unknown[]).join(", ")}`;
   if (error.keyword === "additionalProperties")
     detail = `has unknown property "${error.params.additionalProperty}"`;
-  const found = path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], value);
-  const shown = typeof found === "string" && found.length > 40 ? `${found.slice(0, 40)}…` : found;
+  const found = valueAtSegments(value, path);
+  const shown = typeof found === "string" ? truncate(found, 40) : found;
   const suffix =
     error.keyword === "required" || error.keyword === "additionalProperties"
       ? ""

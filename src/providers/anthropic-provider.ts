@@ -4,9 +4,9 @@ import { PromptOpsError } from "../errors.js";
 import { importAtRunTime } from "../import-at-run-time.js";
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import { toAnthropicMessages } from "../prompt/provider-formats.js";
-import { estimateTokens } from "./echo-provider.js";
 import { createHttpFetch } from "./http-fetch.js";
 import {
+  httpProviderIdentity,
   type Provider,
   type ProviderCall,
   ProviderError,
@@ -16,6 +16,7 @@ import {
   translateSdkError,
 } from "./provider.js";
 import type { ProviderSpec } from "./provider-spec.js";
+import { sdkReply } from "./sdk-reply.js";
 
 export interface AnthropicProviderOptions {
   apiKey: string;
@@ -87,15 +88,7 @@ export async function createAnthropicProvider(
   const secrets = [options.apiKey];
 
   return {
-    id: spec.id,
-    kind: "anthropic",
-    model: spec.model,
-    cacheScope: JSON.stringify({
-      kind: "anthropic",
-      model: spec.model,
-      baseURL: options.baseURL,
-      params: spec.params ?? {},
-    }),
+    ...httpProviderIdentity(spec, options.baseURL),
     async call(request: ProviderCall): Promise<ProviderReply> {
       const { body, notes } = requestBody(spec, request);
       let message: Message;
@@ -212,15 +205,6 @@ function reply(message: Message, request: ProviderCall, providerId: string, note
       toolCalls.push({ name: block.name, arguments: JSON.stringify(block.input) });
   }
   const output = texts.length > 0 ? texts.join("") : toolCalls.length > 0 ? JSON.stringify(toolCalls) : "";
-  const usage = message.usage;
-  const counted = typeof usage?.input_tokens === "number" && typeof usage.output_tokens === "number";
-  return {
-    output,
-    ...(toolCalls.length > 0 ? { toolCalls } : {}),
-    tokens: counted
-      ? { input: usage.input_tokens, output: usage.output_tokens, estimated: false }
-      : estimateTokens(request.messages, output),
-    ...(message.stop_reason ? { finishReason: message.stop_reason } : {}),
-    ...(notes.length > 0 ? { notes } : {}),
-  };
+  const usage = { input: message.usage?.input_tokens, output: message.usage?.output_tokens };
+  return sdkReply({ output, toolCalls, usage, finishReason: message.stop_reason, notes }, request);
 }

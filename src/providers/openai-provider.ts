@@ -5,10 +5,10 @@ import type {
 } from "openai/resources/chat/completions";
 import { estimateTokenCount } from "tokenx";
 import { toOpenAIMessages } from "../prompt/provider-formats.js";
-import { estimateTokens } from "./echo-provider.js";
 import { createHttpFetch } from "./http-fetch.js";
 import {
   type EmbeddingReply,
+  httpProviderIdentity,
   type Provider,
   type ProviderCall,
   ProviderError,
@@ -17,6 +17,7 @@ import {
   translateSdkError,
 } from "./provider.js";
 import type { ProviderSpec } from "./provider-spec.js";
+import { sdkReply } from "./sdk-reply.js";
 
 export interface OpenAIProviderOptions {
   /** Undefined only for a keyless openai-compatible endpoint (a local Ollama or vLLM). */
@@ -64,15 +65,7 @@ export async function createOpenAIProvider(
     translateSdkError(error, { providerId: spec.id, signal, sdk, secrets });
 
   return {
-    id: spec.id,
-    kind: spec.kind,
-    model: spec.model,
-    cacheScope: JSON.stringify({
-      kind: spec.kind,
-      model: spec.model,
-      baseURL: options.baseURL,
-      params: spec.params ?? {},
-    }),
+    ...httpProviderIdentity(spec, options.baseURL),
     async call(request: ProviderCall): Promise<ProviderReply> {
       const { body, notes } = requestBody(spec, request);
       let completion: ChatCompletion;
@@ -153,17 +146,8 @@ function reply(
   const content = textContent(message.content);
   // A structured-output refusal comes with null content; it is what the model said.
   const output = content ?? message.refusal ?? (toolCalls.length > 0 ? JSON.stringify(toolCalls) : "");
-  const usage = completion.usage;
-  const counted = typeof usage?.prompt_tokens === "number" && typeof usage.completion_tokens === "number";
-  return {
-    output,
-    ...(toolCalls.length > 0 ? { toolCalls } : {}),
-    tokens: counted
-      ? { input: usage.prompt_tokens, output: usage.completion_tokens, estimated: false }
-      : estimateTokens(request.messages, output),
-    ...(choice?.finish_reason ? { finishReason: choice.finish_reason } : {}),
-    ...(notes.length > 0 ? { notes } : {}),
-  };
+  const usage = { input: completion.usage?.prompt_tokens, output: completion.usage?.completion_tokens };
+  return sdkReply({ output, toolCalls, usage, finishReason: choice?.finish_reason, notes }, request);
 }
 
 /** Some compatible servers answer with content parts rather than a string. */

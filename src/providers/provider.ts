@@ -1,6 +1,8 @@
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import type { RenderedMessage } from "../prompt/render.js";
 import { redactSecrets } from "../redact-secrets.js";
+import { oneLine } from "../text/truncate.js";
+import type { ProviderSpec } from "./provider-spec.js";
 import { ReplyTooLargeError } from "./reply-limit.js";
 
 export type ProviderKind = "openai" | "anthropic" | "openai-compatible" | "exec" | "echo";
@@ -63,6 +65,15 @@ export interface Provider {
   call(request: ProviderCall): Promise<ProviderReply>;
   /** Only providers with an embeddings endpoint (openai, openai-compatible) have it. */
   embed?(input: string[], signal: AbortSignal): Promise<EmbeddingReply>;
+}
+
+/** Who a provider behind an HTTP API is; cacheScope's key order is part of every cache key. */
+export function httpProviderIdentity(
+  spec: ProviderSpec,
+  baseURL: string | undefined,
+): Pick<Provider, "id" | "kind" | "model" | "cacheScope"> {
+  const { id, kind, model } = spec;
+  return { id, kind, model, cacheScope: JSON.stringify({ kind, model, baseURL, params: spec.params ?? {} }) };
 }
 
 export type ProviderErrorKind =
@@ -151,8 +162,7 @@ export function parseRetryAfter(headers: HeaderReader | undefined, now = Date.no
 /** Short, one line, no secret: provider error texts can be whole HTML pages from a proxy. */
 export function cleanText(text: string, secrets: readonly string[] = [], limit = 300): string {
   const plain = text.trimStart().startsWith("<") ? text.replace(/<[^>]*>/g, " ") : text;
-  const line = redactSecrets(plain, secrets).replace(/\s+/g, " ").trim();
-  return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
+  return oneLine(redactSecrets(plain, secrets), limit);
 }
 
 type ErrorClass = abstract new (...args: never[]) => Error;

@@ -1,5 +1,7 @@
 import { relative, resolve, sep } from "node:path";
+import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult, RunSummary, TokenCounts } from "../testing/results.js";
+import { truncate } from "../text/truncate.js";
 import { formatRepeats } from "./format-repeats.js";
 
 // C0 and C1 controls but tab and newline: escape sequences or carriage returns in a model's reply
@@ -10,6 +12,11 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 /** Text safe to show: line breaks as \n, other control characters replaced with U+FFFD. */
 export function printable(text: string): string {
   return text.replace(/\r\n?/g, "\n").replace(CONTROL, "\uFFFD");
+}
+
+/** A copy of results with every string redacted and printable: what the text reporters show. */
+export function shownStrings<T>(value: T): T {
+  return mapStrings(value, (text) => printable(redactSecrets(text)));
 }
 
 /** "support-agent" for the draft, "support-agent v3" for a published version (as `promptops log` says). */
@@ -47,6 +54,11 @@ export function formatCost(costUsd: number | null): string {
   return `$${costUsd.toFixed(costUsd >= 1 ? 2 : 4)}`;
 }
 
+/** A run's duration, tokens and cost, in the order every report shows them. */
+export function formatTotals(summary: RunSummary): string[] {
+  return [formatMs(summary.durationMs), formatTokens(summary.tokens), formatCost(summary.costUsd)];
+}
+
 export function formatCounts(summary: RunSummary): string {
   const errors = `${summary.errors} ${summary.errors === 1 ? "error" : "errors"}`;
   return `${summary.passed} passed, ${summary.failed} failed, ${errors}, ${summary.total} total`;
@@ -54,8 +66,7 @@ export function formatCounts(summary: RunSummary): string {
 
 /** The first `max` characters, cut between code points (never half an emoji), with "…" when cut. */
 export function excerpt(text: string, max = 300): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max).join("")}…`;
+  return truncate(text, max);
 }
 
 /** For a failed case the messages of its failed assertions; for an error, the error text. */

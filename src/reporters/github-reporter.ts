@@ -1,8 +1,8 @@
-import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult } from "../testing/results.js";
-import { caseTitle, isProblem, locationPath, printable, problemMessages } from "./format-results.js";
+import { caseTitle, isProblem, locationPath, problemMessages, shownStrings } from "./format-results.js";
 import { formatMarkdownSummary } from "./markdown-summary.js";
 import type { ReportDestination, Reporter } from "./reporter.js";
+import { workflowCommand } from "./workflow-command.js";
 import { appendToFile, writeToStream } from "./write-report.js";
 
 export interface GithubReporterOptions {
@@ -14,14 +14,6 @@ export interface GithubReporterOptions {
   cwd: string;
 }
 
-// The runner's workflow-command escaping (as in src/cli/output.ts formatGithubAnnotation):
-// data escapes %, CR and LF; property values also escape : and , which separate properties.
-export const escapeWorkflowData = (s: string): string =>
-  s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-
-export const escapeWorkflowProperty = (s: string): string =>
-  escapeWorkflowData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-
 /**
  * Annotations point at files relative to the repository root, which is GITHUB_WORKSPACE in
  * Actions; the project may be a sub-folder of it.
@@ -31,13 +23,12 @@ export function formatGithubAnnotations(
   paths: { projectRoot: string; from: string },
 ): string[] {
   const lines: string[] = [];
-  for (const result of mapStrings(results, (text) => printable(redactSecrets(text)))) {
+  for (const result of shownStrings(results)) {
     if (!isProblem(result) || !result.location) continue;
     const file = locationPath(result.location.file, paths.projectRoot, paths.from);
     const title = `promptops test ${result.status === "error" ? "error" : "failed"}: ${caseTitle(result)}`;
-    const props = [`file=${escapeWorkflowProperty(file)}`, `line=${result.location.line}`];
-    props.push(`title=${escapeWorkflowProperty(title)}`);
-    lines.push(`::error ${props.join(",")}::${escapeWorkflowData(problemMessages(result).join("\n"))}`);
+    const props = { file, line: result.location.line, title };
+    lines.push(workflowCommand("error", props, problemMessages(result).join("\n")));
   }
   return lines;
 }

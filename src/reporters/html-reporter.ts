@@ -7,6 +7,7 @@ import {
   formatCounts,
   formatMs,
   formatTokens,
+  formatTotals,
   groupByPromptAndProvider,
   problemMessages,
 } from "./format-results.js";
@@ -52,7 +53,7 @@ td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-
 tr.error td:first-child{color:#b26a00}tr.pass td:first-child{color:#1b7f3a}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
 </style></head><body>
 <h1>promptops test report</h1>
-<p>${escapeHtml(formatCounts(summary))} · ${formatMs(summary.durationMs)} · ${escapeHtml(formatTokens(summary.tokens))} · ${escapeHtml(formatCost(summary.costUsd))}</p>
+<p>${escapeHtml([formatCounts(summary), ...formatTotals(summary)].join(" · "))}</p>
 ${groups}
 </body></html>
 `;

@@ -1,18 +1,16 @@
-import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult, CaseStatus, RunResults } from "../testing/results.js";
 import { formatPassRate } from "./format-repeats.js";
 import {
   caseTitle,
   excerpt,
-  formatCost,
   formatCounts,
   formatMs,
-  formatTokens,
+  formatTotals,
   groupByPromptAndProvider,
   isProblem,
-  printable,
   problemMessages,
   promptLabel,
+  shownStrings,
 } from "./format-results.js";
 import { formatBaselineMarkdown } from "./markdown-baseline.js";
 import { codeFence, codeSpan, inline, row } from "./markdown-text.js";
@@ -26,13 +24,13 @@ const STATUS: Record<CaseStatus, string> = { pass: "✅ pass", fail: "❌ fail",
 
 /** The run as GitHub-flavoured Markdown: per prompt × provider counts, the failures, then every case. */
 export function formatMarkdownSummary(results: RunResults, options: MarkdownOptions = {}): string {
-  const { summary, results: cases, baseline } = mapStrings(results, (text) => printable(redactSecrets(text)));
+  const { summary, results: cases, baseline } = shownStrings(results);
   const displayFile = options.displayFile ?? ((file: string) => file);
   const ok = summary.failed === 0 && summary.errors === 0;
   const out = [
     `## ${ok ? "✅" : "❌"} promptops test: ${formatCounts(summary)}`,
     "",
-    `Duration ${formatMs(summary.durationMs)} · ${formatTokens(summary.tokens)} · ${formatCost(summary.costUsd)}`,
+    `Duration ${formatTotals(summary).join(" · ")}`,
     "",
     "| Prompt | Provider | Passed | Failed | Errors |",
     "| --- | --- | ---: | ---: | ---: |",

@@ -8,6 +8,7 @@ import {
   formatCounts,
   formatMs,
   formatTokens,
+  formatTotals,
   isProblem,
   problemMessages,
 } from "./format-results.js";
@@ -81,7 +82,7 @@ export function formatSummaryLine(results: RunResults, c: ChalkInstance): string
   const { summary } = results;
   const ok = summary.failed === 0 && summary.errors === 0;
   const counts = ok ? c.green(formatCounts(summary)) : c.red(formatCounts(summary));
-  const rest = [formatMs(summary.durationMs), formatTokens(summary.tokens), formatCost(summary.costUsd)];
+  const rest = formatTotals(summary);
   // Graders (llm-judge, similar's embeddings) on a line of their own: not the tested prompts' spend.
   const { judge } = summary;
   const judged = judge

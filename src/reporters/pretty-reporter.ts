@@ -1,8 +1,7 @@
-import { colourFor } from "../cli/output.js";
-import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult } from "../testing/results.js";
+import { colourFor } from "./colour.js";
 import { formatBaselineSection } from "./format-baseline.js";
-import { locationPath, printable } from "./format-results.js";
+import { locationPath, shownStrings } from "./format-results.js";
 import { formatCaseLine, formatFailures, formatProgressLine, formatSummaryLine } from "./pretty-format.js";
 import type { Reporter, RunProgress } from "./reporter.js";
 import { writeToStream } from "./write-report.js";
@@ -21,8 +20,6 @@ export interface PrettyReporterOptions {
 /** At most ~10 redraws a second: a fast cached run must not spend its time repainting. */
 const REDRAW_INTERVAL_MS = 100;
 const CLEAR_LINE = "\r\u001b[2K";
-
-const terminalSafe = (text: string) => printable(redactSecrets(text));
 
 /** A live progress line on a terminal; one plain line per case in CI and in logs. */
 export function isLiveTerminal(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
@@ -55,7 +52,7 @@ export function createPrettyReporter(options: PrettyReporterOptions): Reporter {
     if (lineShown) write(CLEAR_LINE);
     lineShown = false;
   };
-  /** `safe`: already passed through terminalSafe. */
+  /** `safe`: already passed through shownStrings. */
   const printCase = (safe: CaseResult) => {
     const key = caseKey(safe);
     printed.set(key, (printed.get(key) ?? 0) + 1);
@@ -65,11 +62,11 @@ export function createPrettyReporter(options: PrettyReporterOptions): Reporter {
   return {
     name: "pretty",
     onCaseFinished(result, progress) {
-      if (!live) return printCase(mapStrings(result, terminalSafe));
+      if (!live) return printCase(shownStrings(result));
       // Failures are worth seeing as they happen: print them above the progress line.
       if (result.status !== "pass") {
         clearLine();
-        printCase(mapStrings(result, terminalSafe));
+        printCase(shownStrings(result));
       }
       if (
         result.status !== "pass" ||
@@ -89,7 +86,7 @@ export function createPrettyReporter(options: PrettyReporterOptions): Reporter {
       if (timer) clearTimeout(timer);
       timer = undefined;
       clearLine();
-      const safe = mapStrings(results, terminalSafe);
+      const safe = shownStrings(results);
       // Every case appears: in plain mode those the runner did not report as they finished.
       for (const result of live ? [] : safe.results) {
         const key = caseKey(result);

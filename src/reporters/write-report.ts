@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { PromptOpsError } from "../errors.js";
+import { writeFileAtomicSync } from "../fs/write-file-atomic.js";
 import { redactSecrets } from "../redact-secrets.js";
 import type { ReportDestination, ReporterName, ReporterOutput } from "./reporter.js";
 
@@ -9,17 +9,13 @@ import type { ReportDestination, ReporterName, ReporterOutput } from "./reporter
 export type ReportTarget = { kind: "stdout"; stream: NodeJS.WriteStream } | { kind: "file"; path: string };
 
 /**
- * Temp file in the same folder, then rename: a reader (or a CI upload step after Ctrl-C) never
- * sees half a report, and a failed write leaves the previous report in place.
+ * Whole or not at all: a reader (or a CI upload step after Ctrl-C) never sees half a report, and
+ * a failed write leaves the previous report in place.
  */
-export function writeFileAtomic(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+function writeReportFile(path: string, text: string): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, redactSecrets(text));
-    renameSync(temp, path);
+    writeFileAtomicSync(path, redactSecrets(text));
   } catch (error) {
-    removeQuietly(temp);
     throw writeFailed(path, error);
   }
 }
@@ -43,7 +39,7 @@ export function deliverReport(reporter: ReporterName, target: ReportTarget, text
     writeToStream(target.stream, text);
     return { reporter, written: [{ kind: "stdout" }] };
   }
-  writeFileAtomic(target.path, text);
+  writeReportFile(target.path, text);
   const written: ReportDestination = { kind: "file", path: target.path, mode: "write" };
   return { reporter, written: [written] };
 }
@@ -55,12 +51,4 @@ function writeFailed(path: string, error: unknown): PromptOpsError {
     exitCode: 2,
     cause: error,
   });
-}
-
-function removeQuietly(file: string): void {
-  try {
-    rmSync(file, { force: true });
-  } catch {
-    // The write failed already; that is the error worth reporting.
-  }
 }

@@ -1,18 +1,13 @@
 import type { ErrorObject } from "ajv";
 import type { Diagnostic } from "../diagnostics.js";
+import { truncate } from "../text/truncate.js";
 import type { PathSegment, YamlSource } from "../yaml/yaml-source.js";
 import { closestMatch } from "./did-you-mean.js";
+import { type ExplainingError, explainingErrors } from "./explaining-errors.js";
+import { pointerSegments } from "./json-pointer.js";
 
 /** Keys users put in the wrong place, mapped to where they belong (for "did you mean"). */
 export type KnownKeyPaths = Readonly<Record<string, string>>;
-
-export function pointerToPath(pointer: string): PathSegment[] {
-  if (pointer === "") return [];
-  return pointer
-    .slice(1)
-    .split("/")
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
 
 function displayPath(path: readonly PathSegment[]): string {
   return path.length === 0 ? "top level" : path.join(".");
@@ -22,7 +17,7 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "string") return JSON.stringify(truncate(value, 40));
   return String(value);
 }
 
@@ -36,34 +31,6 @@ const typeNames: Record<string, string> = {
   null: "null",
 };
 
-/**
- * Collapses alternatives (anyOf, if/then/else) to the errors that explain them, so a user
- * reads one message per mistake instead of ajv's every failed branch.
- */
-function relevantErrors(errors: ErrorObject[]): ErrorObject[] {
-  const dropped = new Set<ErrorObject>();
-  for (const error of errors) {
-    if (error.keyword === "if") dropped.add(error);
-    if (error.keyword !== "anyOf") continue;
-    const branchErrors = errors.filter(
-      (e) => e !== error && e.schemaPath.startsWith(`${error.schemaPath}/`) && !dropped.has(e),
-    );
-    const deeper = branchErrors.filter((e) => e.instancePath.length > error.instancePath.length);
-    if (deeper.length > 0) {
-      // The value had the right shape for one branch and failed inside it: those errors explain it.
-      dropped.add(error);
-      for (const e of branchErrors) if (e.instancePath === error.instancePath) dropped.add(e);
-    } else {
-      for (const e of branchErrors) dropped.add(e);
-      const expected = [
-        ...new Set(branchErrors.filter((e) => e.keyword === "type").map((e) => e.params.type)),
-      ];
-      (error as ErrorObject & { expected?: string[] }).expected = expected.flat().map(String);
-    }
-  }
-  return errors.filter((e) => !dropped.has(e));
-}
-
 export function schemaDiagnostics(
   source: YamlSource,
   errors: ErrorObject[] | null | undefined,
@@ -72,8 +39,8 @@ export function schemaDiagnostics(
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
-  for (const error of relevantErrors(errors ?? [])) {
-    const path = pointerToPath(error.instancePath);
+  for (const error of explainingErrors(errors ?? [])) {
+    const path: PathSegment[] = pointerSegments(error.instancePath);
     let target: "key" | "value" = "value";
     let message: string;
     let hint: string | undefined;
@@ -108,7 +75,7 @@ export function schemaDiagnostics(
         message = `${where} must be ${typeNames[String(error.params.type)] ?? error.params.type}, found ${describeValue(error.data)}`;
         break;
       case "anyOf": {
-        const expected = (error as ErrorObject & { expected?: string[] }).expected ?? [];
+        const expected = (error as ExplainingError).expected ?? [];
         const names = expected.map((t) => typeNames[t] ?? t);
         message =
           names.length > 0

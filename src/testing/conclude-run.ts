@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { LocalState } from "../config/local-state.js";
+import { writeFileAtomicSync } from "../fs/write-file-atomic.js";
 import { redactDeep } from "../redact-secrets.js";
 import type { ExecutedRun } from "./execute-run.js";
 import { judgePairwise } from "./judge/pairwise.js";
@@ -10,7 +11,6 @@ import type { TestRunPlan } from "./run-plan.js";
 import { regressionsAllowed, runPassed } from "./run-verdict.js";
 import { summarise } from "./summarise.js";
 import type { TestRunOptions } from "./test-run-options.js";
-import { writeLocalStateFile } from "./write-local-state.js";
 
 export interface TestRunConclusion extends RunResults {
   /** The run's verdict: what the exit code says (allow-fail tests and baselines considered). */
@@ -91,7 +91,7 @@ export async function concludeRun(
 
 /**
  * Every run is kept in .promptops/runs/, for history and drift; never through a tracked symlink.
- * Whole or not at all, even when a second Ctrl-C quits during the write (write-local-state.ts).
+ * Whole or not at all, even when a second Ctrl-C quits during the write (writeFileAtomicSync).
  */
 function recordRun(root: string, localState: LocalState, results: RunResults): string | undefined {
   const dir = join(root, ".promptops", "runs");
@@ -99,7 +99,7 @@ function recordRun(root: string, localState: LocalState, results: RunResults): s
   const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}.json`;
   const file = join(dir, name);
   try {
-    writeLocalStateFile(file, `${JSON.stringify(redactDeep(results), null, 2)}\n`);
+    writeFileAtomicSync(file, `${JSON.stringify(redactDeep(results), null, 2)}\n`);
     return file;
   } catch {
     return undefined; // a read-only checkout: the run's reports are what matters

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeFileAtomicSync } from "../fs/write-file-atomic.js";
 import { canonicalJson } from "../prompt/hash.js";
 import { redactDeep } from "../redact-secrets.js";
-import { writeLocalStateFile } from "./write-local-state.js";
 
 /** Everything that decides a reply: the cache key. Never holds credentials. */
 export interface CacheKeyParts {
@@ -35,7 +35,7 @@ export function cacheKey(parts: CacheKeyParts): string {
 
 /**
  * Replies on disk under `.promptops/cache/ab/abcdef….json`, one file per request, written
- * atomically (write-local-state.ts), so concurrent runs and a Ctrl-C, even a second one that
+ * atomically (writeFileAtomicSync), so concurrent runs and a Ctrl-C, even a second one that
  * quits at once, never leave a torn entry or a temp file. Errors are never stored.
  * An entry `trusts` refuses (one git tracks: config/local-state.ts) is neither read nor replaced.
  */
@@ -66,6 +66,6 @@ export class ResponseCache {
     const file = this.file(key);
     if (!this.trusts(file)) return;
     // Replies come redacted from their provider; this catches what reached the cache another way.
-    writeLocalStateFile(file, JSON.stringify(redactDeep(reply)));
+    writeFileAtomicSync(file, JSON.stringify(redactDeep(reply)));
   }
 }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
+import { writeFileAtomicSync } from "../fs/write-file-atomic.js";
 
 /** A position the source was asked for, as `[question, line, col]`. */
 type Answer = [string, number, number];
@@ -77,15 +77,11 @@ export class ParsedYamlCache {
       ),
     );
     for (const key of this.used) if (entries[key]) entries[key].savedAt = now;
-    const temp = `${this.file}.${process.pid}.tmp`;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      writeFileSync(temp, JSON.stringify({ build: this.build, entries } satisfies StoredCache));
-      renameSync(temp, this.file);
+      writeFileAtomicSync(this.file, JSON.stringify({ build: this.build, entries } satisfies StoredCache));
       this.dirty = false;
     } catch {
       // A read-only checkout: the next run parses again.
-      rmSync(temp, { force: true });
     }
   }
 

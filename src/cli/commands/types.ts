@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { writeFileAtomic } from "../../lockfile/write-lockfile.js";
+import { writeFileAtomic } from "../../fs/write-file-atomic.js";
 import { generateTypes } from "../../typegen/generate-types.js";
 import type { GlobalOptions } from "../main.js";
 import { displayPath } from "../output.js";

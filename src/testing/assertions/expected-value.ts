@@ -1,6 +1,7 @@
 import { PromptOpsError } from "../../errors.js";
 import { renderTemplate } from "../../prompt/render.js";
 import { analyseTemplate, TemplateSyntaxError } from "../../prompt/template-analysis.js";
+import { truncate } from "../../text/truncate.js";
 
 /**
  * Expected values are templates over the test's vars: `contains: "{{ customer.name }}"`. Only the
@@ -62,7 +63,7 @@ function renderValue(type: string, value: unknown, vars: Record<string, unknown>
 function render(source: string, vars: Record<string, unknown>): string {
   // The same test as `promptops validate`: text without tags is literal, so `\d{3}` stays as written.
   if (!source.includes("{{") && !source.includes("{%")) return source;
-  const shown = JSON.stringify(source.length > 60 ? `${source.slice(0, 60)}…` : source);
+  const shown = JSON.stringify(truncate(source, 60));
   let names: string[];
   try {
     names = [...analyseTemplate(source).variables.keys()];

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { importAtRunTime } from "../../import-at-run-time.js";
+import { truncate } from "../../text/truncate.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
 import { badValue, describeOutput, verdict } from "./messages.js";
 
@@ -144,12 +145,11 @@ function show(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  return truncate(text, 40);
 }
 
 function oneLine(code: string): string {
-  const flat = code.replace(/\s+/g, " ");
-  return flat.length > 60 ? `${flat.slice(0, 60)}…` : flat;
+  return truncate(code.replace(/\s+/g, " "), 60);
 }
 
 export const javascriptAssertions: Record<string, AssertionHandler> = { javascript };

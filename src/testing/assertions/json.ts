@@ -1,5 +1,7 @@
 import type { ErrorObject } from "ajv/dist/2020.js";
 import { variableValidator } from "../../prompt/variables.js";
+import { pointerSegments, valueAtSegments } from "../../schemas/json-pointer.js";
+import { truncate } from "../../text/truncate.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
 import { badValue, describeOutput, verdict } from "./messages.js";
 
@@ -65,10 +67,7 @@ function jsonSchema(value: unknown, { output }: AssertionContext): AssertionOutc
 }
 
 function describeSchemaError(error: ErrorObject, document: unknown): string {
-  const segments = error.instancePath
-    .split("/")
-    .slice(1)
-    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  const segments = pointerSegments(error.instancePath);
   const at = segments.length > 0 ? `/${segments.join("/")}` : "the document";
   if (error.keyword === "additionalProperties")
     return `${at} has unknown property "${String(error.params.additionalProperty)}"`;
@@ -76,9 +75,9 @@ function describeSchemaError(error: ErrorObject, document: unknown): string {
   if (error.keyword === "enum")
     detail += `: ${(error.params.allowedValues as unknown[]).map(String).join(", ")}`;
   if (error.keyword === "required") return `${at} ${detail}`;
-  const found = segments.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], document);
+  const found = valueAtSegments(document, segments);
   const text = JSON.stringify(found) ?? "nothing";
-  return `${at} ${detail} (found ${text.length > 40 ? `${text.slice(0, 40)}…` : text})`;
+  return `${at} ${detail} (found ${truncate(text, 40)})`;
 }
 
 export const jsonAssertions: Record<string, AssertionHandler> = {

@@ -1,3 +1,4 @@
+import { truncate } from "../../text/truncate.js";
 import type { AssertionOutcome } from "./context.js";
 
 // Messages are one line in every reporter: texts are shown JSON-quoted (newlines as \n) and cut
@@ -20,7 +21,7 @@ export function charPosition(text: string, index: number): number {
 
 /** `"text"`, cut to `max` characters with an ellipsis. */
 export function quote(text: string, max = OPENING): string {
-  return JSON.stringify(charCount(text) > max ? `${[...text].slice(0, max).join("")}…` : text);
+  return JSON.stringify(truncate(text, max));
 }
 
 /** The found side of a message: the whole output when short, its opening otherwise. */

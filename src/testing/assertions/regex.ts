@@ -1,4 +1,5 @@
 import { type SafeRegExp, safeRegExp } from "../../schemas/safe-regexp.js";
+import { truncate } from "../../text/truncate.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
 import { badValue, describeMatch, describeOutput, quote, verdict } from "./messages.js";
 
@@ -14,7 +15,7 @@ function compile(pattern: string): SafeRegExp | Error {
 }
 
 function shown(pattern: string): string {
-  return `/${pattern.length > 60 ? `${pattern.slice(0, 60)}…` : pattern}/`;
+  return `/${truncate(pattern, 60)}/`;
 }
 
 function regex(value: unknown, { output }: AssertionContext): AssertionOutcome {

@@ -92,7 +92,10 @@ export function loadJudgePrompt(config: ProjectConfig): JudgePrompt {
 }
 
 /** The request that asks a judge for one judgment. */
-export function judgeRequest(prompt: JudgePrompt, input: JudgeInput): CallRequest {
+export const judgeRequest: (prompt: JudgePrompt, input: JudgeInput) => CallRequest = graderRequest;
+
+/** A grader prompt rendered with its input, with the prompt's own model params and response format. */
+export function graderRequest(prompt: JudgePrompt, input: object): CallRequest {
   const { compiled } = prompt;
   return {
     messages: renderPrompt(prompt.id, compiled, { ...input }),

@@ -1,7 +1,8 @@
+import { oneLine } from "../../text/truncate.js";
 import type { AssertionContext, AssertionOutcome } from "../assertions/index.js";
 import { formatScore, type GraderScope, graderError, readThreshold } from "./grader-scope.js";
 import { judgeRequest } from "./judge-prompt.js";
-import { oneLine, parseJudgment } from "./parse-judgment.js";
+import { parseJudgment } from "./parse-judgment.js";
 
 export const DEFAULT_JUDGE_THRESHOLD = 0.7;
 

@@ -1,7 +1,6 @@
 import type { ProjectConfig } from "../../config/config.js";
-import { renderPrompt } from "../../prompt/render.js";
 import type { CallRequest } from "../provider-caller.js";
-import { type GraderPromptKind, type JudgePrompt, loadGraderPrompt } from "./judge-prompt.js";
+import { type GraderPromptKind, graderRequest, type JudgePrompt, loadGraderPrompt } from "./judge-prompt.js";
 
 /** What the pairwise judge prompt is given: the rubric, the two outputs in the order asked, the inputs. */
 export interface PairwiseInput {
@@ -28,11 +27,4 @@ export function loadPairwisePrompt(config: ProjectConfig): JudgePrompt {
 }
 
 /** The request that asks a judge which of two outputs meets the rubric better. */
-export function pairwiseRequest(prompt: JudgePrompt, input: PairwiseInput): CallRequest {
-  const { compiled } = prompt;
-  return {
-    messages: renderPrompt(prompt.id, compiled, { ...input }),
-    params: { ...(compiled.model?.params ?? {}) },
-    ...(compiled.response_format ? { responseFormat: compiled.response_format } : {}),
-  };
-}
+export const pairwiseRequest: (prompt: JudgePrompt, input: PairwiseInput) => CallRequest = graderRequest;

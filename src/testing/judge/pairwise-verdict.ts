@@ -1,5 +1,6 @@
+import { oneLine } from "../../text/truncate.js";
 import type { PairwiseComparison, PairwiseOutcome, PairwiseVote } from "../baseline/baseline-results.js";
-import { oneLine, replyObject, shortened } from "./parse-judgment.js";
+import { replyObject, shortened } from "./parse-judgment.js";
 
 export type Preference = "first" | "second" | "tie";
 

@@ -1,3 +1,5 @@
+import { oneLine } from "../../text/truncate.js";
+
 /** A judge's verdict as it wrote it; the assertion's threshold, not `pass`, decides. */
 export interface Judgment {
   score: number;
@@ -45,12 +47,6 @@ export function parseJudgment(reply: string): ParsedJudgment {
 export function shortened(text: string, limit = 200): string {
   const line = oneLine(text, limit);
   return line === "" ? "(an empty reply)" : JSON.stringify(line);
-}
-
-/** Whitespace runs made one space, cut to `limit` characters with an ellipsis. */
-export function oneLine(text: string, limit: number): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > limit ? `${line.slice(0, limit - 1)}…` : line;
 }
 
 /** The JSON object of a judge's reply, read as leniently as a verdict is: fence stripped, prose around it allowed. */
