@@ -1,6 +1,6 @@
-import { colourFor } from "../cli/output.js";
 import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult } from "../testing/results.js";
+import { colourFor } from "./colour.js";
 import { formatBaselineSection } from "./format-baseline.js";
 import { locationPath, printable } from "./format-results.js";
 import { formatCaseLine, formatFailures, formatProgressLine, formatSummaryLine } from "./pretty-format.js";
