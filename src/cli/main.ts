@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import { PromptOpsError } from "../errors.js";
 import { packageFile } from "../package-root.js";
 import { handleError } from "./handle-error.js";
+import { optionalVersionRef, versionFromFlags } from "./version-flags.js";
 
 export interface GlobalOptions {
   cwd: string;
@@ -105,7 +106,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           varsFile: opts.vars,
           vars: opts.var ?? [],
           format: opts.format,
-          version: opts.version ?? (opts.env ? `env:${opts.env}` : undefined),
+          version: versionFromFlags(opts),
         }),
       );
     });
@@ -160,7 +161,15 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--json", "print as JSON")
     .action(async (id: string, from: string | undefined, to: string | undefined, opts, command: Command) => {
       const { runDiff } = await import("./commands/diff.js");
-      setExitCode(await runDiff({ ...globals(command), id, from, to, json: Boolean(opts.json) }));
+      setExitCode(
+        await runDiff({
+          ...globals(command),
+          id,
+          from: optionalVersionRef(from),
+          to: optionalVersionRef(to),
+          json: Boolean(opts.json),
+        }),
+      );
     });
 
   withCommonOptions(program.command("verify"))
@@ -340,7 +349,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           ...globals(command),
           ids,
           providers: opts.providers,
-          version: opts.version ?? (opts.env ? `env:${opts.env}` : undefined),
+          version: versionFromFlags(opts),
           filter: opts.filter,
           since: opts.since,
           shard: opts.shard,

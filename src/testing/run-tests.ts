@@ -14,6 +14,7 @@ import type { Provider } from "../providers/provider.js";
 import { selectProviders } from "../providers/provider-spec.js";
 import { redactDeep } from "../redact-secrets.js";
 import type { ResolvedVersion } from "../versions/resolve-version.js";
+import { parseVersionRef, type VersionRef } from "../versions/version-ref.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import {
   type OnMissingVersion,
@@ -44,8 +45,8 @@ export interface TestRunOptions {
   config?: ProjectConfig;
   ids: string[];
   providers?: string[];
-  /** `3`, `v3` or `env:production`: test that version of each prompt instead of its draft. */
-  version?: string;
+  /** Test that version of each prompt instead of its draft. */
+  version?: VersionRef;
   filter?: string;
   since?: string;
   shard?: CaseSelection["shard"];
@@ -130,7 +131,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   if (options.judgePairwise) refusePairwiseWithoutBaseline(options.baseline);
   const baseline = options.baseline
     ? await planBaseline(options.baseline, cases, (ref, onMissing) =>
-        versionsUnderTest(config, checked, ref, options.ids.length > 0, onMissing),
+        versionsUnderTest(config, checked, parseVersionRef(ref), options.ids.length > 0, onMissing),
       )
     : undefined;
   const usedSpecs = specs.filter((spec) => cases.some((c) => c.provider === spec.id));
@@ -312,7 +313,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
 async function versionsUnderTest(
   config: ProjectConfig,
   prompts: CheckedPrompt[],
-  ref: string,
+  ref: VersionRef,
   named: boolean,
   onMissing?: OnMissingVersion,
 ): Promise<PromptUnderTest[]> {
@@ -332,8 +333,8 @@ async function versionsUnderTest(
     }
   };
   // An environment's versions come from the lockfile, read once: no git, no tags needed.
-  if (ref.startsWith("env:")) {
-    const env = ref.slice(4);
+  if (ref.kind === "env") {
+    const { env } = ref;
     const lockfile = await versions.readEnvironmentLockfile({ config }, env);
     await collect((id) => versions.lockedVersion(lockfile, env, id));
     return units;

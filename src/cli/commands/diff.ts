@@ -1,11 +1,12 @@
 import { diffVersions } from "../../versions/diff-versions.js";
+import type { VersionRef } from "../../versions/version-ref.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, printJson } from "../output.js";
 
 export interface DiffCommandOptions extends GlobalOptions {
   id: string;
-  from: string | undefined;
-  to: string | undefined;
+  from: VersionRef | undefined;
+  to: VersionRef | undefined;
   json: boolean;
 }
 

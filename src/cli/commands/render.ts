@@ -4,6 +4,7 @@ import { PromptOpsError } from "../../errors.js";
 import { toAnthropicMessages, toOpenAIMessages, toText } from "../../prompt/provider-formats.js";
 import { renderDraft } from "../../prompt/render-draft.js";
 import { renderVersion } from "../../versions/render-version.js";
+import type { VersionRef } from "../../versions/version-ref.js";
 import { parseYamlSource } from "../../yaml/yaml-source.js";
 import type { GlobalOptions } from "../main.js";
 import { printJson } from "../output.js";
@@ -13,7 +14,8 @@ export interface RenderCommandOptions extends GlobalOptions {
   varsFile: string | undefined;
   vars: string[];
   format: "openai" | "anthropic" | "text";
-  version: string | undefined;
+  /** The draft when absent. */
+  version: VersionRef | undefined;
 }
 
 export async function runRender(options: RenderCommandOptions): Promise<number> {

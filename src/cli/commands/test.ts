@@ -5,14 +5,15 @@ import { parseShard } from "../../testing/plan-cases.js";
 import { reportedCaseCount } from "../../testing/repeats.js";
 import { parseDuration } from "../../testing/run-deadline.js";
 import { runTests } from "../../testing/run-tests.js";
+import type { VersionRef } from "../../versions/version-ref.js";
 import type { GlobalOptions } from "../main.js";
 import { reportersFromFlags } from "./cli-reporters.js";
 
 export interface TestCommandOptions extends GlobalOptions {
   ids: string[];
   providers: string | undefined;
-  /** `3`, `v3` or `env:production`; the draft when absent. */
-  version: string | undefined;
+  /** The draft when absent. */
+  version: VersionRef | undefined;
   filter: string | undefined;
   since: string | undefined;
   shard: string | undefined;
