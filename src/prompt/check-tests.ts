@@ -64,7 +64,11 @@ export interface TestCheckOptions {
   allowJavascript: boolean;
 }
 
-export function checkTests(loaded: LoadedPrompt, prompt: PromptFile, options: TestCheckOptions): Diagnostic[] {
+export function checkTests(
+  loaded: LoadedPrompt,
+  prompt: PromptFile,
+  options: TestCheckOptions,
+): Diagnostic[] {
   const { source } = loaded;
   const diagnostics: Diagnostic[] = [];
   const declared = prompt.variables ?? {};
