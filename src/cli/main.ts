@@ -4,7 +4,6 @@ import { Command, Option } from "commander";
 import { PromptOpsError } from "../errors.js";
 import { packageFile } from "../package-root.js";
 import { handleError } from "./handle-error.js";
-import { optionalVersionRef, versionFromFlags } from "./version-flags.js";
 
 export interface GlobalOptions {
   cwd: string;
@@ -106,7 +105,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           varsFile: opts.vars,
           vars: opts.var ?? [],
           format: opts.format,
-          version: versionFromFlags(opts),
+          version: opts.version,
+          env: opts.env,
         }),
       );
     });
@@ -161,15 +161,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--json", "print as JSON")
     .action(async (id: string, from: string | undefined, to: string | undefined, opts, command: Command) => {
       const { runDiff } = await import("./commands/diff.js");
-      setExitCode(
-        await runDiff({
-          ...globals(command),
-          id,
-          from: optionalVersionRef(from),
-          to: optionalVersionRef(to),
-          json: Boolean(opts.json),
-        }),
-      );
+      setExitCode(await runDiff({ ...globals(command), id, from, to, json: Boolean(opts.json) }));
     });
 
   withCommonOptions(program.command("verify"))
@@ -349,7 +341,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           ...globals(command),
           ids,
           providers: opts.providers,
-          version: versionFromFlags(opts),
+          version: opts.version,
+          env: opts.env,
           filter: opts.filter,
           since: opts.since,
           shard: opts.shard,
