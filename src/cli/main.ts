@@ -109,7 +109,8 @@ export function buildProgram(
           varsFile: opts.vars,
           vars: opts.var ?? [],
           format: opts.format,
-          version: opts.version ?? (opts.env ? `env:${opts.env}` : undefined),
+          version: opts.version,
+          env: opts.env,
         }),
       );
     });
@@ -344,7 +345,8 @@ export function buildProgram(
           ...globals(command),
           ids,
           providers: opts.providers,
-          version: opts.version ?? (opts.env ? `env:${opts.env}` : undefined),
+          version: opts.version,
+          env: opts.env,
           filter: opts.filter,
           since: opts.since,
           shard: opts.shard,

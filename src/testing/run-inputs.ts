@@ -7,6 +7,7 @@ import { discoverPromptFiles } from "../prompt/discover.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
 import { selectProviders } from "../providers/provider-spec.js";
+import { parseVersionRef } from "../versions/version-ref.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import type { MissingBaseline } from "./baseline/baseline-results.js";
 import { type BaselineVersions, checkBaselineRef } from "./baseline/plan-baseline.js";
@@ -91,7 +92,7 @@ async function readBaselineVersions(
   checkBaselineRef(ref);
   const missing: MissingBaseline[] = [];
   const { versionsUnderTest } = await publishedVersions();
-  const units = await versionsUnderTest(config, prompts, ref, named, (prompt, error) => {
+  const units = await versionsUnderTest(config, prompts, parseVersionRef(ref), named, (prompt, error) => {
     missing.push({ prompt, reason: error.message });
   });
   return { ref, units, missing };

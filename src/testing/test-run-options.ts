@@ -1,4 +1,5 @@
 import type { ProjectConfig } from "../config/config.js";
+import type { VersionRef } from "../versions/version-ref.js";
 import type { CaseSelection, TestCase } from "./plan-cases.js";
 import type { CaseResult } from "./results.js";
 
@@ -8,8 +9,8 @@ export interface TestRunOptions {
   config?: ProjectConfig;
   ids: string[];
   providers?: string[];
-  /** `3`, `v3` or `env:production`: test that version of each prompt instead of its draft. */
-  version?: string;
+  /** Test that version of each prompt instead of its draft. */
+  version?: VersionRef;
   filter?: string;
   since?: string;
   shard?: CaseSelection["shard"];

@@ -8,14 +8,15 @@ import { costUsd as costOfTokens } from "../providers/pricing.js";
 import { openGitProject } from "./git-project.js";
 import { resolveVersion } from "./resolve-version.js";
 import { readVersionIndex } from "./version-index.js";
+import type { VersionRef } from "./version-ref.js";
 
 export interface DiffOptions {
   cwd: string;
   id: string;
   /** Default: the latest published version. */
-  from?: string;
+  from?: VersionRef;
   /** Default: draft. */
-  to?: string;
+  to?: VersionRef;
 }
 
 export interface VersionDiff {
@@ -49,8 +50,9 @@ export async function diffVersions(options: DiffOptions): Promise<VersionDiff> {
   const project = await openGitProject(options.cwd);
   const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
   const latest = index.byId.get(options.id)?.at(-1);
-  const fromRef = options.from ?? (latest ? `v${latest.version}` : "draft");
-  const toRef = options.to ?? "draft";
+  const fromRef: VersionRef =
+    options.from ?? (latest ? { kind: "published", version: latest.version } : { kind: "draft" });
+  const toRef: VersionRef = options.to ?? { kind: "draft" };
   const batch = new CatFileBatch(project.repoRoot);
   try {
     const [from, to] = await Promise.all([

@@ -1,15 +1,17 @@
+import { checkEnvironment } from "../config/check-environment.js";
 import type { ProjectConfig } from "../config/config.js";
 import { PromptOpsError } from "../errors.js";
 import type { CatFileBatch } from "../git/index.js";
-import { checkEnvironment, lockfilePathOf } from "../lockfile/environments.js";
 import { compiledContent, type Lockfile, readLockfile } from "../lockfile/lockfile.js";
+import { lockfilePathOf } from "../lockfile/lockfile-path.js";
 import type { CompiledResult } from "../prompt/compile-prompt.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
-import { compileAtCommit } from "./compile-at-commit.js";
 import type { GitProject } from "./git-project.js";
+import { trustedPublishedContent } from "./published-content.js";
 import type { VersionIndex } from "./version-index.js";
+import type { VersionRef } from "./version-ref.js";
 
 export interface ResolvedVersion {
   /** "draft" or "v3". */
@@ -18,33 +20,23 @@ export interface ResolvedVersion {
   result: Pick<CompiledResult, "compiled" | "hash">;
 }
 
-/** `draft`, `v3` or `3`: the compiled content of that version, read from git for published ones. */
+/** The compiled content of a version: the draft's, a published one's from git, an environment's from its lockfile. */
 export async function resolveVersion(
   project: GitProject,
   index: VersionIndex,
   batch: CatFileBatch,
   id: string,
-  ref: string,
+  ref: VersionRef,
 ): Promise<ResolvedVersion> {
-  if (ref === "draft") {
+  if (ref.kind === "draft") {
     const ref = selectPrompt(discoverPromptFiles(project.config.promptsDir), id);
     const [checked] = checkPrompts(project.config, [ref]).prompts;
     if (!checked) throw new Error(`no check result for ${id}`);
     refuseInvalidPrompts([checked], "compare or render the draft of");
     return { label: "draft", version: "draft", result: checked.result! };
   }
-  if (ref.startsWith("env:")) {
-    const env = ref.slice(4);
-    return lockedVersion(await readEnvironmentLockfile(project, env), env, id);
-  }
-  const match = /^v?([1-9]\d*)$/.exec(ref);
-  if (!match) {
-    throw new PromptOpsError("bad-version-ref", `"${ref}" is not a version`, {
-      exitCode: 2,
-      hint: "use v3, 3, draft or env:<environment>",
-    });
-  }
-  const number = Number(match[1]);
+  if (ref.kind === "env") return lockedVersion(await readEnvironmentLockfile(project, ref.env), ref.env, id);
+  const number = ref.version;
   const versions = index.byId.get(id) ?? [];
   const published = versions.find((v) => v.version === number);
   if (!published) {
@@ -55,20 +47,8 @@ export async function resolveVersion(
         : `${id} has not been published yet`,
     });
   }
-  const outcome = await compileAtCommit(batch, project, published.commit, id);
-  if (!outcome.ok)
-    throw new PromptOpsError("version-unreadable", `${published.tag}: ${outcome.problem}`, { exitCode: 1 });
-  if (outcome.result.hash !== published.hash) {
-    throw new PromptOpsError(
-      "version-tampered",
-      `${published.tag}: content no longer matches its Prompt-Hash`,
-      {
-        exitCode: 1,
-        hint: "run `promptops verify`",
-      },
-    );
-  }
-  return { label: `v${number}`, version: number, result: outcome.result };
+  const result = await trustedPublishedContent(batch, project, published, "run `promptops verify`");
+  return { label: `v${number}`, version: number, result };
 }
 
 /** The lockfile, once `env` is known to be one of the project's environments. */

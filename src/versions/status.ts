@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import type { Lockfile } from "../lockfile/lockfile.js";
+import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
+import { lockfilePathOf } from "../lockfile/lockfile-path.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { checkPrompts } from "../prompt/prompt-project.js";
 import { type GitProject, openGitProject } from "./git-project.js";
@@ -78,8 +79,6 @@ export async function promptStatus(cwd: string): Promise<StatusReport> {
 }
 
 async function activeVersions(project: GitProject) {
-  const { lockfilePathOf } = await import("../lockfile/environments.js");
-  const { parseLockfile } = await import("../lockfile/lockfile.js");
   const file = lockfilePathOf(project);
   let text: string;
   try {

@@ -11,6 +11,7 @@ import {
   resolveVersion,
 } from "./resolve-version.js";
 import { readVersionIndex } from "./version-index.js";
+import type { VersionRef } from "./version-ref.js";
 
 /** A prompt of the working tree with the content of one of its versions. */
 export interface PromptAtVersion {
@@ -28,7 +29,7 @@ export interface PromptAtVersion {
 export async function versionsUnderTest(
   config: ProjectConfig,
   prompts: CheckedPrompt[],
-  ref: string,
+  ref: VersionRef,
   named: boolean,
   onMissing?: (prompt: string, error: PromptOpsError) => void,
 ): Promise<PromptAtVersion[]> {
@@ -47,8 +48,8 @@ export async function versionsUnderTest(
     }
   };
   // An environment's versions come from the lockfile, read once: no git, no tags needed.
-  if (ref.startsWith("env:")) {
-    const env = ref.slice(4);
+  if (ref.kind === "env") {
+    const { env } = ref;
     const lockfile = await readEnvironmentLockfile({ config }, env);
     await collect((id) => lockedVersion(lockfile, env, id));
     return units;

@@ -3,11 +3,14 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type EnvRepo,
+  LOCKFILE,
   makeEnvRepo,
   REFUND_WINDOW,
   SUPPORT_TONE,
   TONE,
 } from "../fixtures/environments/env-repo.js";
+import { makeProjectDir } from "../helpers/project-dir.js";
+import { runCli } from "../helpers/run-cli.js";
 
 // Read-only for every test: staging runs support v3 and refund v2, production support v2 and
 // refund v1, and the working tree holds an unpublished edit of support's tone.
@@ -88,6 +91,26 @@ describe("promptops render --env", () => {
     ]);
     expect(result.stdout).toBe((await repo.cli("render", "support", "--version", "2", ...args)).stdout);
     expect(result.stdout).not.toContain("Be curt.");
+  });
+
+  it("needs no git: renders from the lockfile in a folder that is not a repository, like test --env", async () => {
+    const args = ["--var", "userMessage=Where is my refund?"];
+    // What a deploy artefact holds: the config and the lockfile, no .git and no prompt files.
+    const copy = makeProjectDir({
+      "promptops.config.yaml": await repo.read("promptops.config.yaml"),
+      [LOCKFILE]: await repo.read(LOCKFILE),
+    });
+    try {
+      const result = await runCli(["render", "support", "--env", "production", ...args], { cwd: copy.root });
+
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe(
+        (await repo.cli("render", "support", "--env", "production", ...args)).stdout,
+      );
+    } finally {
+      copy.cleanup();
+    }
   });
 
   it("refuses an environment that is not configured", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { lockProject } from "../../src/environments/lock-project.js";
 import { gitProcessCount, resetGitProcessCount } from "../../src/git/index.js";
-import { lockProject } from "../../src/lockfile/lock-project.js";
 import { type EnvRepo, IDENTITY, LOCKFILE, makeEnvRepo } from "../fixtures/environments/env-repo.js";
 
 // production went support v1 -> v2 -> v3, one commit each, as a team ships: the lockfile's git

@@ -1,10 +1,10 @@
-import { PromptOpsError } from "../../errors.js";
 import {
   type ActivationChange,
   activateVersion,
   promoteVersions,
   rollbackVersion,
-} from "../../lockfile/activation.js";
+} from "../../environments/activation.js";
+import { PromptOpsError } from "../../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, printJson } from "../output.js";
 

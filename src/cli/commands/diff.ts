@@ -1,16 +1,23 @@
 import { diffVersions } from "../../versions/diff-versions.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, printJson } from "../output.js";
+import { optionalVersionRef } from "../version-flags.js";
 
 export interface DiffCommandOptions extends GlobalOptions {
   id: string;
+  /** `v3`, `3`, `draft` or `env:E`, as typed. */
   from: string | undefined;
   to: string | undefined;
   json: boolean;
 }
 
 export async function runDiff(options: DiffCommandOptions): Promise<number> {
-  const diff = await diffVersions(options);
+  const diff = await diffVersions({
+    cwd: options.cwd,
+    id: options.id,
+    from: optionalVersionRef(options.from),
+    to: optionalVersionRef(options.to),
+  });
   if (options.json) {
     printJson(diff);
     return 0;

@@ -1,5 +1,5 @@
-import { auditActivation } from "../../lockfile/audit.js";
-import { lockProject } from "../../lockfile/lock-project.js";
+import { auditActivation } from "../../environments/audit.js";
+import { lockProject } from "../../environments/lock-project.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, displayPath, printJson } from "../output.js";
 

@@ -7,22 +7,27 @@ import { renderVersion } from "../../versions/render-version.js";
 import { parseYamlSource } from "../../yaml/yaml-source.js";
 import type { GlobalOptions } from "../main.js";
 import { printJson } from "../output.js";
+import { versionFromFlags } from "../version-flags.js";
 
 export interface RenderCommandOptions extends GlobalOptions {
   id: string;
   varsFile: string | undefined;
   vars: string[];
   format: "openai" | "anthropic" | "text";
+  /** `--version`: `3`, `v3`, `draft` or `env:E`. */
   version: string | undefined;
+  /** `--env`: the version active in that environment. */
+  env: string | undefined;
 }
 
 export async function runRender(options: RenderCommandOptions): Promise<number> {
+  const version = versionFromFlags(options);
   const vars = options.varsFile ? readVarsFile(resolve(options.cwd, options.varsFile)) : {};
-  const rendered = options.version
+  const rendered = version
     ? await renderVersion({
         cwd: options.cwd,
         id: options.id,
-        version: options.version,
+        version,
         vars,
         assignments: options.vars,
       })

@@ -6,13 +6,16 @@ import { reportedCaseCount } from "../../testing/repeats.js";
 import { parseDuration } from "../../testing/run-deadline.js";
 import { runTests } from "../../testing/run-tests.js";
 import type { GlobalOptions } from "../main.js";
+import { versionFromFlags } from "../version-flags.js";
 import { reportersFromFlags } from "./cli-reporters.js";
 
 export interface TestCommandOptions extends GlobalOptions {
   ids: string[];
   providers: string | undefined;
-  /** `3`, `v3` or `env:production`; the draft when absent. */
+  /** `--version`: `3`, `v3` or `env:production`; the draft when neither it nor `env` is given. */
   version: string | undefined;
+  /** `--env`: the versions active in that environment. */
+  env: string | undefined;
   filter: string | undefined;
   since: string | undefined;
   shard: string | undefined;
@@ -34,6 +37,7 @@ export interface TestCommandOptions extends GlobalOptions {
 }
 
 export async function runTestCommand(options: TestCommandOptions): Promise<number> {
+  const version = versionFromFlags(options);
   const config = loadConfigOrThrow(options.cwd);
   const reporters = reportersFromFlags(options, config.root);
   const driver = driveReporters(reporters);
@@ -61,7 +65,7 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
               .filter(Boolean),
           }
         : {}),
-      ...(options.version ? { version: options.version } : {}),
+      ...(version ? { version } : {}),
       ...(options.filter ? { filter: options.filter } : {}),
       ...(options.since ? { since: options.since } : {}),
       ...(options.shard ? { shard: parseShard(options.shard) } : {}),

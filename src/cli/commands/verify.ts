@@ -1,4 +1,4 @@
-import { verifyVersions } from "../../versions/verify.js";
+import { verifyVersions } from "../../environments/verify-project.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, printJson } from "../output.js";
 

@@ -1,6 +1,6 @@
+import type { LockfileEntry } from "../lockfile/lockfile.js";
+import { shortHash } from "../lockfile/lockfile-errors.js";
 import type { PublishedVersion, VersionIndex } from "../versions/version-index.js";
-import type { LockfileEntry } from "./lockfile.js";
-import { shortHash } from "./lockfile-errors.js";
 
 /** How a lockfile entry's version, hash and commit agree with the tags. */
 export type EntryDiagnosis =

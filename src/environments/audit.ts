@@ -1,6 +1,7 @@
+import { checkEnvironment } from "../config/check-environment.js";
 import { PromptOpsError } from "../errors.js";
+import { lockfilePathOf } from "../lockfile/lockfile-path.js";
 import { openGitProject } from "../versions/git-project.js";
-import { checkEnvironment, lockfilePathOf } from "./environments.js";
 import { type ActivationEvent, activationTimeline, lockfileHistory } from "./lockfile-history.js";
 
 export interface AuditReport {

@@ -1,7 +1,7 @@
 import { relative, sep } from "node:path";
 import { CatFileBatch, fileHistory, type HistoryCommit } from "../git/index.js";
+import type { LockfileEntry } from "../lockfile/lockfile.js";
 import type { GitProject } from "../versions/git-project.js";
-import type { LockfileEntry } from "./lockfile.js";
 
 /** One point in the history of `promptops.lock` where a prompt's entry in an environment changed. */
 export interface ActivationEvent {

@@ -1,17 +1,10 @@
-import { join } from "node:path";
-import type { ProjectConfig } from "../config/config.js";
 import { PromptOpsError } from "../errors.js";
 import { closeMatches } from "../schemas/did-you-mean.js";
-
-export const LOCKFILE_NAME = "promptops.lock";
+import type { ProjectConfig } from "./config.js";
 
 /** Anything that knows its project's config: a GitProject, or a plain `{ config }`. */
 interface HasConfig {
-  config: Pick<ProjectConfig, "root" | "environments">;
-}
-
-export function lockfilePathOf(project: HasConfig): string {
-  return join(project.config.root, LOCKFILE_NAME);
+  config: Pick<ProjectConfig, "environments">;
 }
 
 export function checkEnvironment(project: HasConfig, env: string): void {

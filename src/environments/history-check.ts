@@ -1,5 +1,5 @@
 import type { HistoryCommit } from "../git/index.js";
-import type { Lockfile, LockfileEntry } from "./lockfile.js";
+import type { Lockfile, LockfileEntry } from "../lockfile/lockfile.js";
 import type { LockfileSnapshot } from "./lockfile-history.js";
 
 /** A history field of a lockfile entry that its git history contradicts, and the value history backs. */

@@ -2,14 +2,6 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { CatFileBatch } from "../git/index.js";
-import type { CompiledPrompt } from "../prompt/prompt-file.js";
-import { compilePromptTemplates } from "../prompt/render.js";
-import { type CompileAtCommitResult, compileAtCommit } from "../versions/compile-at-commit.js";
-import { type GitProject, openGitProject } from "../versions/git-project.js";
-import { readVersionIndex, type VersionIndex } from "../versions/version-index.js";
-import { diagnoseEntry } from "./entry-diagnosis.js";
-import { lockfilePathOf } from "./environments.js";
-import { checkHistoryFields } from "./history-check.js";
 import {
   emptyLockfile,
   type Lockfile,
@@ -17,13 +9,22 @@ import {
   lockedPrompt,
   parseLockfile,
   validateLockfile,
-} from "./lockfile.js";
-import { shortHash } from "./lockfile-errors.js";
+} from "../lockfile/lockfile.js";
+import { shortHash } from "../lockfile/lockfile-errors.js";
+import { lockfilePathOf } from "../lockfile/lockfile-path.js";
+import { readLockfileTextIfExists } from "../lockfile/read-lockfile-text.js";
+import { readableEntries } from "../lockfile/readable-entries.js";
+import { pruneLockfile, serializeLockfile } from "../lockfile/serialize-lockfile.js";
+import { rebuildLockfile } from "../lockfile/write-lockfile.js";
+import type { CompiledPrompt } from "../prompt/prompt-file.js";
+import { compilePromptTemplates } from "../prompt/render.js";
+import { generateTypes } from "../typegen/generate-types.js";
+import { type GitProject, openGitProject } from "../versions/git-project.js";
+import { type PublishedContent, readPublishedContent } from "../versions/published-content.js";
+import { type PublishedVersion, readVersionIndex, type VersionIndex } from "../versions/version-index.js";
+import { diagnoseEntry } from "./entry-diagnosis.js";
+import { checkHistoryFields } from "./history-check.js";
 import { type LockfileSnapshot, lockfileHistory } from "./lockfile-history.js";
-import { readLockfileTextIfExists } from "./read-lockfile-text.js";
-import { readableEntries } from "./readable-entries.js";
-import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
-import { rebuildLockfile } from "./write-lockfile.js";
 
 export interface LockProblem {
   env?: string;
@@ -83,7 +84,7 @@ export async function lockProject(options: {
   const index = options.index ?? (await readVersionIndex(project.repoRoot, project.config.tagPrefix));
   const batch = new CatFileBatch(project.repoRoot);
   // The second look inside the lock compiles only what the first did not see.
-  const compiled = new Map<string, Promise<CompileAtCommitResult>>();
+  const compiled = new Map<string, Promise<PublishedContent>>();
   let history: Promise<LockfileSnapshot[]> | undefined;
   const context: RelockContext = {
     project,
@@ -97,13 +98,13 @@ export async function lockProject(options: {
       if (!/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) return false;
       return (await batch.read(`${commit}^{commit}`)) !== null;
     },
-    compile(commit, id) {
-      const key = `${commit}:${id}`;
+    read(version) {
+      const key = `${version.commit}:${version.id}:${version.hash}`;
       const known = compiled.get(key);
       if (known) return known;
-      const outcome = compileAtCommit(batch, project, commit, id);
-      compiled.set(key, outcome);
-      return outcome;
+      const content = readPublishedContent(batch, project, version);
+      compiled.set(key, content);
+      return content;
     },
   };
   try {
@@ -137,7 +138,7 @@ interface RelockContext {
   index: VersionIndex;
   commitExists(commit: string): Promise<boolean>;
   history(): Promise<LockfileSnapshot[]>;
-  compile(commit: string, id: string): Promise<CompileAtCommitResult>;
+  read(version: PublishedVersion): Promise<PublishedContent>;
 }
 
 interface Examined {
@@ -302,10 +303,10 @@ async function relock(
   const { version } = diagnosis;
   const fixed = diagnosis.kind === "edited" ? diagnosis.entry : entry;
   const where = `${env}: ${id} v${version.version}`;
-  const outcome = await context.compile(version.commit, id);
-  if (!outcome.ok)
+  const outcome = await context.read(version);
+  if (!outcome.ok && outcome.kind === "unreadable")
     return { problem: { env, id, version: version.version, message: `${where}: ${outcome.problem}` } };
-  if (outcome.result.hash !== version.hash) {
+  if (!outcome.ok) {
     return {
       problem: {
         env,
@@ -338,7 +339,6 @@ async function relock(
 
 /** With config `types`, the generated declarations must match what `promptops types` would write now. */
 async function staleTypes(cwd: string, file: string): Promise<string | undefined> {
-  const { generateTypes } = await import("../typegen/generate-types.js");
   const generated = await generateTypes({ cwd });
   const current = await readFile(file, "utf8").catch(() => undefined);
   if (current === generated.text) return undefined;

@@ -1,7 +1,7 @@
 import { CatFileBatch } from "../git/index.js";
-import { compileAtCommit } from "./compile-at-commit.js";
-import { openGitProject, SHALLOW_HINT } from "./git-project.js";
-import { readVersionIndex } from "./version-index.js";
+import type { GitProject } from "./git-project.js";
+import { readPublishedContent } from "./published-content.js";
+import type { VersionIndex } from "./version-index.js";
 import { versionTagName } from "./version-tag.js";
 
 export interface VerifyProblem {
@@ -12,35 +12,29 @@ export interface VerifyProblem {
   hint?: string;
 }
 
-export interface VerifyReport {
-  versionsChecked: number;
-  problems: VerifyProblem[];
-  /** Said when the clone is shallow: a missing commit may be history not fetched, not tampering. */
-  warning?: string;
-}
-
 /**
  * Checks every prompt tag: annotated, with trailers that agree with its name, and content at
- * the tagged commit that still hashes to its Prompt-Hash. One git process lists the tags and
- * one reads every blob, however many versions there are.
+ * the tagged commit that still hashes to its Prompt-Hash. One git process reads every blob,
+ * however many versions there are (the caller lists the tags once).
  */
-export async function verifyVersions(cwd: string): Promise<VerifyReport> {
-  const project = await openGitProject(cwd);
-  const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
+export async function verifyTags(
+  project: GitProject,
+  index: VersionIndex,
+): Promise<{ versionsChecked: number; problems: VerifyProblem[] }> {
   const problems: VerifyProblem[] = index.problems.map((p) => ({ ...p }));
   const versions = [...index.byId.values()].flat();
   const batch = new CatFileBatch(project.repoRoot);
   try {
-    const results = await Promise.all(versions.map((v) => compileAtCommit(batch, project, v.commit, v.id)));
+    const results = await Promise.all(versions.map((v) => readPublishedContent(batch, project, v)));
     versions.forEach((version, i) => {
       const outcome = results[i]!;
       const where = { id: version.id, version: version.version, tag: version.tag };
-      if (!outcome.ok)
+      if (!outcome.ok && outcome.kind === "unreadable")
         problems.push({ ...where, message: `content cannot be read back: ${outcome.problem}` });
-      else if (outcome.result.hash !== version.hash) {
+      else if (!outcome.ok) {
         problems.push({
           ...where,
-          message: `content at ${version.commit.slice(0, 12)} hashes to ${outcome.result.hash.slice(0, 19)}…, not its Prompt-Hash ${version.hash.slice(0, 19)}…: the tag was moved or its content tampered with`,
+          message: `content at ${version.commit.slice(0, 12)} hashes to ${outcome.hash.slice(0, 19)}…, not its Prompt-Hash ${version.hash.slice(0, 19)}…: the tag was moved or its content tampered with`,
         });
       }
     });
@@ -65,13 +59,5 @@ export async function verifyVersions(cwd: string): Promise<VerifyReport> {
     }
   }
   problems.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0));
-  // The lockfile's pointers too: each must name a version whose tag has not moved since activation.
-  const { lockProject } = await import("../lockfile/lock-project.js");
-  const lock = await lockProject({ cwd, check: true, project, index });
-  for (const problem of lock.problems) problems.push({ tag: "promptops.lock", ...problem });
-  return {
-    versionsChecked: versions.length,
-    problems,
-    ...(project.shallow ? { warning: SHALLOW_HINT } : {}),
-  };
+  return { versionsChecked: versions.length, problems };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { checkHistoryFields } from "../../src/lockfile/history-check.js";
+import { checkHistoryFields } from "../../src/environments/history-check.js";
+import type { LockfileSnapshot } from "../../src/environments/lockfile-history.js";
 import { emptyLockfile, type LockfileEntry } from "../../src/lockfile/lockfile.js";
-import type { LockfileSnapshot } from "../../src/lockfile/lockfile-history.js";
 
 const ANN = "Ann <ann@acme.test>";
 const NOW = Date.parse("2026-11-30T00:00:00Z");

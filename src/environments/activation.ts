@@ -1,15 +1,22 @@
+import { checkEnvironment } from "../config/check-environment.js";
 import { PromptOpsError } from "../errors.js";
 import { CatFileBatch, identity } from "../git/index.js";
+import {
+  emptyLockfile,
+  type Lockfile,
+  type LockfileEntry,
+  lockedPrompt,
+  readLockfile,
+} from "../lockfile/lockfile.js";
+import { lockfilePathOf } from "../lockfile/lockfile-path.js";
+import { updateLockfile } from "../lockfile/write-lockfile.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { closeMatches } from "../schemas/did-you-mean.js";
-import { compileAtCommit } from "../versions/compile-at-commit.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
+import { trustedPublishedContent } from "../versions/published-content.js";
 import { type PublishedVersion, readVersionIndex, type VersionIndex } from "../versions/version-index.js";
-import { checkEnvironment, lockfilePathOf } from "./environments.js";
 import { checkHistoryFields, historyBackedPrevious } from "./history-check.js";
-import { emptyLockfile, type Lockfile, type LockfileEntry, lockedPrompt } from "./lockfile.js";
 import { activationTimeline, type LockfileSnapshot, lockfileHistory } from "./lockfile-history.js";
-import { updateLockfile } from "./write-lockfile.js";
 
 export interface ActivationChange {
   env: string;
@@ -59,20 +66,12 @@ function publishedVersion(
 async function lockableVersion(project: GitProject, version: PublishedVersion) {
   const batch = new CatFileBatch(project.repoRoot);
   try {
-    const outcome = await compileAtCommit(batch, project, version.commit, version.id);
-    if (!outcome.ok)
-      throw new PromptOpsError("version-unreadable", `${version.tag}: ${outcome.problem}`, { exitCode: 1 });
-    if (outcome.result.hash !== version.hash) {
-      throw new PromptOpsError(
-        "version-tampered",
-        `${version.tag}: its content no longer matches its Prompt-Hash`,
-        {
-          exitCode: 1,
-          hint: "run `promptops verify`; a tampered version cannot be activated",
-        },
-      );
-    }
-    return outcome.result;
+    return await trustedPublishedContent(
+      batch,
+      project,
+      version,
+      "run `promptops verify`; a tampered version cannot be activated",
+    );
   } finally {
     await batch.close();
   }
@@ -193,7 +192,6 @@ export async function rollbackVersion(options: Omit<ActivateOptions, "version">)
   const project = await openGitProject(options.cwd);
   checkEnvironment(project, options.env);
   const lockfilePath = lockfilePathOf(project);
-  const { readLockfile } = await import("./lockfile.js");
   const current = (await readLockfile(lockfilePath)).environments[options.env]?.[options.id];
   if (!current) {
     throw new PromptOpsError("not-active", `${options.id} is not active in ${options.env}`, {
@@ -288,7 +286,6 @@ export async function promoteVersions(options: PromoteOptions): Promise<Activati
       exitCode: 2,
     });
   }
-  const { readLockfile } = await import("./lockfile.js");
   const source = (await readLockfile(lockfilePathOf(project))).environments[options.from] ?? {};
   const ids = options.all ? Object.keys(source).sort() : options.ids;
   const missing = ids.filter((id) => !source[id]);
