@@ -107,10 +107,19 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     { ...at, id: "a", varsFile: "v.yaml", vars: ["x=1", "y.z=2"], format: "text", version: "3" },
   ],
   [
-    "render: --env becomes env:<E>",
+    // The command parses --version and --env into one typed version reference (version-flags.ts).
+    "render: --env reaches the command as given",
     ["render", "a", "--env", "production", "--format", "anthropic"],
     "runRender",
-    { ...at, id: "a", varsFile: undefined, vars: [], format: "anthropic", version: "env:production" },
+    {
+      ...at,
+      id: "a",
+      varsFile: undefined,
+      vars: [],
+      format: "anthropic",
+      version: undefined,
+      env: "production",
+    },
   ],
 
   ["status", ["status"], "runStatus", { ...at, json: false }],
@@ -376,7 +385,7 @@ accepted.push(
     "runTestCommand",
     {
       ...TEST_DEFAULTS,
-      version: "env:production",
+      env: "production",
       cache: false,
       boundary: true,
       baseline: "env:staging",
