@@ -63,6 +63,9 @@ export function compileChecked(source: string, where = ""): CompiledTemplate {
   }
 }
 
+const LIMITS_HINT =
+  "a template renders text from its variables' data, within limits: range() up to 10,000 numbers, 100,000 loop iterations, 32 MiB of text, values nested up to 100 levels";
+
 export function renderTemplate(source: string, context: Record<string, unknown>): string {
   return renderCompiled(source, cachedTemplate(source), context);
 }
@@ -72,11 +75,21 @@ function renderCompiled(source: string, template: CompiledTemplate, context: obj
   try {
     return template.render(context);
   } catch (error) {
+    // The budgets stop what a template builds on purpose; a RangeError (the stack, V8's longest
+    // string) is the backstop for what they do not foresee: still the template's fault, not ours.
+    if (error instanceof RangeError) {
+      throw new PromptOpsError("render-failed", `cannot render template: ${error.message}`, {
+        exitCode: 1,
+        hint: LIMITS_HINT,
+      });
+    }
     if (!(error instanceof TemplateRenderError)) throw error;
     const at = error.line0 === undefined ? "" : `line ${error.line0 + 1}, column ${(error.col0 ?? 0) + 1}: `;
     throw new PromptOpsError("render-failed", `cannot render template: ${at}${error.message}`, {
       exitCode: 1,
-      hint: "every variable the template reads must be declared and given a value",
+      hint: / is (undefined|null)$/.test(error.message)
+        ? "every variable the template reads must be declared and given a value"
+        : LIMITS_HINT,
     });
   }
 }

@@ -8,6 +8,7 @@ import {
   primitive,
   RenderBudget,
   safeMember,
+  spendFlattened,
   TemplateRenderError,
   toText,
 } from "./template-values.js";
@@ -90,7 +91,7 @@ function output(node: AstNode): Stmt {
       const result = value(scope);
       if (result === null || result === undefined)
         throw new TemplateRenderError(`${shown} is ${String(result)}`, lineno, colno);
-      const text = toText(result);
+      const text = toText(result, scope.budget);
       scope.budget.spend(text.length);
       out.text += text;
     };
@@ -264,7 +265,7 @@ function compare(node: AstNode): Expr {
   }));
   return (scope) => {
     let result = first(scope);
-    for (const op of ops) result = compareValues(op.type, result, op.value(scope));
+    for (const op of ops) result = compareValues(op.type, result, op.value(scope), scope.budget);
     return result;
   };
 }
@@ -325,6 +326,9 @@ function filter(node: AstNode): Expr {
     const values = args.map((arg) => arg(scope));
     let result: unknown;
     try {
+      // A filter may walk its lists whole (join, dump, string, sort): charge that walk first.
+      for (const value of values)
+        if (typeof value === "object" && value !== null) spendFlattened(value, scope.budget);
       result = dataOnly(implementation(...values));
     } catch (error) {
       throw located(error, at, `filter "${name}": `);

@@ -1,6 +1,6 @@
 import nunjucksFilters from "nunjucks/src/filters.js";
 import nunjucksTests from "nunjucks/src/tests.js";
-import { MAX_RANGE, safeMember, TemplateRenderError } from "./template-values.js";
+import { MAX_PRODUCED_CHARS, MAX_RANGE, safeMember, TemplateRenderError } from "./template-values.js";
 
 /**
  * The filters and tests a template may use. Nunjucks' own implementations serve where they are
@@ -34,11 +34,22 @@ function attribute(filter: string, name: unknown): string {
 function replace(str: unknown, old: unknown, replacement: unknown, maxCount: unknown): unknown {
   if (typeof str === "string" && typeof old === "string" && typeof replacement === "string") {
     const matches = old === "" ? str.length + 1 : Math.floor(str.length / old.length);
-    if (matches * replacement.length > 32 * 1024 * 1024)
+    if (matches * replacement.length > MAX_PRODUCED_CHARS)
       throw new TemplateRenderError('filter "replace": the result would be too long');
   }
   if (old instanceof RegExp) throw new TemplateRenderError('filter "replace" takes text, not a pattern');
   return n.replace!(str, old, replacement, maxCount);
+}
+
+/** `indent` adds its width to every line: a text of many short lines grows by width × lines. */
+function indentWidth(str: unknown, width: unknown): unknown {
+  const checked = size("indent", width);
+  if (typeof str === "string" && typeof checked === "number") {
+    const lines = str.split("\n").length;
+    if (lines * checked > MAX_PRODUCED_CHARS)
+      throw new TemplateRenderError('filter "indent": the result would be too long');
+  }
+  return checked;
 }
 
 function sort(arr: unknown, reversed: unknown, caseSensitive: unknown, attr: unknown): unknown[] {
@@ -88,7 +99,7 @@ const FILTERS: Record<string, Filter> = {
   first: n.first!,
   float: n.float!,
   forceescape: n.forceescape!,
-  indent: (str, width, first) => n.indent!(str, size("indent", width), first),
+  indent: (str, width, first) => n.indent!(str, indentWidth(str, width), first),
   int: n.int!,
   join: (arr, separator, attr) => n.join!(byAttribute("join", arr, attr), separator),
   last: n.last!,

@@ -25,6 +25,8 @@ export const MAX_RANGE = 10_000;
 export const MAX_ITERATIONS = 100_000;
 /** Characters one render may produce, all output, concatenations and filter results together. */
 export const MAX_PRODUCED_CHARS = 32 * 1024 * 1024;
+/** How deep a value may nest when it is shown as text or handed to a filter. */
+export const MAX_VALUE_DEPTH = 100;
 
 /** A render-time failure inside a template; position is 0-based, as the parser counts. */
 export class TemplateRenderError extends Error {
@@ -57,6 +59,35 @@ export class RenderBudget {
 }
 
 /**
+ * Charges `budget` for what flattening `value` costs (showing it as text, serialising it, a filter
+ * walking it): every string, number and key it reaches, a shared list counted each time it is
+ * reached, as flattening reaches it. A template can build a list of 40 levels that refers to
+ * itself twice at each level (`{% set a = [a, a] %}` in a loop): small to hold, 2^40 items to
+ * show. The walk stops at the budget, so it costs at most the budget, and at MAX_VALUE_DEPTH.
+ */
+export function spendFlattened(value: unknown, budget: RenderBudget, depth = 0): void {
+  if (typeof value === "string") {
+    budget.spend(value.length);
+    return;
+  }
+  if (typeof value !== "object" || value === null || value instanceof SafeString) {
+    budget.spend(1);
+    return;
+  }
+  if (depth >= MAX_VALUE_DEPTH)
+    throw new TemplateRenderError(`a value nests more than ${MAX_VALUE_DEPTH} levels deep`);
+  budget.spend(1);
+  if (Array.isArray(value)) {
+    for (const item of value) spendFlattened(item, budget, depth + 1);
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    budget.spend(key.length);
+    spendFlattened((value as Record<string, unknown>)[key], budget, depth + 1);
+  }
+}
+
+/**
  * `obj[key]` when it is an own data property holding data; undefined otherwise (as Nunjucks reads
  * a missing property). Strings expose their characters and length.
  */
@@ -84,17 +115,22 @@ export function dataOnly(value: unknown): unknown {
  * with commas (null and undefined as empty), other objects show as "[object Object]", as Nunjucks
  * prints them.
  */
-export function toText(value: unknown): string {
+export function toText(value: unknown, budget: RenderBudget = new RenderBudget()): string {
+  if (Array.isArray(value)) spendFlattened(value, budget);
+  return textOf(value);
+}
+
+function textOf(value: unknown): string {
   if (typeof value === "string") return value;
   if (value === null || value === undefined) return String(value);
   if (typeof value !== "object") return String(value);
   if (value instanceof SafeString) return String(value);
   if (Array.isArray(value))
-    return value.map((item) => (item === null || item === undefined ? "" : toText(item))).join(",");
+    return value.map((item) => (item === null || item === undefined ? "" : textOf(item))).join(",");
   return "[object Object]";
 }
 
 /** Objects as JavaScript operators see them (their text); everything else unchanged. */
-export function primitive(value: unknown): unknown {
-  return typeof value === "object" && value !== null ? toText(value) : value;
+export function primitive(value: unknown, budget?: RenderBudget): unknown {
+  return typeof value === "object" && value !== null ? toText(value, budget) : value;
 }
