@@ -61,6 +61,33 @@ function rememberingSource(
 }
 
 function parseNow(file: string, text: string): YamlSource {
+  try {
+    return parseDocumentSource(file, text);
+  } catch (error) {
+    // The yaml library recurses once per level of nesting: a file nested thousands of levels deep
+    // overflows the stack. No prompt, config or vars file is like that; say so where it starts.
+    if (!(error instanceof RangeError)) throw error;
+    const nothing = parseDocumentSource(file, "");
+    return {
+      ...nothing,
+      text,
+      value: undefined,
+      diagnostics: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          severity: "error",
+          code: "yaml-too-deep",
+          message: "the YAML nests too deeply to read",
+          hint: "prompt files, the config and vars files nest a few levels; this one nests thousands",
+        },
+      ],
+    };
+  }
+}
+
+function parseDocumentSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
   // uniqueKeys makes a duplicate key an error instead of silently keeping the last one; without
   // resolveKnownTags, `!!binary`, `!!set` or `!!timestamp` stay plain JSON values (with a warning),

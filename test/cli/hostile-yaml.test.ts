@@ -62,3 +62,21 @@ describe("a YAML alias bomb", () => {
     expectOneLocatedLine(render.stderr, "vars.yaml:3:8");
   });
 });
+
+describe("YAML nested thousands of levels deep", () => {
+  it("is one located error of validate, never an internal error, and the other prompts are still checked", async () => {
+    const levels = Array.from({ length: 3000 }, (_, i) => `${" ".repeat(i + 2)}a:\n`).join("");
+    project = makeProjectDir({
+      "prompts/deep.prompt.yaml": `model: { provider: openai, name: gpt-4o-mini }\nvariables:\n  q:\n${levels}messages:\n  - { role: user, content: hi }\n`,
+      "prompts/hi.prompt.yaml": goodPrompt,
+    });
+    const validate = await runCli(["validate"], { cwd: project.root });
+    const output = validate.stderr + validate.stdout;
+    expect(validate.code).toBe(1);
+    expect(output).not.toContain("internal error");
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(output).toContain("prompts/deep.prompt.yaml:1:1");
+    expect(output).toContain("the YAML nests too deeply to read");
+    expect(output).toContain("2 prompts checked");
+  });
+});
