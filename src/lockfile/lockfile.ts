@@ -90,9 +90,44 @@ export async function readLockfile(file: string): Promise<Lockfile> {
 }
 
 /** Parses lockfile text; throws a `lockfile-invalid` PromptOpsError pointing at the problem. */
+/**
+ * How deep a lockfile's JSON may nest. A lockfile nests a few levels plus its variables' schemas;
+ * one nested millions of levels deep made JSON.parse take seconds and a gigabyte, and every later
+ * walk of it overflow the stack.
+ */
+const MAX_LOCKFILE_DEPTH = 128;
+
+/** The offset of the first bracket that opens level `max + 1`, outside strings; undefined if none. */
+function offsetPastDepth(text: string, max: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return undefined;
+}
+
 export function parseLockfile(text: string, file: string): Lockfile {
   // Some Windows editors add a byte-order mark; it is not content.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const tooDeep = offsetPastDepth(body, MAX_LOCKFILE_DEPTH);
+  if (tooDeep !== undefined) {
+    throw lockfileInvalid(
+      `lockfile nests deeper than ${MAX_LOCKFILE_DEPTH} levels`,
+      { file, ...lineColAt(body, tooDeep) },
+      {
+        hint: "this is not a lockfile promptops wrote; restore it from git (`git checkout -- <file>`) or run `promptops lock`",
+      },
+    );
+  }
   let data: unknown;
   try {
     data = JSON.parse(body);

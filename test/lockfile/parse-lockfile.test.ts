@@ -45,6 +45,17 @@ describe("a hand-corrupted lockfile is refused with where and why (exit 1, lockf
     expect(error.location).toEqual({ file: FILE, ...positionOf(text, "gpt-4o-mini") });
   });
 
+  it("JSON nested past 128 levels is refused before it is parsed, at the bracket that goes too deep", () => {
+    // Brackets inside strings do not count: a prompt may well say "[[[".
+    const inString = good.replace('"gpt-4o-mini"', `"${"[".repeat(500)}"`);
+    expect(parseError(inString).message).not.toContain("nests deeper");
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const error = parseError(deep);
+    expect(error).toMatchObject({ code: "lockfile-invalid", exitCode: 1 });
+    expect(error.message).toBe("lockfile nests deeper than 128 levels");
+    expect(error.location).toEqual({ file: FILE, line: 1, col: 129 });
+  });
+
   it("a truncated file points at its end", () => {
     const text = good.slice(0, 120);
     expect(parseError(text).location).toEqual({ file: FILE, ...positionOf(`${text}$`, "$") });
