@@ -37,7 +37,9 @@ function listFiles(dir: string): string[] {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const path = join(current, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() || entry.isSymbolicLink()) files.push(path);
+      // FIFOs, sockets and devices are listed too: reading one (project-file.ts) reports it as not
+      // a regular file, rather than leaving a prompt out without a word.
+      else files.push(path);
     }
   };
   walk(dir);

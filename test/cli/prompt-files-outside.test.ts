@@ -35,6 +35,8 @@ describe("prompt files outside promptsDir are reported, never read", () => {
     symlinkSync("/dev/zero", join(prompts, "zero.prompt.yaml"));
     execFileSync("mkfifo", [join(prompts, "pipe")]);
     symlinkSync(join(prompts, "pipe"), join(prompts, "pipe.prompt.yaml"));
+    // A FIFO under a prompt file's name, not a link: reported too, never left out without a word.
+    execFileSync("mkfifo", [join(prompts, "fifo.prompt.yaml")]);
     // A link that stays inside the project is fine.
     symlinkSync(join(prompts, "inside", "real.yaml"), join(prompts, "linked.prompt.yaml"));
 
@@ -49,13 +51,14 @@ describe("prompt files outside promptsDir are reported, never read", () => {
       "prompts/zero.prompt.yaml:1:1: error: prompt file is a link to a file outside promptsDir",
     );
     expect(output).toContain("prompts/pipe.prompt.yaml:1:1: error: prompt file is not a regular file");
+    expect(output).toContain("prompts/fifo.prompt.yaml:1:1: error: prompt file is not a regular file");
     expect(output).not.toContain("linked.prompt.yaml");
-    expect(output).toContain("5 prompts checked: 3 errors");
+    expect(output).toContain("6 prompts checked: 4 errors");
 
     const test = await runCli(["test", "--providers", "echo"], { cwd: project.root });
     expect(test.code).toBe(1);
     expect(test.stderr).not.toContain("SECRET-TOKEN-123");
-    expect(test.stderr).toContain("cannot test invalid prompts: leak, pipe, zero");
+    expect(test.stderr).toContain("cannot test invalid prompts: fifo, leak, pipe, zero");
   });
 
   it("a partial that links to a FIFO does not hang validate", async () => {
