@@ -243,7 +243,9 @@ export function checkVariableUse(
           ),
     );
   }
-  for (const name of Object.keys(declared)) {
+  // A template that does not parse says nothing of the variables it reads: no "unused" guesses then.
+  const unreadable = check.diagnostics.some((d) => d.code === "template-syntax");
+  for (const name of unreadable ? [] : Object.keys(declared)) {
     if (!check.used.has(name) && !check.placeholders.some((p) => p.name === name)) {
       diagnostics.push(
         diagnosticAt(
