@@ -70,7 +70,7 @@ export function renderTemplate(source: string, context: Record<string, unknown>)
   return renderCompiled(source, cachedTemplate(source), context);
 }
 
-function renderCompiled(source: string, template: CompiledTemplate, context: object): string {
+function renderCompiled(source: string, template: CompiledTemplate, context: object, where = ""): string {
   if (template === LITERAL) return source;
   try {
     return template.render(context);
@@ -78,14 +78,14 @@ function renderCompiled(source: string, template: CompiledTemplate, context: obj
     // The budgets stop what a template builds on purpose; a RangeError (the stack, V8's longest
     // string) is the backstop for what they do not foresee: still the template's fault, not ours.
     if (error instanceof RangeError) {
-      throw new PromptOpsError("render-failed", `cannot render template: ${error.message}`, {
+      throw new PromptOpsError("render-failed", `${where}cannot render template: ${error.message}`, {
         exitCode: 1,
         hint: LIMITS_HINT,
       });
     }
     if (!(error instanceof TemplateRenderError)) throw error;
     const at = error.line0 === undefined ? "" : `line ${error.line0 + 1}, column ${(error.col0 ?? 0) + 1}: `;
-    throw new PromptOpsError("render-failed", `cannot render template: ${at}${error.message}`, {
+    throw new PromptOpsError("render-failed", `${where}cannot render template: ${at}${error.message}`, {
       exitCode: 1,
       hint: / is (undefined|null)$/.test(error.message)
         ? "every variable the template reads must be declared and given a value"
@@ -162,10 +162,13 @@ export function renderPrompt(
       hint: hintFor(first.kind, Object.keys(compiled.variables ?? {})),
     });
   }
+  // A render error names the prompt and the message, so that it can be found without a stack.
+  let where = "";
   const render = (text: string) =>
-    renderCompiled(text, templates.get(text) ?? compileChecked(text, `${id}: `), values);
+    renderCompiled(text, templates.get(text) ?? compileChecked(text, `${id}: `), values, where);
   const rendered: RenderedMessage[] = [];
-  for (const message of compiled.messages) {
+  for (const [index, message] of compiled.messages.entries()) {
+    where = `${id}: message ${index + 1}: `;
     if (isPlaceholder(message)) {
       rendered.push(...(values[message.placeholder] as RenderedMessage[]));
       continue;
