@@ -1,9 +1,9 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
 import { PromptOpsError } from "../errors.js";
-import { importAtRunTime } from "../import-at-run-time.js";
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import { toAnthropicMessages } from "../prompt/provider-formats.js";
+import { importAtRunTime } from "../startup/import-at-run-time.js";
 import { createHttpFetch } from "./http-fetch.js";
 import {
   httpProviderIdentity,

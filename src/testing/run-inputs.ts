@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { bundleBuildId } from "../build-id.js";
 import type { ProjectConfig } from "../config/config.js";
 import { loadConfigOrThrow } from "../config/load-config.js";
 import { inspectLocalState, type LocalState } from "../config/local-state.js";
@@ -7,6 +6,7 @@ import { discoverPromptFiles } from "../prompt/discover.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
 import { selectProviders } from "../providers/provider-spec.js";
+import { bundleBuildId } from "../startup/build-id.js";
 import { parseVersionRef } from "../versions/version-ref.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import type { MissingBaseline } from "./baseline/baseline-results.js";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { importAtRunTime } from "../../import-at-run-time.js";
+import { importAtRunTime } from "../../startup/import-at-run-time.js";
 import { truncate } from "../../text/truncate.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
 import { badValue, describeOutput, verdict } from "./messages.js";

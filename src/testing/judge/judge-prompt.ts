@@ -1,13 +1,13 @@
 import { join } from "node:path";
 import type { ProjectConfig } from "../../config/config.js";
 import { PromptOpsError } from "../../errors.js";
-import { packageFile } from "../../package-root.js";
 import { discoverPromptFiles } from "../../prompt/discover.js";
 import type { CompiledPrompt } from "../../prompt/prompt-file.js";
 import { checkPrompts } from "../../prompt/prompt-project.js";
 import { renderPrompt } from "../../prompt/render.js";
 import { selectPrompt } from "../../prompt/select-prompt.js";
 import { checkVariables } from "../../prompt/variables.js";
+import { packageFile } from "../../startup/package-root.js";
 import type { CallRequest } from "../provider-caller.js";
 
 /** What a judge prompt is given: the same three variables for the shipped prompt and a user's own. */

@@ -117,7 +117,7 @@ function pruneStaleCaches(cacheDir: string, chunkDir: string): void {
 
 /**
  * Node's CommonJS wrapper, so a chunk sees the same five names as under require(), and the import()
- * that src/import-at-run-time.ts uses in its place: a script compiled here cannot call import().
+ * that src/startup/import-at-run-time.ts uses in its place: a script compiled here cannot call import().
  */
 function wrap(source: string): string {
   return `(function (exports, require, module, __filename, __dirname, __promptopsImport) { ${source}\n});`;

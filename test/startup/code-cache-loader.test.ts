@@ -11,18 +11,18 @@ import {
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { codeCacheDir } from "../../src/cli/code-cache-loader.js";
+import { codeCacheDir } from "../../src/startup/code-cache-loader.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 import { runCli } from "../helpers/run-cli.js";
 
-const LOADER = new URL("../../dist/cli/code-cache-loader.js", import.meta.url).href;
+const LOADER = new URL("../../dist/startup/code-cache-loader.js", import.meta.url).href;
 
 let project: ProjectDir;
 afterEach(() => project?.cleanup());
 
 /**
  * A two-chunk bundle shaped like dist/bundle/: the entry requires a chunk by relative path, a Node
- * built-in by name, and imports a user's ES module at run time the way src/import-at-run-time.ts does.
+ * built-in by name, and imports a user's ES module at run time the way src/startup/import-at-run-time.ts does.
  */
 function writeBundle(dir: string): string {
   mkdirSync(dir, { recursive: true });

@@ -1,4 +1,4 @@
-// Set by src/cli/code-cache-loader.ts for the bundle's chunks: code it compiles cannot call import()
+// Set by src/startup/code-cache-loader.ts for the bundle's chunks: code it compiles cannot call import()
 // on Node 20 (a script run from a code cache loses its import callback, and the callback that
 // keeps working is behind an experimental flag). Elsewhere (src, tsc's dist, Node's own loader) it
 // is undefined and import() is used as is.
