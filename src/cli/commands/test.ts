@@ -6,8 +6,8 @@ import { reportedCaseCount } from "../../testing/repeats.js";
 import { parseDuration } from "../../testing/run-deadline.js";
 import { runTests } from "../../testing/run-tests.js";
 import type { GlobalOptions } from "../main.js";
+import { reportersFromFlags } from "../reporters-from-flags.js";
 import { versionFromFlags } from "../version-flags.js";
-import { reportersFromFlags } from "./cli-reporters.js";
 
 export interface TestCommandOptions extends GlobalOptions {
   ids: string[];

@@ -1,5 +1,5 @@
-import { createReporters, parseReporterName } from "../../reporters/create-reporters.js";
-import type { Reporter } from "../../reporters/reporter.js";
+import { createReporters, parseReporterName } from "../reporters/create-reporters.js";
+import type { Reporter } from "../reporters/reporter.js";
 
 export interface ReporterFlags {
   cwd: string;
