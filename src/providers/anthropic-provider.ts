@@ -9,12 +9,10 @@ import {
   httpProviderIdentity,
   type Provider,
   type ProviderCall,
-  ProviderError,
   type ProviderReply,
-  type SdkErrorClasses,
   type ToolCall,
-  translateSdkError,
 } from "./provider.js";
+import { ProviderError, type SdkErrorClasses, translateSdkError } from "./provider-errors.js";
 import type { ProviderSpec } from "./provider-spec.js";
 import { sdkReply } from "./sdk-reply.js";
 

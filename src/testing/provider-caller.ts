@@ -1,5 +1,6 @@
 import pLimit from "p-limit";
-import { abortError, type Provider, type ProviderCall, ProviderError } from "../providers/provider.js";
+import type { Provider, ProviderCall } from "../providers/provider.js";
+import { abortError, ProviderError } from "../providers/provider-errors.js";
 import { withDeadline } from "./attempt-deadline.js";
 import { ProviderPace, RateLimitLog, type RateLimitStats } from "./provider-pace.js";
 import { type CachedReply, cacheKey, type ResponseCache } from "./response-cache.js";
