@@ -20,7 +20,7 @@ export interface ProviderCall {
   tools?: FunctionTool[];
   /**
    * The only way a call is cancelled: providers never retry nor time out on their own. Abort with a
-   * reason named "TimeoutError" (as testing/attempt-deadline.ts does, with a timer it holds: never
+   * reason named "TimeoutError" (as regression/attempt-deadline.ts does, with a timer it holds: never
    * `AbortSignal.any` over `AbortSignal.timeout`, whose timer Node may collect) and the error is a
    * transient "timeout"; any other reason (Ctrl-C) makes it a non-transient "aborted".
    */

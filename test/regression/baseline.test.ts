@@ -2,9 +2,9 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { CaseResult } from "../../src/regression/results.js";
+import { runTests, type TestRunOptions } from "../../src/regression/run-tests.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
-import type { CaseResult } from "../../src/testing/results.js";
-import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import {
   answerWithTheRequest,

@@ -3,8 +3,8 @@ import { loadConfigOrThrow } from "../../src/config/load-config.js";
 import { discoverPromptFiles } from "../../src/prompt/discover.js";
 import { checkPrompts } from "../../src/prompt/prompt-project.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
-import type { PromptUnderTest, TestCase } from "../../src/testing/plan-cases.js";
-import { estimatePlanCost, type PlanInputs, planTestRun } from "../../src/testing/run-plan.js";
+import type { PromptUnderTest, TestCase } from "../../src/regression/plan-cases.js";
+import { estimatePlanCost, type PlanInputs, planTestRun } from "../../src/regression/run-plan.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 
 let project: ProjectDir | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withDeadline } from "../../src/testing/attempt-deadline.js";
+import { withDeadline } from "../../src/regression/attempt-deadline.js";
 
 const timedOut = (signal: AbortSignal) => new Error(`ended: ${(signal.reason as Error).name}`);
 

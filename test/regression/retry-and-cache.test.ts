@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseShard, shardCases } from "../../src/testing/plan-cases.js";
-import { cacheKey, ResponseCache } from "../../src/testing/response-cache.js";
-import { retryDelay, withRetries } from "../../src/testing/retry.js";
+import { parseShard, shardCases } from "../../src/regression/plan-cases.js";
+import { cacheKey, ResponseCache } from "../../src/regression/response-cache.js";
+import { retryDelay, withRetries } from "../../src/regression/retry.js";
 
 const policy = { retries: 3, baseDelayMs: 1, maxDelayMs: 8 };
 

@@ -3,12 +3,12 @@ import { join } from "node:path";
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/load-config.js";
+import { judgeRequest, loadJudgePrompt } from "../../src/regression/judge/judge-prompt.js";
+import { type Judgment, parseJudgment } from "../../src/regression/judge/parse-judgment.js";
+import { cosine, lexicalSimilarity } from "../../src/regression/judge/similarity.js";
+import type { RunResults } from "../../src/regression/results.js";
 import { mergeResultFiles } from "../../src/reporters/merge-results.js";
 import { formatSummaryLine } from "../../src/reporters/pretty-format.js";
-import { judgeRequest, loadJudgePrompt } from "../../src/testing/judge/judge-prompt.js";
-import { type Judgment, parseJudgment } from "../../src/testing/judge/parse-judgment.js";
-import { cosine, lexicalSimilarity } from "../../src/testing/judge/similarity.js";
-import type { RunResults } from "../../src/testing/results.js";
 import { JUDGE_REPLY_CASE, loadCaseLists } from "../helpers/golden-cases.js";
 import { makeProjectDir } from "../helpers/project-dir.js";
 

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CaseResult } from "../../src/regression/results.js";
+import { runTests, type TestRunOptions } from "../../src/regression/run-tests.js";
 import { formatGithubAnnotations } from "../../src/reporters/github-reporter.js";
 import { formatJunitReport } from "../../src/reporters/junit-reporter.js";
 import { formatMarkdownSummary } from "../../src/reporters/markdown-summary.js";
 import { createPrettyReporter } from "../../src/reporters/pretty-reporter.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
-import type { CaseResult } from "../../src/testing/results.js";
-import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import type { FakeRequest } from "../fake-provider/fake-provider-server.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { copyBoundaryProject, SECRET } from "../fixtures/boundary/boundary-project.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { ResponseCache } from "../../src/testing/response-cache.js";
+import { ResponseCache } from "../../src/regression/response-cache.js";
 import { filesUnder } from "../fixtures/runner/runner-project.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 

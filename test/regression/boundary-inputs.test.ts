@@ -5,7 +5,7 @@ import {
   boundaryInputs,
   DEFAULT_LONG_LENGTH,
   isStringVariable,
-} from "../../src/testing/boundary/boundary-inputs.js";
+} from "../../src/regression/boundary/boundary-inputs.js";
 
 const CATEGORIES: BoundaryCategory[] = [
   "empty",

@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ASSERTION_TYPES, type Assertion } from "../../src/prompt/prompt-file.js";
-import { type AssertionContext, evaluateAssertion } from "../../src/testing/assertions/index.js";
+import { type AssertionContext, evaluateAssertion } from "../../src/regression/assertions/index.js";
 import { ASSERTION_CASE, loadCaseLists } from "../helpers/golden-cases.js";
 
 interface AssertionCase {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RunResults } from "../../src/regression/results.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
-import type { RunResults } from "../../src/testing/results.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { copyJudgeProject, isJudgeRequest } from "../fixtures/judge/judge-project.js";
 import { openaiEnv, userText } from "../fixtures/runner/runner-project.js";

@@ -1,10 +1,10 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PairwiseComparison } from "../../src/regression/baseline/baseline-results.js";
+import type { CaseResult } from "../../src/regression/results.js";
+import { runTests, type TestRunOptions } from "../../src/regression/run-tests.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
-import type { PairwiseComparison } from "../../src/testing/baseline/baseline-results.js";
-import type { CaseResult } from "../../src/testing/results.js";
-import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import { publishVersions } from "../../src/versions/publish.js";
 import type { FakeRequest } from "../fake-provider/fake-provider-server.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";

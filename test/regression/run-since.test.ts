@@ -1,7 +1,7 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runTests } from "../../src/testing/run-tests.js";
+import { runTests } from "../../src/regression/run-tests.js";
 import { manyTestsPrompt, RUNNER_PROJECT_DIR } from "../fixtures/runner/runner-project.js";
 import { expectPromptOpsRejection } from "../helpers/expect-error.js";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Provider } from "../../src/providers/provider.js";
-import { estimateRunCost, refuseOverBudget } from "../../src/testing/estimate-cost.js";
-import type { TestCase } from "../../src/testing/plan-cases.js";
+import { estimateRunCost, refuseOverBudget } from "../../src/regression/estimate-cost.js";
+import type { TestCase } from "../../src/regression/plan-cases.js";
 
 const provider = {
   id: "openai:gpt-4o",

@@ -1,7 +1,7 @@
 import type { AssertionResult, CaseStatus, TokenCounts } from "../results.js";
 
 // What `--baseline` adds to the result shape (schemas/results.schema.json: caseBaseline,
-// baselineReport); test/testing/baseline-schema.test.ts keeps the two in step.
+// baselineReport); test/regression/baseline-schema.test.ts keeps the two in step.
 
 /**
  * How a case moved against its baseline. `regressed`: it passed there and fails now; `improved`:

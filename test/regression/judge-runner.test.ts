@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CaseResult } from "../../src/regression/results.js";
+import { runTests, type TestRun, type TestRunOptions } from "../../src/regression/run-tests.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
-import type { CaseResult } from "../../src/testing/results.js";
-import { runTests, type TestRun, type TestRunOptions } from "../../src/testing/run-tests.js";
 import type { FakeRequest } from "../fake-provider/fake-provider-server.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import {

@@ -1,13 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { compareWithBaseline } from "../../src/regression/baseline/compare-baseline.js";
 import { sideBySide } from "../../src/reporters/format-baseline.js";
 import { formatJsonReport } from "../../src/reporters/json-reporter.js";
 import { formatMarkdownSummary } from "../../src/reporters/markdown-summary.js";
 import { mergeResultFiles } from "../../src/reporters/merge-results.js";
 import { createPrettyReporter } from "../../src/reporters/pretty-reporter.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
-import { compareWithBaseline } from "../../src/testing/baseline/compare-baseline.js";
 import {
   baseline,
   current,

@@ -5,8 +5,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished 
 import { createProvider } from "../../src/providers/create-provider.js";
 import type { Provider } from "../../src/providers/provider.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
-import { createProviderCaller } from "../../src/testing/provider-caller.js";
-import { ResponseCache } from "../../src/testing/response-cache.js";
+import { createProviderCaller } from "../../src/regression/provider-caller.js";
+import { ResponseCache } from "../../src/regression/response-cache.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { openaiEnv } from "../fixtures/runner/runner-project.js";
 import { forceGc } from "../helpers/force-gc.js";

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { type AssertionContext, evaluateAssertion } from "../../src/testing/assertions/index.js";
+import { type AssertionContext, evaluateAssertion } from "../../src/regression/assertions/index.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 
 const promptDir = fileURLToPath(new URL("../fixtures/assertions/", import.meta.url));

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CaseResult, RunResults } from "../../src/regression/results.js";
+import { runTests, type TestRunOptions } from "../../src/regression/run-tests.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
-import type { CaseResult, RunResults } from "../../src/testing/results.js";
-import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import type { FakeRequest } from "../fake-provider/fake-provider-server.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { asking, copyRunnerProject, openaiEnv, userText } from "../fixtures/runner/runner-project.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProviderPace, RateLimitLog } from "../../src/testing/provider-pace.js";
+import { ProviderPace, RateLimitLog } from "../../src/regression/provider-pace.js";
 
 const sentNow = () => performance.now();
 

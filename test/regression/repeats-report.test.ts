@@ -1,15 +1,15 @@
 import { Chalk } from "chalk";
 import { describe, expect, it } from "vitest";
 import type { PromptTest } from "../../src/prompt/prompt-file.js";
+import type { TestCase } from "../../src/regression/plan-cases.js";
+import { aggregateSamples, reportedCaseCount } from "../../src/regression/repeats.js";
+import type { CaseResult, CaseStatus } from "../../src/regression/results.js";
+import { summarise } from "../../src/regression/summarise.js";
 import { problemMessages } from "../../src/reporters/format-results.js";
 import { formatGithubAnnotations } from "../../src/reporters/github-reporter.js";
 import { formatJunitReport } from "../../src/reporters/junit-reporter.js";
 import { formatMarkdownSummary } from "../../src/reporters/markdown-summary.js";
 import { formatCaseLine } from "../../src/reporters/pretty-format.js";
-import type { TestCase } from "../../src/testing/plan-cases.js";
-import { aggregateSamples, reportedCaseCount } from "../../src/testing/repeats.js";
-import type { CaseResult, CaseStatus } from "../../src/testing/results.js";
-import { summarise } from "../../src/testing/summarise.js";
 
 const plain = new Chalk({ level: 0 });
 const HASH = `sha256:${"a".repeat(64)}`;

@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfigOrThrow } from "../../src/config/load-config.js";
 import { discoverPromptFiles } from "../../src/prompt/discover.js";
 import { checkPrompts } from "../../src/prompt/prompt-project.js";
-import { boundaryNotes } from "../../src/testing/boundary/boundary-cases.js";
-import { type CaseSelection, type PromptUnderTest, planCases } from "../../src/testing/plan-cases.js";
-import { caseOf } from "../../src/testing/repeats.js";
+import { boundaryNotes } from "../../src/regression/boundary/boundary-cases.js";
+import { type CaseSelection, type PromptUnderTest, planCases } from "../../src/regression/plan-cases.js";
+import { caseOf } from "../../src/regression/repeats.js";
 import { copyBoundaryProject } from "../fixtures/boundary/boundary-project.js";
 import type { ProjectDir } from "../helpers/project-dir.js";
 

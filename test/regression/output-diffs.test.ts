@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { OutputDiffs } from "../../src/testing/baseline/output-diffs.js";
-import type { CaseResult } from "../../src/testing/results.js";
+import { OutputDiffs } from "../../src/regression/baseline/output-diffs.js";
+import type { CaseResult } from "../../src/regression/results.js";
 
 const reply = (version: CaseResult["version"], output: string, status: CaseResult["status"] = "pass") =>
   ({

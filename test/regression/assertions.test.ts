@@ -4,7 +4,7 @@ import {
   assertionHandlers,
   evaluateAssertion,
   evaluateAssertions,
-} from "../../src/testing/assertions/index.js";
+} from "../../src/regression/assertions/index.js";
 
 function context(output: string, vars: Record<string, unknown> = {}): AssertionContext {
   return { output, vars, tokens: { input: 100, output: 20 }, latencyMs: 400, costUsd: null, promptDir: "/" };

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { readSchema } from "../../src/schemas/ajv.js";
 import type {
   BaselineReport,
   BaselineVerdict,
   CaseBaseline,
   CaseDelta,
   MissingBaseline,
-} from "../../src/testing/baseline/baseline-results.js";
+} from "../../src/regression/baseline/baseline-results.js";
+import { readSchema } from "../../src/schemas/ajv.js";
 
 type Schema = {
   properties?: Record<string, Schema>;

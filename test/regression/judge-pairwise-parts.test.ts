@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { combineVotes, parsePreference, voteOf } from "../../src/testing/judge/pairwise-verdict.js";
+import { combineVotes, parsePreference, voteOf } from "../../src/regression/judge/pairwise-verdict.js";
 
 describe("a pairwise judge's reply", () => {
   it.each([

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CaseResult } from "../../src/regression/results.js";
+import { runTests, type TestRunOptions } from "../../src/regression/run-tests.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
-import type { CaseResult } from "../../src/testing/results.js";
-import { runTests, type TestRunOptions } from "../../src/testing/run-tests.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import {
   asking,
@@ -203,7 +203,7 @@ describe("the response cache", () => {
   it("--repeat 3 sends three samples of each case, and a re-run finds all three cached", async () => {
     const repeated = await runStory({ repeat: 3 });
     expect(server.stats.total).toBe(18);
-    // One result per case, its three samples under `repeats` (test/testing/repeats.test.ts).
+    // One result per case, its three samples under `repeats` (test/regression/repeats.test.ts).
     expect(repeated.results).toHaveLength(6);
     expect(repeated.results.map((r) => r.repeats?.runs)).toEqual(Array(6).fill(3));
     const perCase = new Map<string, number>();
