@@ -107,10 +107,10 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     { ...at, id: "a", varsFile: "v.yaml", vars: ["x=1", "y.z=2"], format: "text", version: "3" },
   ],
   [
-    "render: --env becomes env:<E>",
+    "render: --env is passed as given (the command resolves it)",
     ["render", "a", "--env", "production", "--format", "anthropic"],
     "runRender",
-    { ...at, id: "a", varsFile: undefined, vars: [], format: "anthropic", version: "env:production" },
+    { ...at, id: "a", varsFile: undefined, vars: [], format: "anthropic", env: "production" },
   ],
 
   ["status", ["status"], "runStatus", { ...at, json: false }],
@@ -376,7 +376,7 @@ accepted.push(
     "runTestCommand",
     {
       ...TEST_DEFAULTS,
-      version: "env:production",
+      env: "production",
       cache: false,
       boundary: true,
       baseline: "env:staging",
