@@ -2,7 +2,7 @@
 // dist/bundle/. A start-up of `promptops test` on Node 20 spent ~100 ms resolving, reading and
 // compiling some 400 small files one by one (bench/baseline-throughput.mjs); a chunk per command
 // and per provider SDK keeps what a command does not use unread, as before. CommonJS because that
-// is what bin/promptops.js can load with V8's code cache on Node 20 (src/cli/code-cache-loader.ts).
+// is what bin/promptops.js can load with V8's code cache on Node 20 (src/startup/code-cache-loader.ts).
 // The runtime library (dist/runtime) is not bundled: applications import it with their own tools.
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { PromptOpsError } from "../errors.js";
-import { packageFile } from "../package-root.js";
+import { packageFile } from "../startup/package-root.js";
 import { type CommandModules, commandModules } from "./command-modules.js";
 import { handleError } from "./handle-error.js";
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Diagnostic } from "../diagnostics.js";
 import { PromptOpsError } from "../errors.js";
-import { isInside, realRoot } from "../project-file.js";
+import { isInside, realRoot } from "../fs/project-file.js";
 import { configValidator } from "../schemas/generated/config-validator.js";
 import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
 import { parseYamlSource } from "../yaml/yaml-source.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { Diagnostic, Severity } from "../diagnostics.js";
-import { UnreadableFileError } from "../project-file.js";
+import { UnreadableFileError } from "../fs/project-file.js";
 import { promptValidator } from "../schemas/generated/prompt-validator.js";
 import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
 import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";

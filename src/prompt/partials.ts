@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { isInside, readProjectFile, UnreadableFileError } from "../project-file.js";
+import { isInside, readProjectFile, UnreadableFileError } from "../fs/project-file.js";
 import { analyseTemplate, type TemplateAnalysis, TemplateSyntaxError } from "./template-analysis.js";
 
 export type PartialProblem =

@@ -1,7 +1,7 @@
 import type { ProjectConfig } from "../config/config.js";
 import type { Diagnostic } from "../diagnostics.js";
 import { type ErrorCode, PromptOpsError } from "../errors.js";
-import { readProjectFile, realRoot } from "../project-file.js";
+import { readProjectFile, realRoot } from "../fs/project-file.js";
 import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
 import { checkSchemas, checkTests } from "./check-tests.js";

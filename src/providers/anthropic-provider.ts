@@ -1,20 +1,18 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
 import { PromptOpsError } from "../errors.js";
-import { importAtRunTime } from "../import-at-run-time.js";
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import { toAnthropicMessages } from "../prompt/provider-formats.js";
+import { importAtRunTime } from "../startup/import-at-run-time.js";
 import { createHttpFetch } from "./http-fetch.js";
 import {
   httpProviderIdentity,
   type Provider,
   type ProviderCall,
-  ProviderError,
   type ProviderReply,
-  type SdkErrorClasses,
   type ToolCall,
-  translateSdkError,
 } from "./provider.js";
+import { ProviderError, type SdkErrorClasses, translateSdkError } from "./provider-errors.js";
 import type { ProviderSpec } from "./provider-spec.js";
 import { sdkReply } from "./sdk-reply.js";
 

@@ -1,7 +1,8 @@
 import { estimateTokenCount } from "tokenx";
 import { textOf, toText } from "../prompt/provider-formats.js";
 import type { RenderedMessage } from "../prompt/render.js";
-import { abortError, type Provider, type ProviderCall, type ProviderReply } from "./provider.js";
+import type { Provider, ProviderCall, ProviderReply } from "./provider.js";
+import { abortError } from "./provider-errors.js";
 import type { ProviderSpec } from "./provider-spec.js";
 
 /** Offline: the reply is the rendered prompt itself, every message and the history included. */

@@ -1,15 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { estimateTokens } from "./echo-provider.js";
-import {
-  abortError,
-  cleanText,
-  type Provider,
-  type ProviderCall,
-  ProviderError,
-  type ProviderReply,
-  replyTooLarge,
-  type ToolCall,
-} from "./provider.js";
+import type { Provider, ProviderCall, ProviderReply, ToolCall } from "./provider.js";
+import { abortError, cleanText, ProviderError, replyTooLarge } from "./provider-errors.js";
 import type { ProviderSpec } from "./provider-spec.js";
 import { DEFAULT_MAX_REPLY_BYTES, ReplyBuffer, ReplyTooLargeError } from "./reply-limit.js";
 

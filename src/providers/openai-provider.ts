@@ -11,11 +11,10 @@ import {
   httpProviderIdentity,
   type Provider,
   type ProviderCall,
-  ProviderError,
   type ProviderReply,
   type ToolCall,
-  translateSdkError,
 } from "./provider.js";
+import { ProviderError, translateSdkError } from "./provider-errors.js";
 import type { ProviderSpec } from "./provider-spec.js";
 import { sdkReply } from "./sdk-reply.js";
 

@@ -1,4 +1,4 @@
-import type { CaseResult, RunResults } from "../testing/results.js";
+import type { CaseResult, RunResults } from "../regression/results.js";
 import type { Reporter, ReporterOutput, RunProgress } from "./reporter.js";
 
 /** The glue between the runner's callbacks (onPlanned, onCaseFinished) and a set of reporters. */

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from "chalk";
-import type { BaselineVerdict, CaseBaseline } from "../testing/baseline/baseline-results.js";
-import { describePairwise } from "../testing/judge/pairwise-verdict.js";
-import { type CaseResult, type RunResults, versionLabel } from "../testing/results.js";
+import type { BaselineVerdict, CaseBaseline } from "../regression/baseline/baseline-results.js";
+import { describePairwise } from "../regression/judge/pairwise-verdict.js";
+import { type CaseResult, type RunResults, versionLabel } from "../regression/results.js";
 import { caseTitle, excerpt, formatCost } from "./format-results.js";
 
 // --baseline in the reports: the verdict per prompt × provider, and each regressed case with

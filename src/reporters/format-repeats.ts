@@ -1,4 +1,4 @@
-import type { RepeatSummary } from "../testing/results.js";
+import type { RepeatSummary } from "../regression/results.js";
 
 const percent = (rate: number) => `${Math.round(rate * 100)}%`;
 const score = (n: number) => n.toFixed(2);

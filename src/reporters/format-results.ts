@@ -1,6 +1,6 @@
 import { relative, resolve, sep } from "node:path";
 import { mapStrings, redactSecrets } from "../redact-secrets.js";
-import type { CaseResult, RunSummary, TokenCounts } from "../testing/results.js";
+import type { CaseResult, RunSummary, TokenCounts } from "../regression/results.js";
 import { truncate } from "../text/truncate.js";
 import { formatRepeats } from "./format-repeats.js";
 

@@ -1,4 +1,4 @@
-import type { CaseResult } from "../testing/results.js";
+import type { CaseResult } from "../regression/results.js";
 import { caseTitle, isProblem, locationPath, problemMessages, shownStrings } from "./format-results.js";
 import { formatMarkdownSummary } from "./markdown-summary.js";
 import type { ReportDestination, Reporter } from "./reporter.js";

@@ -1,5 +1,5 @@
 import { redactDeep } from "../redact-secrets.js";
-import type { CaseResult, RunResults } from "../testing/results.js";
+import type { CaseResult, RunResults } from "../regression/results.js";
 import {
   caseTitle,
   excerpt,

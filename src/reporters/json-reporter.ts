@@ -1,5 +1,5 @@
 import { redactDeep } from "../redact-secrets.js";
-import type { RunResults } from "../testing/results.js";
+import type { RunResults } from "../regression/results.js";
 import type { Reporter } from "./reporter.js";
 import { deliverReport, type ReportTarget } from "./write-report.js";
 

@@ -1,5 +1,5 @@
 import { redactDeep } from "../redact-secrets.js";
-import type { CaseResult, RunResults } from "../testing/results.js";
+import type { CaseResult, RunResults } from "../regression/results.js";
 import { excerpt, groupByPromptAndProvider, problemMessages, type ResultGroup } from "./format-results.js";
 import type { Reporter } from "./reporter.js";
 import { deliverReport, type ReportTarget } from "./write-report.js";

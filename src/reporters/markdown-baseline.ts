@@ -1,6 +1,6 @@
-import type { BaselineReport, BaselineVerdictName } from "../testing/baseline/baseline-results.js";
-import { describePairwise } from "../testing/judge/pairwise-verdict.js";
-import { type CaseResult, versionLabel } from "../testing/results.js";
+import type { BaselineReport, BaselineVerdictName } from "../regression/baseline/baseline-results.js";
+import { describePairwise } from "../regression/judge/pairwise-verdict.js";
+import { type CaseResult, versionLabel } from "../regression/results.js";
 import { currentVersionOf, isRegressed, verdictCounts, verdictDeltas } from "./format-baseline.js";
 import { caseTitle, excerpt } from "./format-results.js";
 import { codeFence, codeSpan, inline, row } from "./markdown-text.js";

@@ -1,4 +1,4 @@
-import type { CaseResult, CaseStatus, RunResults } from "../testing/results.js";
+import type { CaseResult, CaseStatus, RunResults } from "../regression/results.js";
 import { formatPassRate } from "./format-repeats.js";
 import {
   caseTitle,

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { PromptOpsError } from "../errors.js";
+import { mergeBaselineReports } from "../regression/baseline/merge-baseline.js";
+import { sumJudgeUsage } from "../regression/judge/judge-usage.js";
+import type { RunResults } from "../regression/results.js";
+import { summarise } from "../regression/summarise.js";
 import { resultsValidator } from "../schemas/generated/results-validator.js";
-import { mergeBaselineReports } from "../testing/baseline/merge-baseline.js";
-import { sumJudgeUsage } from "../testing/judge/judge-usage.js";
-import type { RunResults } from "../testing/results.js";
-import { summarise } from "../testing/summarise.js";
 
 /**
  * Joins the JSON results of several shards (`--shard i/n` jobs) into one run. Shards ran side by

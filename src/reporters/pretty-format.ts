@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import type { CaseResult, RunResults } from "../testing/results.js";
+import type { CaseResult, RunResults } from "../regression/results.js";
 import { formatRepeats } from "./format-repeats.js";
 import {
   caseTitle,

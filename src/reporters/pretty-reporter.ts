@@ -1,4 +1,4 @@
-import type { CaseResult } from "../testing/results.js";
+import type { CaseResult } from "../regression/results.js";
 import { colourFor } from "./colour.js";
 import { formatBaselineSection } from "./format-baseline.js";
 import { locationPath, shownStrings } from "./format-results.js";

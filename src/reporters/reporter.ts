@@ -1,4 +1,4 @@
-import type { CaseResult, RunResults } from "../testing/results.js";
+import type { CaseResult, RunResults } from "../regression/results.js";
 
 export const REPORTER_NAMES = ["pretty", "json", "junit", "github", "markdown", "html"] as const;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { ValidateFunction } from "ajv";
-import { packageFile } from "../package-root.js";
+import { packageFile } from "../startup/package-root.js";
 import { configValidator } from "./generated/config-validator.js";
 import { lockfileValidator } from "./generated/lockfile-validator.js";
 import { promptValidator } from "./generated/prompt-validator.js";

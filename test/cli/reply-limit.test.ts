@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RunResults } from "../../src/testing/results.js";
+import type { RunResults } from "../../src/regression/results.js";
 import { echoLastUserMessage } from "../fake-provider/fake-provider-server.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { asking, copyRunnerProject, openaiEnv } from "../fixtures/runner/runner-project.js";

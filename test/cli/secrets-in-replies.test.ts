@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RunResults } from "../../src/testing/results.js";
+import type { RunResults } from "../../src/regression/results.js";
 import { echoLastUserMessage, type FakeRequest } from "../fake-provider/fake-provider-server.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { asking, copyRunnerProject, filesUnder } from "../fixtures/runner/runner-project.js";

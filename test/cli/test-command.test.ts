@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { RunResults } from "../../src/regression/results.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
-import type { RunResults } from "../../src/testing/results.js";
 import { echoLastUserMessage, FakeProviderServer } from "../fake-provider/fake-provider-server.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
 import { addUsd, costUsd, priceOf } from "../../src/providers/pricing.js";
-import { ProviderError } from "../../src/providers/provider.js";
+import { ProviderError } from "../../src/providers/provider-errors.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
-import type { CaseResult } from "../../src/testing/results.js";
-import { summarise } from "../../src/testing/summarise.js";
+import type { CaseResult } from "../../src/regression/results.js";
+import { summarise } from "../../src/regression/summarise.js";
 
 describe("the echo provider, offline", () => {
   it("replies with every rendered message, history included, and estimated tokens", async () => {

@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
-import { type ProviderCall, ProviderError } from "../../src/providers/provider.js";
+import type { ProviderCall } from "../../src/providers/provider.js";
+import { ProviderError } from "../../src/providers/provider-errors.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 

@@ -1,7 +1,8 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
-import { type Provider, ProviderError, parseRetryAfter } from "../../src/providers/provider.js";
+import type { Provider } from "../../src/providers/provider.js";
+import { ProviderError, parseRetryAfter } from "../../src/providers/provider-errors.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
 import { redactSecrets } from "../../src/redact-secrets.js";
 import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";

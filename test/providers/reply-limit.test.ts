@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
 import { createHttpFetch } from "../../src/providers/http-fetch.js";
-import { type Provider, ProviderError } from "../../src/providers/provider.js";
+import type { Provider } from "../../src/providers/provider.js";
+import { ProviderError } from "../../src/providers/provider-errors.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
 import { formatBytes, ReplyTooLargeError } from "../../src/providers/reply-limit.js";
 import type { FakeFault } from "../fake-provider/fake-provider-server.js";

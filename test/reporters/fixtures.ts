@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CaseResult, RunResults } from "../../src/testing/results.js";
+import type { CaseResult, RunResults } from "../../src/regression/results.js";
 
 export const OPENAI_KEY = "sk-proj-Abc123_def456-GHI789jklMNO";
 export const ANTHROPIC_KEY = "sk-ant-api03-ZyX987_wvu654-TSR321qpo";

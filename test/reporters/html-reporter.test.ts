@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { CaseResult, RunResults } from "../../src/regression/results.js";
 import { formatHtmlReport } from "../../src/reporters/html-reporter.js";
-import type { CaseResult, RunResults } from "../../src/testing/results.js";
 
 const base: CaseResult = {
   prompt: "support-agent",

@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import type { RunResults, RunSummary } from "../../src/regression/results.js";
 import { mergeResultFiles } from "../../src/reporters/merge-results.js";
-import type { RunResults, RunSummary } from "../../src/testing/results.js";
 import { makeProjectDir } from "../helpers/project-dir.js";
 import { runResults } from "./fixtures.js";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { CaseResult } from "../../src/regression/results.js";
 import { createPrettyReporter } from "../../src/reporters/pretty-reporter.js";
 import type { RunProgress } from "../../src/reporters/reporter.js";
-import type { CaseResult } from "../../src/testing/results.js";
 import { allCases, cached, errored, failed, fakeStream, passed, runResults } from "./fixtures.js";
 
 const ESC = "\u001b[";

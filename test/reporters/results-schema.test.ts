@@ -1,8 +1,6 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { formatJsonReport } from "../../src/reporters/json-reporter.js";
-import { readSchema } from "../../src/schemas/ajv.js";
-import type { RateLimitStats } from "../../src/testing/provider-pace.js";
+import type { RateLimitStats } from "../../src/regression/provider-pace.js";
 import type {
   AssertionResult,
   CaseResult,
@@ -10,7 +8,9 @@ import type {
   RunResults,
   RunSummary,
   TokenCounts,
-} from "../../src/testing/results.js";
+} from "../../src/regression/results.js";
+import { formatJsonReport } from "../../src/reporters/json-reporter.js";
+import { readSchema } from "../../src/schemas/ajv.js";
 import { allCases, errored, passed, runResults } from "./fixtures.js";
 
 type Schema = { properties?: Record<string, Schema>; $defs?: Record<string, Schema>; $ref?: string };
@@ -22,7 +22,7 @@ const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: fa
 const keys = (s: Schema | undefined) => Object.keys(s?.properties ?? {}).sort();
 const def = (name: string) => schema.$defs?.[name];
 
-// `satisfies Record<keyof T, true>` fails to compile when src/testing/results.ts gains or loses a key.
+// `satisfies Record<keyof T, true>` fails to compile when src/regression/results.ts gains or loses a key.
 const runResultsKeys = { summary: true, results: true, baseline: true } as const satisfies Record<
   keyof RunResults,
   true
@@ -76,7 +76,7 @@ const locationKeys = { file: true, line: true } as const satisfies Record<
   true
 >;
 
-describe("schemas/results.schema.json describes exactly the results of src/testing/results.ts", () => {
+describe("schemas/results.schema.json describes exactly the results of src/regression/results.ts", () => {
   it.each([
     ["RunResults", runResultsKeys, schema],
     ["RunSummary", runSummaryKeys, def("runSummary")],

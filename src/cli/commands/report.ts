@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { loadConfigOrThrow } from "../../config/load-config.js";
 import { mergeResultFiles } from "../../reporters/merge-results.js";
 import type { GlobalOptions } from "../main.js";
-import { reportersFromFlags } from "./cli-reporters.js";
+import { reportersFromFlags } from "../reporters-from-flags.js";
 
 export interface ReportMergeOptions extends GlobalOptions {
   files: string[];

@@ -1,13 +1,13 @@
 import { loadConfigOrThrow } from "../../config/load-config.js";
 import { PromptOpsError } from "../../errors.js";
+import { parseShard } from "../../regression/plan-cases.js";
+import { reportedCaseCount } from "../../regression/repeats.js";
+import { parseDuration } from "../../regression/run-deadline.js";
+import { runTests } from "../../regression/run-tests.js";
 import { driveReporters } from "../../reporters/drive-reporters.js";
-import { parseShard } from "../../testing/plan-cases.js";
-import { reportedCaseCount } from "../../testing/repeats.js";
-import { parseDuration } from "../../testing/run-deadline.js";
-import { runTests } from "../../testing/run-tests.js";
 import type { GlobalOptions } from "../main.js";
+import { reportersFromFlags } from "../reporters-from-flags.js";
 import { versionFromFlags } from "../version-flags.js";
-import { reportersFromFlags } from "./cli-reporters.js";
 
 export interface TestCommandOptions extends GlobalOptions {
   ids: string[];

@@ -1,0 +1,155 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { importAtRunTime } from "../../startup/import-at-run-time.js";
+import { truncate } from "../../text/truncate.js";
+import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
+import { badValue, describeOutput, verdict } from "./messages.js";
+
+/** What a check function is given besides the output and vars: the call's measurements. */
+export interface CheckResult {
+  output: string;
+  tokens: { input: number; output: number };
+  latencyMs: number;
+  costUsd: number | null;
+}
+
+type CheckFunction = (...args: unknown[]) => unknown;
+
+// A module path is one word ending in .js/.mjs/.cjs with a slash in it (`./checks/tone.mjs`);
+// anything else is an expression. The slash keeps `vars.file.js` an expression.
+const MODULE_PATH = /^[^\s'"`()]*[/\\][^\s'"`()]*\.[cm]?js$/;
+const LOOKS_LIKE_FILE = /^[\w.-]+\.[cm]?js$/;
+
+async function javascript(value: unknown, context: AssertionContext): Promise<AssertionOutcome> {
+  if (typeof value !== "string" || value.trim() === "")
+    return badValue("javascript", "a module path or an expression", value);
+  const code = value.trim();
+  const isModule = MODULE_PATH.test(code);
+  const label = isModule ? code : `\`${oneLine(code)}\``;
+  const check = isModule ? await loadModule(code, context.promptDir) : compileExpression(code);
+  if (typeof check === "string") return verdict(false, `${label}: ${check}`);
+
+  // A check gets copies: one that mutates vars or result must not change what later assertions see.
+  const vars = structuredClone(context.vars);
+  const result: CheckResult = {
+    output: context.output,
+    tokens: { ...context.tokens },
+    latencyMs: context.latencyMs,
+    costUsd: context.costUsd,
+  };
+  let returned: unknown;
+  try {
+    returned = await (isModule
+      ? check(context.output, { vars, result })
+      : check(context.output, vars, result));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const hint =
+      !isModule && error instanceof ReferenceError && LOOKS_LIKE_FILE.test(code)
+        ? ` (for a module, write ./${code})`
+        : "";
+    return verdict(false, `${label} threw: ${message}${hint}`);
+  }
+  return interpret(returned, label, context.output);
+}
+
+/** The function, or why there is none. Node caches each module, so a check file is loaded once. */
+async function loadModule(path: string, promptDir: string): Promise<CheckFunction | string> {
+  const file = isAbsolute(path) ? path : resolve(promptDir, path);
+  if (!existsSync(file)) return `module not found (looked for ${file})`;
+  let module: Record<string, unknown>;
+  try {
+    module = (await importAtRunTime(pathToFileURL(file).href)) as typeof module;
+  } catch (error) {
+    return `cannot load the module: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  // A CommonJS `module.exports = { assert }` arrives as the default export's property.
+  const candidates = [
+    module.default,
+    module.assert,
+    (module.default as Record<string, unknown> | null)?.assert,
+  ];
+  const found = candidates.find((candidate) => typeof candidate === "function");
+  return (found as CheckFunction | undefined) ?? "the module exports no default or named `assert` function";
+}
+
+const expressions = new Map<string, CheckFunction | string>();
+
+/**
+ * An expression (`output.length < 400`), or else a function body with its own `return`. The code
+ * is the prompt author's, run with the same trust as a check module: this is not a sandbox.
+ */
+function compileExpression(code: string): CheckFunction | string {
+  let entry = expressions.get(code);
+  if (entry === undefined) {
+    // Tried as an expression first, so `output.includes("return policy")` is not taken for a body.
+    // The newline before `)` keeps a trailing `// comment` from swallowing the parenthesis.
+    entry = compile(`return (${code.replace(/;\s*$/, "")}\n);`);
+    if (typeof entry === "string") {
+      const asBody = compile(code);
+      // Report the error of the reading the author meant: a body if they wrote `return`.
+      if (typeof asBody === "function" || /\breturn\b/.test(code)) entry = asBody;
+    }
+    expressions.set(code, entry);
+  }
+  return entry;
+}
+
+function compile(body: string): CheckFunction | string {
+  try {
+    return new Function("output", "vars", "result", body) as CheckFunction;
+  } catch (error) {
+    return `does not compile: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** true/false; a number is a score that passes at 0.5; an object may set both and give a reason. */
+function interpret(returned: unknown, label: string, output: string): AssertionOutcome {
+  const shape = "expected true/false, a score from 0 to 1, or { pass, score?, reason? }";
+  if (typeof returned === "boolean")
+    return verdict(
+      returned,
+      returned ? `${label} returned true` : `${label} returned false; ${describeOutput(output)}`,
+    );
+  if (typeof returned === "number") {
+    const problem = scoreProblem(returned);
+    if (problem) return verdict(false, `${label} returned ${problem}`);
+    const pass = returned >= 0.5;
+    const message = `${label} scored ${returned} (passes at 0.5)${pass ? "" : `; ${describeOutput(output)}`}`;
+    return { pass, score: returned, message };
+  }
+  if (typeof returned === "object" && returned !== null && "pass" in returned) {
+    const { pass, score, reason } = returned as { pass: unknown; score?: unknown; reason?: unknown };
+    if (typeof pass !== "boolean")
+      return verdict(false, `${label} returned { pass: ${show(pass)} }; pass must be true or false`);
+    if (score !== undefined && (typeof score !== "number" || scoreProblem(score)))
+      return verdict(false, `${label} returned score ${show(score)}; a score is from 0 to 1`);
+    const because = typeof reason === "string" && reason !== "" ? `: ${reason}` : "";
+    const outcome = `${label} returned pass: ${pass}${score === undefined ? "" : `, score: ${score}`}${because}`;
+    return { pass, score: (score as number | undefined) ?? (pass ? 1 : 0), message: outcome };
+  }
+  const found = returned === undefined ? "undefined (is a `return` missing?)" : show(returned);
+  return verdict(false, `${label} returned ${found}; ${shape}`);
+}
+
+function scoreProblem(score: number): string | undefined {
+  if (Number.isNaN(score) || score < 0 || score > 1) return `${score}; a score is from 0 to 1`;
+  return undefined;
+}
+
+function show(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === "object" || typeof value === "string" ? JSON.stringify(value) : String(value);
+  } catch {
+    text = String(value);
+  }
+  return truncate(text, 40);
+}
+
+function oneLine(code: string): string {
+  return truncate(code.replace(/\s+/g, " "), 60);
+}
+
+export const javascriptAssertions: Record<string, AssertionHandler> = { javascript };
