@@ -76,8 +76,13 @@ export async function executeRun(
     : new ResponseCache(resolve(config.root, config.test.cacheDir), run.localState.trusts);
   const price = (provider: Pick<Provider, "kind" | "model">, tokens: { input: number; output: number }) =>
     costUsd({ kind: provider.kind, model: provider.model }, tokens, config.pricing);
+  // --repeat N > 1 draws N new samples every run: the cache records them but answers none.
+  const freshSamples = (options.repeat ?? 1) > 1;
   if (options.maxCostUsd !== undefined) {
-    const cached = cache && (await cachedCases(plannedCalls(plan), (id) => providers.get(id)!, cache));
+    const cached =
+      cache && !freshSamples
+        ? await cachedCases(plannedCalls(plan), (id) => providers.get(id)!, cache)
+        : undefined;
     refuseOverBudget(estimatePlanCost(plan, price, cached), options.maxCostUsd);
   }
   // Spent is counted as cases finish; once --max-cost is reached nothing new is sent, and requests
@@ -118,6 +123,7 @@ export async function executeRun(
     evaluate: graders.evaluate,
     price,
     caller,
+    freshSamples,
   };
   // --baseline: each pair's diff is worked out once both replies are in, while requests are out.
   // Loaded only then: it brings the `diff` library (~29 KB of bundle) a plain run never uses.

@@ -44,6 +44,12 @@ export interface ProviderCaller {
 export interface CallOptions {
   /** A reply this refuses is returned but not cached: a judge's unreadable verdict is asked again next run. */
   keep?(output: string): boolean;
+  /**
+   * A --repeat sample: sent, never answered by a reply an earlier run cached (that would replay
+   * the same sample, not draw a new one). Its reply is still cached, and a request this run
+   * already sent (a baseline twin of the same content) still shares its reply.
+   */
+  fresh?: boolean;
 }
 
 export interface EmbedReply {
@@ -111,17 +117,20 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
   // embed, two tests rendering the same request). A failed request is never shared, as it is never
   // cached: each waiter then tries for itself. --no-cache sends every request.
   const inFlight = new Map<string, Promise<CachedReply>>();
+  /** Keys this run cached a reply for: what a `fresh` call may still be answered by. */
+  const cachedThisRun = new Set<string>();
   /** The cache's reply, else the one in flight for the same request, else a fresh one (then cached). */
   const throughCache = async (
     key: () => string,
     fresh: () => Promise<CachedReply>,
     keep: (output: string) => boolean = () => true,
+    sendAgain = false,
   ): Promise<CallReply> => {
     const cache = options.cache;
     // No key without a cache: it is a hash of the whole request, for nothing.
     if (!cache) return { ...(await fresh()), cached: false };
     const id = key();
-    const hit = await cache.get(id);
+    const hit = !sendAgain || cachedThisRun.has(id) ? await cache.get(id) : undefined;
     if (hit) return { ...hit, cached: true };
     for (let pending = inFlight.get(id); pending; pending = inFlight.get(id)) {
       const reply = await pending.catch(() => undefined);
@@ -133,7 +142,10 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
       const reply = await mine;
       // The reply is paid for and good: a cache that cannot be written (read-only, full disk) only
       // costs a re-run its cache hit, never this case its result.
-      if (keep(reply.output)) await cache.set(id, reply).catch(() => undefined);
+      if (keep(reply.output)) {
+        await cache.set(id, reply).catch(() => undefined);
+        if (sendAgain) cachedThisRun.add(id);
+      }
       return { ...reply, cached: false };
     } finally {
       inFlight.delete(id);
@@ -153,6 +165,7 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
           return { output: answer.output, tokens: answer.tokens, latencyMs, ...notes };
         },
         callOptions?.keep,
+        callOptions?.fresh,
       );
       if (reply.notes?.length) options.onNotes?.(provider, reply.notes);
       return reply;

@@ -5,7 +5,7 @@ import { sumJudgeUsage } from "./judge/judge-usage.js";
 import type { TestCase } from "./plan-cases.js";
 import type { CaseResult, CaseStatus, RepeatSummary, SampleResult } from "./results.js";
 
-// With --repeat N every case is planned as N samples (real requests: the cache key holds the sample).
+// With --repeat N every case is planned as N samples, each sent on every run (run-cases.ts freshSamples).
 // Reports show one result per case, whatever N: the case's verdict over its samples, the details of
 // one sample at the top level, and every sample under `repeats.samples`. So "every selected case
 // appears in every report" holds, the summary counts cases (not requests), and the exit code follows

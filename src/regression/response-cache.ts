@@ -13,7 +13,7 @@ export interface CacheKeyParts {
   messages: unknown;
   responseFormat?: unknown;
   tools?: unknown;
-  /** With --repeat N, each repeat is its own sample, not a cache hit of the first. */
+  /** With --repeat N, each repeat is its own entry (one run records N samples), not a hit of the first. */
   sample: number;
 }
 

@@ -26,6 +26,8 @@ export interface CaseRunnerDeps {
   price(provider: Provider, tokens: { input: number; output: number }): number | null;
   /** Every provider call of the run goes through it (tested prompts, judges, baselines). */
   caller: ProviderCaller;
+  /** --repeat N > 1: every sample is sent, never answered by an earlier run's cache. */
+  freshSamples?: boolean;
 }
 
 export interface CaseRunOptions {
@@ -96,7 +98,12 @@ async function runCase(
 
   let reply: CallReply;
   try {
-    reply = await caller.call(provider, request, testCase.sample);
+    reply = await caller.call(
+      provider,
+      request,
+      testCase.sample,
+      deps.freshSamples ? { fresh: true } : undefined,
+    );
   } catch (error) {
     if (error instanceof BudgetReached) return failed(error.message);
     if (run.aborted) return failed(unfinishedReason(run));

@@ -169,7 +169,7 @@ describe("--repeat N with a test's pass-rate", () => {
     expect(validateResults(results), JSON.stringify(validateResults.errors)).toBe(true);
   });
 
-  it("sends 3 requests for 3 repeats (each sample is its own cache entry), and a re-run finds all 3 cached", async () => {
+  it("sends 3 requests for 3 repeats, and a re-run sends 3 fresh ones: an earlier run's samples never answer", async () => {
     const options = { ids: ["greeting"], filter: "Ada", noCache: false, concurrency: 4 };
     const first = await runFlaky(options);
     expect(server.stats.total).toBe(3);
@@ -177,10 +177,15 @@ describe("--repeat N with a test's pass-rate", () => {
     expect(first.results[0]!.repeats?.samples.map((s) => s.cached)).toEqual([false, false, false]);
 
     const again = await runFlaky(options);
-    expect(server.stats.total).toBe(3);
-    expect(again.results[0]!.repeats?.samples.map((s) => s.cached)).toEqual([true, true, true]);
-    expect(again.results[0]!.cached).toBe(true);
-    expect(again.results[0]!.costUsd).toBe(0);
+    expect(server.stats.total).toBe(6);
+    expect(again.results[0]!.repeats?.samples.map((s) => s.cached)).toEqual([false, false, false]);
+    expect(again.results[0]!.cached).toBe(false);
+    expect(again.results[0]!.costUsd).toBeGreaterThan(0);
+
+    // The cache still recorded them: a run without --repeat is answered by sample 1.
+    const single = await runFlaky({ ...options, repeat: 1 });
+    expect(server.stats.total).toBe(6);
+    expect(single.results[0]!.cached).toBe(true);
   });
 
   it("keeps each case's samples in one shard, so every shard decides its cases' pass rates alone", async () => {
@@ -220,6 +225,20 @@ describe("promptops test --repeat, the built CLI", () => {
       expect.stringMatching(/^✓ flaky › mostly right despite an outage \[openai:gpt-4o-mini\]/),
     ]);
     expect(result.stdout).toContain("2 passed, 0 failed, 0 errors, 2 total");
+  });
+
+  it("run twice with the cache on, --repeat 3 sends 3 requests per case the second time too", async () => {
+    const twice = () =>
+      runCli(["test", "flaky", "--repeat", "3", "--filter", "right every time", "--retries", "0"], {
+        cwd: project.root,
+        env: { ...openaiEnv(server, KEY), CI: "1" },
+      });
+    await twice();
+    const before = server.stats.total;
+    const second = await twice();
+    expect(second.stderr).not.toContain("internal error");
+    // Two cases ("right every time", "... despite an outage"), 3 samples each.
+    expect(server.stats.total - before).toBe(2 * 3);
   });
 
   it("exits 1 when it is not, and the JSON report has the case once, with its repeats", async () => {
