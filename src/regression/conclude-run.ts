@@ -8,7 +8,7 @@ import { judgePairwise } from "./judge/pairwise.js";
 import type { RunResults } from "./results.js";
 import { MAX_DURATION_REACHED } from "./run-deadline.js";
 import type { TestRunPlan } from "./run-plan.js";
-import { regressionsAllowed, runPassed } from "./run-verdict.js";
+import { regressionsAllowed, runPassed, withRegressionsFailing } from "./run-verdict.js";
 import { summarise } from "./summarise.js";
 import type { TestRunOptions } from "./test-run-options.js";
 
@@ -59,7 +59,10 @@ export async function concludeRun(
     });
   }
   deadline.dispose();
-  const results = compared ? compared.results : executed.results;
+  const results = withRegressionsFailing(
+    compared ? compared.results : executed.results,
+    options.failOnRegression,
+  );
   const notes = [...plan.notes];
   if (deadline.reached()) {
     const unfinished = results.filter((r) => r.error === MAX_DURATION_REACHED).length;
@@ -72,12 +75,9 @@ export async function concludeRun(
   const rateLimited = caller.rateLimits();
   if (rateLimited) summary.rateLimited = rateLimited;
   const recordFile = recordRun(run.root, run.localState, { summary, results, ...baselineReport });
-  const allowed = new Set(
-    plan.cases.filter((c) => c.test["allow-fail"]).map((c) => `${c.promptId}\u0000${c.test.name}`),
-  );
   const passed =
     !signal.aborted &&
-    runPassed({ summary, results }, (r) => allowed.has(`${r.prompt}\u0000${r.test}`)) &&
+    runPassed({ summary, results }) &&
     regressionsAllowed({ summary, results }, options.failOnRegression);
   return {
     summary,

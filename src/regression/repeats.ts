@@ -96,7 +96,8 @@ export function aggregateSamples(
   const first = samples[0];
   if (!first) throw new Error("a case has at least one sample");
   const label = boundaryOf(first.testCase);
-  if (samples.length === 1) return label ? { ...first.result, boundary: label } : first.result;
+  if (samples.length === 1)
+    return markAllowed(first.testCase, label ? { ...first.result, boundary: label } : first.result);
 
   const runs = samples.length;
   const count = (status: CaseStatus) => samples.filter((s) => s.result.status === status).length;
@@ -134,7 +135,7 @@ export function aggregateSamples(
   const { error: _error, judge: _judge, ...rest } = shown.result;
   // Grading is paid per sample too (llm-judge, embeddings).
   const judge = sumJudgeUsage(samples.map((s) => s.result.judge));
-  return {
+  return markAllowed(first.testCase, {
     ...rest,
     status,
     // What the case spent is every sample's: the run's totals are sums over cases.
@@ -148,7 +149,17 @@ export function aggregateSamples(
     ...(judge ? { judge } : {}),
     repeats,
     ...(label ? { boundary: label } : {}),
-  };
+  });
+}
+
+/**
+ * A case of an `allow-fail` test that did not pass says so itself, so every reporter can show it
+ * as allowed (a warning, not a failure) and the verdict needs nothing else (run-verdict.ts).
+ */
+function markAllowed(testCase: TestCase, result: CaseResult): CaseResult {
+  return testCase.test["allow-fail"] && result.status !== "pass"
+    ? { ...result, allowedFailure: true }
+    : result;
 }
 
 /** A sample's score: the mean of its assertions' scores; an error, which has none, scores 0. */

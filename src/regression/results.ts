@@ -29,6 +29,8 @@ export interface CaseResult {
   provider: string;
   test: string;
   status: CaseStatus;
+  /** A case that did not pass of an `allow-fail` test: reported, but it does not fail the run. */
+  allowedFailure?: true;
   output: string;
   latencyMs: number;
   cached: boolean;

@@ -85,6 +85,25 @@ export function isProblem(result: CaseResult): boolean {
   return result.status !== "pass";
 }
 
+/** A case of an `allow-fail` test that did not pass: shown, but never as what fails the run. */
+export const ALLOWED_TO_FAIL = "allowed to fail";
+
+/** " (allowed to fail)" after an allowed failure's title; "" for any other case. */
+export function allowedNote(result: CaseResult): string {
+  return result.allowedFailure ? ` (${ALLOWED_TO_FAIL})` : "";
+}
+
+/** Whether some case failed or errored that its test does not allow to: what fails the run. */
+export function hasBlockingProblem(results: readonly CaseResult[]): boolean {
+  return results.some((r) => r.status !== "pass" && !r.allowedFailure);
+}
+
+/** formatCounts, and how many of the failures and errors were allowed, when some were. */
+export function formatRunCounts(summary: RunSummary, results: readonly CaseResult[]): string {
+  const allowed = results.filter((r) => r.allowedFailure).length;
+  return allowed > 0 ? `${formatCounts(summary)} (${allowed} ${ALLOWED_TO_FAIL})` : formatCounts(summary);
+}
+
 /** A test's file as the user would type it from `from` (the cwd, or the repository root in CI). */
 export function locationPath(file: string, projectRoot: string, from: string): string {
   const path = relative(from, resolve(projectRoot, file));

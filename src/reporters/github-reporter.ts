@@ -1,5 +1,12 @@
 import type { CaseResult } from "../regression/results.js";
-import { caseTitle, isProblem, locationPath, problemMessages, shownStrings } from "./format-results.js";
+import {
+  allowedNote,
+  caseTitle,
+  isProblem,
+  locationPath,
+  problemMessages,
+  shownStrings,
+} from "./format-results.js";
 import { formatMarkdownSummary } from "./markdown-summary.js";
 import type { ReportDestination, Reporter } from "./reporter.js";
 import { workflowCommand } from "./workflow-command.js";
@@ -26,9 +33,12 @@ export function formatGithubAnnotations(
   for (const result of shownStrings(results)) {
     if (!isProblem(result) || !result.location) continue;
     const file = locationPath(result.location.file, paths.projectRoot, paths.from);
-    const title = `promptops test ${result.status === "error" ? "error" : "failed"}: ${caseTitle(result)}`;
+    const outcome = result.status === "error" ? "error" : "failed";
+    // An allow-fail test's failure does not fail the run: a warning, so the PR does not look red.
+    const title = `promptops test ${outcome}${allowedNote(result)}: ${caseTitle(result)}`;
     const props = { file, line: result.location.line, title };
-    lines.push(workflowCommand("error", props, problemMessages(result).join("\n")));
+    const level = result.allowedFailure ? "warning" : "error";
+    lines.push(workflowCommand(level, props, problemMessages(result).join("\n")));
   }
   return lines;
 }

@@ -1,11 +1,12 @@
 import { redactDeep } from "../redact-secrets.js";
 import type { CaseResult, RunResults } from "../regression/results.js";
 import {
+  allowedNote,
   caseTitle,
   excerpt,
   formatCost,
-  formatCounts,
   formatMs,
+  formatRunCounts,
   formatTokens,
   formatTotals,
   groupByPromptAndProvider,
@@ -37,7 +38,8 @@ export function formatHtmlReport(run: RunResults): string {
             r.status === "pass"
               ? ""
               : `<details><summary>details</summary><ul>${problems}</ul><pre>${escapeHtml(excerpt(r.output, 2000))}</pre></details>`;
-          return `<tr class="${r.status}"><td>${STATUS_MARK[r.status]}</td><td>${escapeHtml(caseTitle(r))}${details}</td><td>${formatMs(r.latencyMs)}${r.cached ? " (cached)" : ""}</td><td>${escapeHtml(formatTokens(r.tokens))}</td><td>${escapeHtml(formatCost(r.costUsd))}</td></tr>`;
+          const rowClass = r.allowedFailure ? `${r.status} allowed` : r.status;
+          return `<tr class="${rowClass}"><td>${STATUS_MARK[r.status]}</td><td>${escapeHtml(caseTitle(r) + allowedNote(r))}${details}</td><td>${formatMs(r.latencyMs)}${r.cached ? " (cached)" : ""}</td><td>${escapeHtml(formatTokens(r.tokens))}</td><td>${escapeHtml(formatCost(r.costUsd))}</td></tr>`;
         })
         .join("\n");
       const title = `${group.prompt} [${group.provider}]`;
@@ -50,10 +52,10 @@ export function formatHtmlReport(run: RunResults): string {
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
 td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}tr.fail td:first-child{color:#b00020}
-tr.error td:first-child{color:#b26a00}tr.pass td:first-child{color:#1b7f3a}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
+tr.error td:first-child,tr.allowed td:first-child{color:#b26a00}tr.pass td:first-child{color:#1b7f3a}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
 </style></head><body>
 <h1>promptops test report</h1>
-<p>${escapeHtml([formatCounts(summary), ...formatTotals(summary)].join(" · "))}</p>
+<p>${escapeHtml([formatRunCounts(summary, results.results), ...formatTotals(summary)].join(" · "))}</p>
 ${groups}
 </body></html>
 `;

@@ -1,12 +1,22 @@
 import { redactDeep } from "../redact-secrets.js";
 import type { CaseResult, RunResults } from "../regression/results.js";
-import { excerpt, groupByPromptAndProvider, problemMessages, type ResultGroup } from "./format-results.js";
+import {
+  ALLOWED_TO_FAIL,
+  excerpt,
+  groupByPromptAndProvider,
+  problemMessages,
+  type ResultGroup,
+} from "./format-results.js";
 import type { Reporter } from "./reporter.js";
 import { deliverReport, type ReportTarget } from "./write-report.js";
 import { xmlAttributes, xmlText } from "./xml.js";
 
 // JUnit XML as GitHub test-report actions, GitLab and Jenkins read it: one <testsuite> per
 // prompt × provider, one <failure> (never several) per failed case, times in seconds.
+// A failure an `allow-fail` test allows is a <skipped message="allowed to fail: …">: Jenkins'
+// JUnit plugin, Surefire report readers, GitLab and the GitHub test-report actions count a
+// skipped case as not failed (the build stays green, not "unstable"), yet list it apart from the
+// passes with its message, where a note in <system-out> alone would make it look like a pass.
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
@@ -17,7 +27,7 @@ export function formatJunitReport(results: RunResults): string {
   const { summary, results: cases } = redactDeep(results);
   // Counted from the cases themselves, so the file agrees with itself whatever the summary says.
   const groups = groupByPromptAndProvider(cases);
-  const sum = (key: "failed" | "errors") => groups.reduce((n, g) => n + g[key], 0);
+  const sum = (key: keyof Counts) => groups.reduce((n, g) => n + counts(g)[key], 0);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites${xmlAttributes({
@@ -33,15 +43,33 @@ export function formatJunitReport(results: RunResults): string {
   return lines.join("\n");
 }
 
+interface Counts {
+  failed: number;
+  errors: number;
+  skipped: number;
+}
+
+/** A group's failures and errors, those allowed to fail counted as skipped instead. */
+function counts(group: ResultGroup): Counts {
+  const skipped = group.cases.filter((c) => c.allowedFailure);
+  const allowed = (status: string) => skipped.filter((c) => c.status === status).length;
+  return {
+    failed: group.failed - allowed("fail"),
+    errors: group.errors - allowed("error"),
+    skipped: skipped.length,
+  };
+}
+
 function testsuite(group: ResultGroup): string[] {
   const name = `${group.prompt} [${group.provider}]`;
   const time = group.cases.reduce((sum, c) => sum + c.latencyMs, 0);
+  const { failed, errors, skipped } = counts(group);
   const attributes = xmlAttributes({
     name,
     tests: group.cases.length,
-    failures: group.failed,
-    errors: group.errors,
-    skipped: 0,
+    failures: failed,
+    errors,
+    skipped,
     time: seconds(time),
   });
   return [`  <testsuite${attributes}>`, ...group.cases.flatMap((c) => testcase(c, name)), "  </testsuite>"];
@@ -61,7 +89,12 @@ function testcase(result: CaseResult, classname: string): string[] {
   const messages = problemMessages(result);
   let body: string;
   let element: string;
-  if (result.status === "error") {
+  let closing = result.status === "error" ? "</error>" : "</failure>";
+  if (result.allowedFailure) {
+    element = `      <skipped${xmlAttributes({ message: `${ALLOWED_TO_FAIL}: ${messages.join("; ")}` })}>`;
+    body = messages.join("\n");
+    closing = "</skipped>";
+  } else if (result.status === "error") {
     element = `      <error${xmlAttributes({ message: messages[0], type: "error" })}>`;
     body = messages.join("\n");
   } else {
@@ -69,7 +102,6 @@ function testcase(result: CaseResult, classname: string): string[] {
     element = `      <failure${xmlAttributes({ message: messages.join("; "), type: types.join(", ") || "fail" })}>`;
     body = `${messages.join("\n")}\n\noutput:\n${excerpt(result.output, OUTPUT_EXCERPT)}`;
   }
-  const closing = result.status === "error" ? "</error>" : "</failure>";
   const lines = [`${open}>`, `${element}${xmlText(body)}${closing}`];
   if (result.output !== "") lines.push(`      <system-out>${xmlText(result.output)}</system-out>`);
   lines.push("    </testcase>");

@@ -1,12 +1,14 @@
 import type { CaseResult, CaseStatus, RunResults } from "../regression/results.js";
 import { formatPassRate } from "./format-repeats.js";
 import {
+  allowedNote,
   caseTitle,
   excerpt,
-  formatCounts,
   formatMs,
+  formatRunCounts,
   formatTotals,
   groupByPromptAndProvider,
+  hasBlockingProblem,
   isProblem,
   problemMessages,
   promptLabel,
@@ -26,9 +28,10 @@ const STATUS: Record<CaseStatus, string> = { pass: "✅ pass", fail: "❌ fail",
 export function formatMarkdownSummary(results: RunResults, options: MarkdownOptions = {}): string {
   const { summary, results: cases, baseline } = shownStrings(results);
   const displayFile = options.displayFile ?? ((file: string) => file);
-  const ok = summary.failed === 0 && summary.errors === 0;
+  // Failures an allow-fail test allows do not fail the run: the heading says the run's verdict.
+  const ok = !hasBlockingProblem(cases);
   const out = [
-    `## ${ok ? "✅" : "❌"} promptops test: ${formatCounts(summary)}`,
+    `## ${ok ? "✅" : "❌"} promptops test: ${formatRunCounts(summary, cases)}`,
     "",
     `Duration ${formatTotals(summary).join(" · ")}`,
     "",
@@ -56,7 +59,8 @@ export function formatMarkdownSummary(results: RunResults, options: MarkdownOpti
   );
   for (const c of cases) {
     // A repeated case shows its pass rate with its verdict.
-    const status = c.repeats ? `${STATUS[c.status]} ${inline(formatPassRate(c.repeats))}` : STATUS[c.status];
+    const verdict = `${STATUS[c.status]}${allowedNote(c)}`;
+    const status = c.repeats ? `${verdict} ${inline(formatPassRate(c.repeats))}` : verdict;
     const cells = [status, inline(promptLabel(c)), inline(c.test), inline(c.provider)];
     out.push(row([...cells, formatMs(c.latencyMs), c.cached ? "yes" : "no"]));
   }
@@ -65,7 +69,8 @@ export function formatMarkdownSummary(results: RunResults, options: MarkdownOpti
 }
 
 function failure(result: CaseResult, displayFile: (file: string) => string): string[] {
-  const lines = [`#### ${result.status === "error" ? "⚠️" : "❌"} ${inline(caseTitle(result))}`, ""];
+  const mark = result.status === "error" || result.allowedFailure ? "⚠️" : "❌";
+  const lines = [`#### ${mark} ${inline(caseTitle(result))}${allowedNote(result)}`, ""];
   if (result.location)
     lines.push(`${codeSpan(`${displayFile(result.location.file)}:${result.location.line}`)}`, "");
   for (const message of problemMessages(result)) {

@@ -2,13 +2,15 @@ import type { ChalkInstance } from "chalk";
 import type { CaseResult, RunResults } from "../regression/results.js";
 import { formatRepeats } from "./format-repeats.js";
 import {
+  allowedNote,
   caseTitle,
   excerpt,
   formatCost,
-  formatCounts,
   formatMs,
+  formatRunCounts,
   formatTokens,
   formatTotals,
+  hasBlockingProblem,
   isProblem,
   problemMessages,
 } from "./format-results.js";
@@ -16,6 +18,8 @@ import type { RunProgress } from "./reporter.js";
 
 export function statusMark(result: CaseResult, c: ChalkInstance): string {
   if (result.status === "pass") return c.green("✓");
+  // Allowed to fail: the same mark, in the colour of a warning rather than a failure.
+  if (result.allowedFailure) return c.yellow(result.status === "fail" ? "✗" : "!");
   return result.status === "fail" ? c.red("✗") : c.yellow("!");
 }
 
@@ -28,7 +32,8 @@ export function formatCaseLine(result: CaseResult, c: ChalkInstance): string {
     ? c.dim(" (rejected by the variable schema: not sent)")
     : "";
   const latency = c.dim(formatMs(result.latencyMs));
-  return `${statusMark(result, c)} ${caseTitle(result)} ${latency}${cached}${repeats}${refused}`;
+  const allowed = c.yellow(allowedNote(result));
+  return `${statusMark(result, c)} ${caseTitle(result)} ${latency}${cached}${repeats}${refused}${allowed}`;
 }
 
 const BAR_WIDTH = 20;
@@ -65,7 +70,10 @@ export function formatFailures(
     const where = result.location
       ? `  ${c.dim(`${displayFile(result.location.file)}:${result.location.line}`)}`
       : "";
-    out.push("", `${statusMark(result, c)} ${c.bold(caseTitle(result))}${where}`);
+    out.push(
+      "",
+      `${statusMark(result, c)} ${c.bold(caseTitle(result))}${c.yellow(allowedNote(result))}${where}`,
+    );
     for (const message of problemMessages(result)) {
       const label = result.status === "error" ? c.yellow("error: ") : "";
       out.push(indent(`${label}${message}`, 4));
@@ -80,8 +88,9 @@ export function formatFailures(
 /** `10 passed, 1 failed, 1 error, 12 total · 5.3s · 4,200 in / 900 out tokens · $0.0031` */
 export function formatSummaryLine(results: RunResults, c: ChalkInstance): string {
   const { summary } = results;
-  const ok = summary.failed === 0 && summary.errors === 0;
-  const counts = ok ? c.green(formatCounts(summary)) : c.red(formatCounts(summary));
+  const ok = !hasBlockingProblem(results.results);
+  const text = formatRunCounts(summary, results.results);
+  const counts = ok ? c.green(text) : c.red(text);
   const rest = formatTotals(summary);
   // Graders (llm-judge, similar's embeddings) on a line of their own: not the tested prompts' spend.
   const { judge } = summary;

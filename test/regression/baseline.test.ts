@@ -192,11 +192,15 @@ describe("promptops test --baseline", () => {
 
     const reported = await run({ baseline: "v1" });
     expect(find(reported.results, "refund", "quotes the 30-day window").baseline!.change).toBe("regressed");
-    // The exit code follows the current side: its only failure is allow-fail.
+    // The exit code follows the current side: its only failure is allow-fail, and says so.
     expect(reported.passed).toBe(true);
+    expect(find(reported.results, "refund", "quotes the 30-day window").allowedFailure).toBe(true);
+    expect(reported.results.filter((r) => r.allowedFailure)).toHaveLength(1);
 
     const gated = await run({ baseline: "v1", failOnRegression: true });
     expect(gated.passed).toBe(false);
+    // --fail-on-regression: the regressed case fails the run, so it is no longer marked allowed.
+    expect(find(gated.results, "refund", "quotes the 30-day window").allowedFailure).toBeUndefined();
     // Nothing regressed, nothing to fail on.
     await repo.write("prompts/refund.prompt.yaml", BASELINE_PROJECT["prompts/refund.prompt.yaml"]);
     expect((await run({ baseline: "v1", failOnRegression: true, ids: ["refund"] })).passed).toBe(true);
@@ -302,5 +306,17 @@ describe("promptops test --baseline, the command", () => {
     const gated = await promptops("--baseline", "env:production", "--fail-on-regression");
     expect(gated.code).toBe(1);
     expect(gated.stdout).toContain("Regressions (1):");
+
+    // In GitHub Actions the allowed failure is a warning; once it fails the run, an error.
+    const annotations = async (...args: string[]) =>
+      (await promptops("--baseline", "env:production", "--reporter", "github", ...args)).stdout;
+    const allowed = await annotations();
+    expect(allowed).toMatch(
+      /^::warning file=prompts\/refund\.prompt\.yaml,line=10,title=promptops test failed \(allowed to fail\)/m,
+    );
+    expect(allowed).not.toContain("::error");
+    expect(await annotations("--fail-on-regression")).toMatch(
+      /^::error file=prompts\/refund\.prompt\.yaml,line=10,/m,
+    );
   });
 });

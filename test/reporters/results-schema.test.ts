@@ -45,6 +45,7 @@ const caseResultKeys = {
   provider: true,
   test: true,
   status: true,
+  allowedFailure: true,
   output: true,
   latencyMs: true,
   cached: true,
