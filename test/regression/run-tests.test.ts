@@ -200,7 +200,7 @@ describe("the response cache", () => {
     expect(run.summary.costUsd).toBeCloseTo(6 * CASE_COST, 12);
   });
 
-  it("--repeat 3 sends three samples of each case, and a re-run finds all three cached", async () => {
+  it("--repeat 3 sends three samples of each case, and a re-run sends three fresh ones", async () => {
     const repeated = await runStory({ repeat: 3 });
     expect(server.stats.total).toBe(18);
     // One result per case, its three samples under `repeats` (test/regression/repeats.test.ts).
@@ -211,8 +211,13 @@ describe("the response cache", () => {
       perCase.set(userText(request), (perCase.get(userText(request)) ?? 0) + 1);
     expect([...perCase.values()]).toEqual(Array(6).fill(3));
 
+    // Repeats measure the model now: an earlier run's cached samples never answer them.
     const again = await runStory({ repeat: 3 });
-    expect(server.stats.total).toBe(18);
-    expect(again.results.every((r) => r.cached)).toBe(true);
+    expect(server.stats.total).toBe(36);
+    expect(again.results.some((r) => r.cached)).toBe(false);
+    // The cache recorded them: a plain run is answered by each case's first sample.
+    const plain = await runStory();
+    expect(server.stats.total).toBe(36);
+    expect(plain.results.every((r) => r.cached)).toBe(true);
   });
 });
