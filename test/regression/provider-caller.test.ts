@@ -108,3 +108,24 @@ describe("the per-attempt timeout", () => {
     5_000,
   );
 });
+
+describe("a fresh call (a --repeat sample)", () => {
+  it("is sent again by the next run, but answered by a reply this run already got (a baseline twin)", async () => {
+    const fresh = { fresh: true };
+    const earlier = caller(true);
+    await earlier.call(provider, request("sample me"), 1, fresh);
+    expect(server.stats.total).toBe(1);
+
+    const later = caller(true);
+    const sent = await later.call(provider, request("sample me"), 1, fresh);
+    expect(sent.cached).toBe(false);
+    expect(server.stats.total).toBe(2);
+    const twin = await later.call(provider, request("sample me"), 1, fresh);
+    expect(twin.cached).toBe(true);
+    expect(server.stats.total).toBe(2);
+
+    // A call that is not fresh (a run without --repeat) takes what the cache recorded.
+    expect((await caller(true).call(provider, request("sample me"), 1)).cached).toBe(true);
+    expect(server.stats.total).toBe(2);
+  });
+});
