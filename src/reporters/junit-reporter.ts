@@ -1,4 +1,5 @@
 import { redactDeep } from "../redact-secrets.js";
+import { describePairwise } from "../regression/judge/pairwise-verdict.js";
 import type { CaseResult, RunResults } from "../regression/results.js";
 import { excerpt, groupByPromptAndProvider, problemMessages, type ResultGroup } from "./format-results.js";
 import type { Reporter } from "./reporter.js";
@@ -56,7 +57,13 @@ function testcase(result: CaseResult, classname: string): string[] {
     file: result.location?.file,
     line: result.location?.line,
   })}`;
-  if (result.status === "pass") return [`${open} />`];
+  // The pairwise verdict as a testcase property, where pytest's record_property puts its own.
+  const pairwise = describePairwise(result.baseline?.pairwise);
+  const properties = pairwise
+    ? [`      <properties><property${xmlAttributes({ name: "pairwise", value: pairwise })} /></properties>`]
+    : [];
+  if (result.status === "pass")
+    return properties.length > 0 ? [`${open}>`, ...properties, "    </testcase>"] : [`${open} />`];
 
   const messages = problemMessages(result);
   let body: string;
@@ -70,7 +77,7 @@ function testcase(result: CaseResult, classname: string): string[] {
     body = `${messages.join("\n")}\n\noutput:\n${excerpt(result.output, OUTPUT_EXCERPT)}`;
   }
   const closing = result.status === "error" ? "</error>" : "</failure>";
-  const lines = [`${open}>`, `${element}${xmlText(body)}${closing}`];
+  const lines = [`${open}>`, ...properties, `${element}${xmlText(body)}${closing}`];
   if (result.output !== "") lines.push(`      <system-out>${xmlText(result.output)}</system-out>`);
   lines.push("    </testcase>");
   return lines;
