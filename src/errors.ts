@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   "merge-unreadable": 2,
   "no-commits": 2,
   "no-embeddings": 2,
+  "no-judge": 2,
   "no-previous": 2,
   "not-a-git-repo": 2,
   "not-active": 2,

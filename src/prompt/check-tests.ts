@@ -62,6 +62,8 @@ function schemaProblemOptions(problem: SchemaProblem): { hint?: string; target: 
 export interface TestCheckOptions {
   /** Config `test.allowJavascript`: whether `javascript` assertions, which are code, may run. */
   allowJavascript: boolean;
+  /** Config `judge` is set: an llm-judge without its own `provider:` has a judge to ask. */
+  hasJudge: boolean;
 }
 
 export function checkTests(
@@ -146,6 +148,8 @@ function checkAssertion(
       ),
     );
   }
+  if (type === "llm-judge" && !options.hasJudge && !hasOwnProvider(value))
+    diagnostics.push(noJudge(loaded, valuePath));
   // A pattern with template tags gets its text at run time; the run checks it then.
   const templated = typeof value === "string" && (value.includes("{{") || value.includes("{%"));
   if ((type === "regex" || type === "not-regex") && typeof value === "string" && !templated) {
@@ -226,4 +230,29 @@ function templatedValues(type: string, value: unknown): string[] {
     return [rubric, to].filter((v): v is string => typeof v === "string");
   }
   return [];
+}
+
+/** Which code and message a missing judge gets: `test` refuses on it with exit 2 (run-inputs.ts). */
+export const NO_JUDGE_CODE = "no-judge";
+export const NO_JUDGE_HINT =
+  'set `judge: "openai:gpt-4o"` in promptops.config.yaml, or give the assertion its own `provider:`';
+
+/** An llm-judge with nobody to ask is a configuration problem, found before anything is sent. */
+function noJudge(loaded: LoadedPrompt, path: PathSegment[]): Diagnostic {
+  return diagnosticAt(
+    loaded.source,
+    path,
+    NO_JUDGE_CODE,
+    "llm-judge has no judge to ask: no `provider:` on the assertion and no `judge:` in promptops.config.yaml",
+    {
+      target: "key",
+      hint: NO_JUDGE_HINT,
+    },
+  );
+}
+
+function hasOwnProvider(value: unknown): boolean {
+  const ref =
+    typeof value === "object" && value !== null ? (value as { provider?: unknown }).provider : undefined;
+  return typeof ref === "string" && ref.trim() !== "";
 }

@@ -49,7 +49,10 @@ export function checkPrompts(
       ...templates.diagnostics,
       ...checkVariableUse(loaded, prompt, templates),
       ...checkSchemas(loaded, prompt),
-      ...checkTests(loaded, prompt, { allowJavascript: config.test.allowJavascript }),
+      ...checkTests(loaded, prompt, {
+        allowJavascript: config.test.allowJavascript,
+        hasJudge: config.judge !== undefined,
+      }),
     );
     const failed = loaded.diagnostics.some((d) => d.severity === "error");
     const valid = loaded.prompt !== undefined && !failed;

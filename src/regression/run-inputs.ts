@@ -11,6 +11,7 @@ import { parseVersionRef } from "../versions/version-ref.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import type { MissingBaseline } from "./baseline/baseline-results.js";
 import { type BaselineVersions, checkBaselineRef } from "./baseline/plan-baseline.js";
+import { refuseMissingJudge } from "./judge/grading-plan.js";
 import type { PlanInputs } from "./run-plan.js";
 import { selectChangedSince } from "./select-changed.js";
 import type { TestRunOptions } from "./test-run-options.js";
@@ -41,6 +42,8 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
       ? new ParsedYamlCache(parsedYamlFile, buildId)
       : undefined;
   const run = checkPrompts(config, refs, [], parseCache);
+  // A missing judge is the config's problem, not the prompt's: exit 2 before anything is sent.
+  refuseMissingJudge(run.prompts);
   refuseInvalidPrompts(run.prompts, "test");
   let checked = run.prompts;
   if (options.since) checked = await selectChangedSince(config, checked, options.since);

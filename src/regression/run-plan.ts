@@ -52,13 +52,18 @@ export function planTestRun(inputs: PlanInputs): TestRunPlan {
   const notes = inputs.selection.boundary ? boundaryNotes(inputs.tested) : [];
   if (inputs.judgePairwise) refusePairwiseWithoutBaseline(inputs.baseline?.ref);
   const baseline = inputs.baseline ? planBaseline(inputs.baseline, cases) : undefined;
+  // The baseline's cases are graded too, by the same graders.
+  const grading = planGrading(config, [...cases, ...(baseline?.cases ?? [])]);
+  if (grading.lexical > 0)
+    notes.push(
+      `similar: no \`embeddings:\` in promptops.config.yaml, so ${grading.lexical} test${grading.lexical > 1 ? "s compare" : " compares"} by the lexical measure`,
+    );
   return {
     cases,
     sent: cases.filter(isSent),
     providers: inputs.providers.filter((spec) => cases.some((c) => c.provider === spec.id)),
     baseline,
-    // The baseline's cases are graded too, by the same graders.
-    grading: planGrading(config, [...cases, ...(baseline?.cases ?? [])]),
+    grading,
     pairwise: inputs.judgePairwise === true && baseline !== undefined,
     notes,
   };

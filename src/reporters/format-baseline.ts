@@ -101,12 +101,27 @@ export function formatBaselineSection(
   for (const missing of report.missing)
     out.push(`  ${c.yellow("– no baseline")} ${missing.prompt} ${c.dim(`· ${missing.reason}`)}`);
   if (report.verdicts.length === 0 && report.missing.length === 0) out.push(c.dim("  no case to compare"));
+  const judged = pairwiseJudgments(run.results);
+  if (judged.length > 0) {
+    out.push("", c.bold(`Pairwise judgments (${judged.length}):`));
+    for (const { result, text } of judged) out.push(`  ${caseTitle(result)} ${c.dim(`· ${text}`)}`);
+  }
   const regressed = run.results.filter(isRegressed);
   if (regressed.length > 0) {
     out.push("", c.bold(c.red(`Regressions (${regressed.length}):`)));
     for (const result of regressed) out.push("", ...formatRegression(result, c, displayFile, columns));
   }
   return `${out.join("\n")}\n`;
+}
+
+/** Every case a pairwise judge compared with its baseline twin, with the verdict: not only regressions. */
+export function pairwiseJudgments(
+  results: readonly CaseResult[],
+): Array<{ result: CaseResult; text: string }> {
+  return results.flatMap((result) => {
+    const text = describePairwise(result.baseline?.pairwise);
+    return text ? [{ result, text }] : [];
+  });
 }
 
 const MAX_ROWS = 16;

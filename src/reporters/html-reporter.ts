@@ -1,4 +1,5 @@
 import { redactDeep } from "../redact-secrets.js";
+import { describePairwise } from "../regression/judge/pairwise-verdict.js";
 import type { CaseResult, RunResults } from "../regression/results.js";
 import {
   allowedNote,
@@ -39,7 +40,9 @@ export function formatHtmlReport(run: RunResults): string {
               ? ""
               : `<details><summary>details</summary><ul>${problems}</ul><pre>${escapeHtml(excerpt(r.output, 2000))}</pre></details>`;
           const rowClass = r.allowedFailure ? `${r.status} allowed` : r.status;
-          return `<tr class="${rowClass}"><td>${STATUS_MARK[r.status]}</td><td>${escapeHtml(caseTitle(r) + allowedNote(r))}${details}</td><td>${formatMs(r.latencyMs)}${r.cached ? " (cached)" : ""}</td><td>${escapeHtml(formatTokens(r.tokens))}</td><td>${escapeHtml(formatCost(r.costUsd))}</td></tr>`;
+          const pairwise = describePairwise(r.baseline?.pairwise);
+          const judged = pairwise ? `<div class="pairwise">${escapeHtml(pairwise)}</div>` : "";
+          return `<tr class="${rowClass}"><td>${STATUS_MARK[r.status]}</td><td>${escapeHtml(caseTitle(r) + allowedNote(r))}${judged}${details}</td><td>${formatMs(r.latencyMs)}${r.cached ? " (cached)" : ""}</td><td>${escapeHtml(formatTokens(r.tokens))}</td><td>${escapeHtml(formatCost(r.costUsd))}</td></tr>`;
         })
         .join("\n");
       const title = `${group.prompt} [${group.provider}]`;
@@ -52,7 +55,7 @@ export function formatHtmlReport(run: RunResults): string {
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
 td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}tr.fail td:first-child{color:#b00020}
-tr.error td:first-child,tr.allowed td:first-child{color:#b26a00}tr.pass td:first-child{color:#1b7f3a}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
+tr.error td:first-child,tr.allowed td:first-child{color:#b26a00}.pairwise{color:#555}tr.pass td:first-child{color:#1b7f3a}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
 </style></head><body>
 <h1>promptops test report</h1>
 <p>${escapeHtml([formatRunCounts(summary, results.results), ...formatTotals(summary)].join(" · "))}</p>

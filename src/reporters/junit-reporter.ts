@@ -1,4 +1,5 @@
 import { redactDeep } from "../redact-secrets.js";
+import { describePairwise } from "../regression/judge/pairwise-verdict.js";
 import type { CaseResult, RunResults } from "../regression/results.js";
 import {
   ALLOWED_TO_FAIL,
@@ -84,7 +85,13 @@ function testcase(result: CaseResult, classname: string): string[] {
     file: result.location?.file,
     line: result.location?.line,
   })}`;
-  if (result.status === "pass") return [`${open} />`];
+  // The pairwise verdict as a testcase property, where pytest's record_property puts its own.
+  const pairwise = describePairwise(result.baseline?.pairwise);
+  const properties = pairwise
+    ? [`      <properties><property${xmlAttributes({ name: "pairwise", value: pairwise })} /></properties>`]
+    : [];
+  if (result.status === "pass")
+    return properties.length > 0 ? [`${open}>`, ...properties, "    </testcase>"] : [`${open} />`];
 
   const messages = problemMessages(result);
   let body: string;
@@ -102,7 +109,7 @@ function testcase(result: CaseResult, classname: string): string[] {
     element = `      <failure${xmlAttributes({ message: messages.join("; "), type: types.join(", ") || "fail" })}>`;
     body = `${messages.join("\n")}\n\noutput:\n${excerpt(result.output, OUTPUT_EXCERPT)}`;
   }
-  const lines = [`${open}>`, `${element}${xmlText(body)}${closing}`];
+  const lines = [`${open}>`, ...properties, `${element}${xmlText(body)}${closing}`];
   if (result.output !== "") lines.push(`      <system-out>${xmlText(result.output)}</system-out>`);
   lines.push("    </testcase>");
   return lines;

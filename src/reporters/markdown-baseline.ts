@@ -1,7 +1,13 @@
 import type { BaselineReport, BaselineVerdictName } from "../regression/baseline/baseline-results.js";
 import { describePairwise } from "../regression/judge/pairwise-verdict.js";
 import { type CaseResult, versionLabel } from "../regression/results.js";
-import { currentVersionOf, isRegressed, verdictCounts, verdictDeltas } from "./format-baseline.js";
+import {
+  currentVersionOf,
+  isRegressed,
+  pairwiseJudgments,
+  verdictCounts,
+  verdictDeltas,
+} from "./format-baseline.js";
 import { caseTitle, excerpt } from "./format-results.js";
 import { codeFence, codeSpan, inline, row } from "./markdown-text.js";
 
@@ -50,6 +56,11 @@ export function formatBaselineMarkdown(
     out.push("");
     for (const missing of report.missing)
       out.push(`- No baseline for ${codeSpan(missing.prompt)}: ${inline(missing.reason)}`);
+  }
+  const judged = pairwiseJudgments(results);
+  if (judged.length > 0) {
+    out.push("", `#### Pairwise judgments (${judged.length})`, "");
+    for (const { result, text } of judged) out.push(`- ${inline(caseTitle(result))}: ${inline(text)}`);
   }
   if (regressed.length > 0) {
     out.push("", `#### Regressions (${regressed.length})`);

@@ -104,6 +104,13 @@ function run(options: Partial<TestRunOptions> = {}) {
   });
 }
 
+/** `promptops test --baseline v1 --judge-pairwise --no-cache` and `args`, as in CI. */
+const pairwiseCli = (args: string[], env: Record<string, string> = {}) =>
+  runCli(["test", "--baseline", "v1", "--judge-pairwise", "--no-cache", ...args], {
+    cwd: repo.root,
+    env: { ...openaiEnv(server, KEY), CI: "1", ...env },
+  });
+
 const find = (results: readonly CaseResult[], test: string) => results.find((r) => r.test === test)!;
 const comparisons = (result: CaseResult) => result.baseline?.pairwise as PairwiseComparison[];
 /** A judge that prefers the output holding `marker`, wherever it is shown. */
@@ -277,25 +284,83 @@ response_format:
 
   it("shows the pairwise winner under a regressed case in the pretty and markdown reports", async () => {
     prefer = preferring((text) => !text.includes(MARKER));
-    const result = await runCli(
-      [
-        "test",
-        "--baseline",
-        "v1",
-        "--judge-pairwise",
-        "--no-cache",
-        "--reporter",
-        "pretty",
-        "--reporter",
-        "markdown",
-        "--output",
-        "summary.md",
-      ],
-      { cwd: repo.root, env: { ...openaiEnv(server, KEY), CI: "1" } },
-    );
+    const result = await pairwiseCli([
+      "--reporter",
+      "pretty",
+      "--reporter",
+      "markdown",
+      "--output",
+      "summary.md",
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('pairwise: baseline preferred for "Sounds friendly."');
     const markdown = await readFile(join(repo.root, "summary.md"), "utf8");
     expect(markdown).toContain('- pairwise: baseline preferred for "Sounds friendly."');
+  });
+
+  it("a second run answered from the cache keeps every pairwise vote, asking nobody", async () => {
+    prefer = preferring((text) => text.includes(MARKER));
+    const first = await run({ noCache: false });
+    const votes = (results: readonly CaseResult[]) =>
+      results.map((r) => ({ test: r.test, pairwise: r.baseline?.pairwise }));
+    expect(comparisons(find(first.results, "greets the customer"))[0]).toMatchObject({ winner: "current" });
+    server.reset();
+    const second = await run({ noCache: false });
+    expect(server.stats.total).toBe(0);
+    expect(votes(second.results)).toEqual(votes(first.results));
+    // Every judge call is still counted, paid for by nobody this time.
+    expect(second.summary.judge).toMatchObject({ calls: first.summary.judge!.calls, costUsd: 0 });
+    expect(second.results.map((r) => r.judge?.calls)).toEqual(first.results.map((r) => r.judge?.calls));
+  });
+
+  it("the CLI's second run, from the cache, reports the same pairwise votes in its JSON", async () => {
+    prefer = preferring((text) => text.includes(MARKER));
+    const cli = () =>
+      runCli(["test", "--baseline", "v1", "--judge-pairwise", "--reporter", "json"], {
+        cwd: repo.root,
+        env: { ...openaiEnv(server, KEY), CI: "1" },
+      });
+    const votes = (stdout: string) =>
+      (JSON.parse(stdout).results as CaseResult[]).map((r) => ({
+        test: r.test,
+        pairwise: r.baseline?.pairwise,
+      }));
+    const first = await cli();
+    expect(votes(first.stdout)[0]?.pairwise).toHaveLength(1);
+    server.reset();
+    const second = await cli();
+    expect(server.stats.total).toBe(0);
+    expect(votes(second.stdout)).toEqual(votes(first.stdout));
+  });
+
+  it("shows the pairwise verdict of every pair, not only regressions, in every reporter", async () => {
+    // The draft greets warmly and the judge likes that: "greets the customer" passes on both
+    // versions (no regression), yet its verdict is in each report.
+    prefer = preferring((text) => text.includes(MARKER));
+    const summaryFile = join(repo.root, "step-summary.md");
+    const reporters = ["pretty", "github", "json", "junit", "markdown", "html"];
+    const result = await pairwiseCli(
+      [...reporters.flatMap((name) => ["--reporter", name]), "--output-dir", "reports"],
+      { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summaryFile },
+    );
+    expect(result.stderr).not.toContain("internal error");
+    const verdict = 'current preferred for "Greets the customer by name."';
+    const report = (name: string) => readFile(join(repo.root, "reports", name), "utf8");
+    expect(result.stdout).toMatch(
+      /Pairwise judgments \(2\):\n {2}greeting › greets the customer \[openai:gpt-4o-mini\] · pairwise: current preferred/,
+    );
+    const markdown = await report("report.md");
+    expect(markdown).toContain(
+      `- greeting › greets the customer \\[openai:gpt-4o-mini\\]: pairwise: ${verdict}`,
+    );
+    expect(await readFile(summaryFile, "utf8")).toContain(`pairwise: ${verdict}`);
+    expect(await report("report.html")).toContain(
+      `<div class="pairwise">pairwise: current preferred for &#34;Greets the customer by name.&#34;</div>`,
+    );
+    expect(await report("junit.xml")).toContain(
+      '<property name="pairwise" value="pairwise: current preferred for &quot;Greets the customer by name.&quot;" />',
+    );
+    const json = JSON.parse(await report("results.json")) as { results: CaseResult[] };
+    expect(comparisons(find(json.results, "greets the customer"))[0]).toMatchObject({ winner: "current" });
   });
 });

@@ -250,15 +250,11 @@ judge: "openai:gpt-4o"`;
     expect(server.stats.total).toBe(0);
   });
 
-  it("without a judge configured, the assertion fails saying how to set one, and no judge is asked", async () => {
-    const result = await run("");
-    expect(byTest(result, "polite").assertions[0]).toMatchObject({
-      pass: false,
-      score: 0,
-      message: "no judge provider configured (set `judge:` in promptops.config.yaml)",
-    });
-    expect(judgeRequests()).toHaveLength(0);
-    expect(result.summary.judge).toBeUndefined();
+  it("without a judge configured, the run refuses with exit 2 at the assertion, before any request", async () => {
+    const error = await expectPromptOpsRejection(run(""));
+    expect(error).toMatchObject({ code: "no-judge", exitCode: 2 });
+    expect((error as Error).message).toContain("llm-judge has no judge to ask");
+    expect(server.stats.total).toBe(0);
   });
 
   it("an assertion's own provider is the judge it asks, over the config's", async () => {

@@ -145,4 +145,18 @@ describe("the plan of a test run, made before any provider exists", () => {
     delete inputs.baseline;
     expect(() => planTestRun(inputs)).toThrow("--judge-pairwise compares with a baseline");
   });
+
+  it("plans nothing for an llm-judge with no judge to ask, even in a version validate never saw", () => {
+    const config = supportProject();
+    const inputs = withProductionBaseline(config, 1);
+    // The published versions were checked with a judge; this run's config has none.
+    const unjudged = { ...inputs, config: { ...config, judge: undefined } };
+    expect(() => planTestRun(unjudged)).toThrow(
+      expect.objectContaining({
+        code: "no-judge",
+        exitCode: 2,
+        message: "llm-judge in greeting › is warm has no judge to ask",
+      }),
+    );
+  });
 });

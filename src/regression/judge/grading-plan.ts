@@ -1,6 +1,8 @@
 import type { ProjectConfig } from "../../config/config.js";
-import { PromptOpsError } from "../../errors.js";
+import { PromptOpsError, type SourceLocation } from "../../errors.js";
+import { NO_JUDGE_CODE, NO_JUDGE_HINT } from "../../prompt/check-tests.js";
 import type { Assertion } from "../../prompt/prompt-file.js";
+import type { CheckedPrompt } from "../../prompt/prompt-project.js";
 import type { ProviderKind } from "../../providers/provider.js";
 import { type ProviderSpec, resolveProviderRef } from "../../providers/provider-spec.js";
 import type { TestCase } from "../plan-cases.js";
@@ -18,6 +20,8 @@ export interface GradingPlan {
   embeddings: ProviderSpec | undefined;
   /** An assertion's own `provider:` reference (trimmed), resolved. */
   byRef: ReadonlyMap<string, ProviderSpec>;
+  /** Tests whose `similar` has no embeddings provider: they compare by the lexical measure. */
+  lexical: number;
   /** Some llm-judge has a judge to ask: the judge prompt is loaded before anything is sent. */
   asksJudge: boolean;
 }
@@ -46,6 +50,9 @@ export function planGrading(config: ProjectConfig, cases: readonly TestCase[]): 
     config.embeddings && compared.some((u) => !u.ref)
       ? checkEmbeddings(resolveProviderRef(config.embeddings, config.providers), "config `embeddings`")
       : undefined;
+  // validate finds this in a prompt file; a published baseline version is checked here.
+  const unjudged = judged.find((u) => !u.ref && !config.judge);
+  if (unjudged) throw noJudge(`llm-judge in ${unjudged.where} has no judge to ask`, undefined);
   for (const spec of [judge, embeddings]) if (spec) specs.set(spec.id, spec);
   for (const use of judged) if (use.ref) specs.set(resolve(use.ref).id, resolve(use.ref));
   for (const use of compared)
@@ -55,6 +62,7 @@ export function planGrading(config: ProjectConfig, cases: readonly TestCase[]): 
     judge,
     embeddings,
     byRef,
+    lexical: config.embeddings ? 0 : compared.filter((u) => !u.ref).length,
     asksJudge: judge !== undefined || judged.some((u) => u.ref),
   };
 }
@@ -114,4 +122,20 @@ function checkEmbeddings(spec: ProviderSpec, where: string): ProviderSpec {
       hint: "use an openai or openai-compatible embeddings model, e.g. openai:text-embedding-3-small, or leave `embeddings:` unset for the lexical measure",
     },
   );
+}
+
+/** The first llm-judge with no judge to ask (a validate problem), refused as a usage error: exit 2. */
+export function refuseMissingJudge(prompts: readonly CheckedPrompt[]): void {
+  for (const prompt of prompts) {
+    const found = prompt.diagnostics.find((d) => d.code === NO_JUDGE_CODE);
+    if (found) throw noJudge(`${prompt.id}: ${found.message}`, found);
+  }
+}
+
+function noJudge(message: string, location: SourceLocation | undefined): PromptOpsError {
+  return new PromptOpsError("no-judge", message, {
+    exitCode: 2,
+    ...(location ? { location } : {}),
+    hint: NO_JUDGE_HINT,
+  });
 }
