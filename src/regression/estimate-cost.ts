@@ -4,6 +4,7 @@ import { textOf } from "../prompt/provider-formats.js";
 import { roundUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { caseRequest } from "./case-results.js";
+import type { TokenCounter } from "./count-tokens.js";
 import type { TestCase } from "./plan-cases.js";
 import { requestKey } from "./provider-caller.js";
 import type { ResponseCache } from "./response-cache.js";
@@ -46,9 +47,10 @@ export async function estimateRunCost(
   price: Price,
   cache: ResponseCache | undefined,
   graders?: GraderPricing,
+  countTokens?: TokenCounter,
 ): Promise<CostEstimate> {
   const cached = cache ? await cachedCases(cases, provider, cache) : undefined;
-  return estimateCost(cases, provider, price, graders, cached);
+  return estimateCost(cases, provider, price, graders, cached, countTokens);
 }
 
 type Price = (provider: Priced, tokens: { input: number; output: number }) => number | null;
@@ -68,13 +70,17 @@ export async function cachedCases(
   return cached;
 }
 
-/** estimateRunCost once the cached cases are known: pure, so a plan can be priced without a provider. */
+/**
+ * estimateRunCost once the cached cases are known: pure, so a plan can be priced without a provider.
+ * `countTokens`: the real tokenizer (count-tokens.ts) for --max-cost; tokenx's estimate otherwise.
+ */
 export function estimateCost(
   cases: readonly TestCase[],
   provider: (id: string) => Priced,
   price: Price,
   graders?: GraderPricing,
   cached?: ReadonlySet<TestCase>,
+  countTokens: TokenCounter = estimateTokenCount,
 ): CostEstimate {
   const estimate: CostEstimate = { usd: 0, unpriced: [], cached: 0 };
   const unpriced = new Set<string>();
@@ -86,7 +92,7 @@ export function estimateCost(
       estimate.cached++;
       continue;
     }
-    const input = request.messages.reduce((sum, m) => sum + estimateTokenCount(textOf(m.content)), 0);
+    const input = request.messages.reduce((sum, m) => sum + countTokens(textOf(m.content)), 0);
     const output =
       typeof request.params.max_tokens === "number" ? request.params.max_tokens : ASSUMED_OUTPUT_TOKENS;
     const add = (who: Priced, tokens: { input: number; output: number }) => {
