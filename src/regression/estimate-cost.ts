@@ -148,7 +148,7 @@ export function refuseOverBudget(estimate: CostEstimate, maxCostUsd: number): vo
       `--max-cost cannot bound this run: no price is known for ${estimate.unpriced.join(", ")}`,
       {
         exitCode: 2,
-        hint: `price ${estimate.unpriced.length === 1 ? "it" : "each"} in promptops.config.yaml, e.g. pricing: { "${first}": { input: 0.5, output: 1.5 } } (USD per million tokens), or run without --max-cost; nothing was sent`,
+        hint: `price ${estimate.unpriced.length === 1 ? "it" : "each"} in promptops.config.yaml, e.g. pricing: { ${JSON.stringify(first)}: { input: 0.5, output: 1.5 } } (USD per million tokens), or run without --max-cost; nothing was sent`,
       },
     );
   }

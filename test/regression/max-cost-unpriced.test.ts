@@ -32,13 +32,17 @@ async function maxCostRun(config: string, ...prompts: string[]) {
 }
 
 describe("--max-cost refuses to start when it cannot bound the run", () => {
-  it("names a tested openai-compatible model without a price, and sends nothing", async () => {
-    const result = await maxCostRun(`providers:\n  - openai:gpt-4o-mini\n  - ${acme()}`, "echoes");
+  it("names tested exec and openai-compatible models without a price, and sends nothing", async () => {
+    const exec = '{ id: local, kind: exec, command: "./local-llm.sh --json" }';
+    const result = await maxCostRun(
+      `providers:\n  - openai:gpt-4o-mini\n  - ${acme()}\n  - ${exec}`,
+      "echoes",
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      "--max-cost cannot bound this run: no price is known for openai-compatible:acme-1",
+      "--max-cost cannot bound this run: no price is known for exec:./local-llm.sh --json, openai-compatible:acme-1",
     );
-    expect(result.stderr).toContain('pricing: { "openai-compatible:acme-1": {');
+    expect(result.stderr).toContain('pricing: { "exec:./local-llm.sh --json": {');
     expect(server.stats.total).toBe(0);
   });
 
