@@ -77,6 +77,7 @@ export const ERROR_CODES = {
   "unknown-environment": 2,
   "unknown-prompt": 2,
   "unknown-version": 2,
+  "unpriced-model": 2,
   "var-syntax": 2,
   "vars-file-invalid": 1,
   "vars-file-missing": 2,

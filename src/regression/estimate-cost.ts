@@ -4,6 +4,7 @@ import { textOf } from "../prompt/provider-formats.js";
 import { roundUsd } from "../providers/pricing.js";
 import type { Provider } from "../providers/provider.js";
 import { caseRequest } from "./case-results.js";
+import type { TokenCounter } from "./count-tokens.js";
 import type { TestCase } from "./plan-cases.js";
 import { requestKey } from "./provider-caller.js";
 import type { ResponseCache } from "./response-cache.js";
@@ -28,8 +29,11 @@ export interface GraderPricing {
 
 export interface CostEstimate {
   usd: number;
-  /** Cases whose model has no known price: not in the estimate. */
-  unpriced: number;
+  /**
+   * Models the run would call that have no known price, by their config `pricing:` key
+   * ("openai-compatible:acme-1"): not in the estimate, so --max-cost cannot bound them.
+   */
+  unpriced: string[];
   cached: number;
 }
 
@@ -43,9 +47,10 @@ export async function estimateRunCost(
   price: Price,
   cache: ResponseCache | undefined,
   graders?: GraderPricing,
+  countTokens?: TokenCounter,
 ): Promise<CostEstimate> {
   const cached = cache ? await cachedCases(cases, provider, cache) : undefined;
-  return estimateCost(cases, provider, price, graders, cached);
+  return estimateCost(cases, provider, price, graders, cached, countTokens);
 }
 
 type Price = (provider: Priced, tokens: { input: number; output: number }) => number | null;
@@ -65,15 +70,20 @@ export async function cachedCases(
   return cached;
 }
 
-/** estimateRunCost once the cached cases are known: pure, so a plan can be priced without a provider. */
+/**
+ * estimateRunCost once the cached cases are known: pure, so a plan can be priced without a provider.
+ * `countTokens`: the real tokenizer (count-tokens.ts) for --max-cost; tokenx's estimate otherwise.
+ */
 export function estimateCost(
   cases: readonly TestCase[],
   provider: (id: string) => Priced,
   price: Price,
   graders?: GraderPricing,
   cached?: ReadonlySet<TestCase>,
+  countTokens: TokenCounter = estimateTokenCount,
 ): CostEstimate {
-  const estimate: CostEstimate = { usd: 0, unpriced: 0, cached: 0 };
+  const estimate: CostEstimate = { usd: 0, unpriced: [], cached: 0 };
+  const unpriced = new Set<string>();
   for (const testCase of cases) {
     const chosen = provider(testCase.provider);
     const request = requestOf(testCase);
@@ -82,13 +92,14 @@ export function estimateCost(
       estimate.cached++;
       continue;
     }
-    const input = request.messages.reduce((sum, m) => sum + estimateTokenCount(textOf(m.content)), 0);
+    const input = request.messages.reduce((sum, m) => sum + countTokens(textOf(m.content)), 0);
     const output =
       typeof request.params.max_tokens === "number" ? request.params.max_tokens : ASSUMED_OUTPUT_TOKENS;
     const add = (who: Priced, tokens: { input: number; output: number }) => {
       const usd = price(who, tokens);
-      if (usd === null) estimate.unpriced++;
-      else estimate.usd = roundUsd(estimate.usd + usd);
+      if (usd !== null) estimate.usd = roundUsd(estimate.usd + usd);
+      // echo answers offline: it spends nothing, priced or not.
+      else if (who.kind !== "echo") unpriced.add(pricingKey(who));
     };
     add(chosen, { input, output });
     if (!graders) continue;
@@ -107,7 +118,13 @@ export function estimateCost(
       if (embeddings) add(embeddings, { input: 2 * output, output: 0 });
     }
   }
+  estimate.unpriced = [...unpriced].sort();
   return estimate;
+}
+
+/** The key config `pricing:` prices a model by (pricing.ts's priceOf). */
+function pricingKey({ kind, model }: Priced): string {
+  return `${kind}:${model}`;
 }
 
 function requestOf(testCase: TestCase): ReturnType<typeof caseRequest> | undefined {
@@ -118,7 +135,23 @@ function requestOf(testCase: TestCase): ReturnType<typeof caseRequest> | undefin
   }
 }
 
+/**
+ * Refuses, before anything is sent, a run that --max-cost cannot bound: one whose estimate is over
+ * the limit, or that calls a model without a price (its spend would count as nothing, so the limit
+ * would silently not hold).
+ */
 export function refuseOverBudget(estimate: CostEstimate, maxCostUsd: number): void {
+  if (estimate.unpriced.length > 0) {
+    const [first] = estimate.unpriced;
+    throw new PromptOpsError(
+      "unpriced-model",
+      `--max-cost cannot bound this run: no price is known for ${estimate.unpriced.join(", ")}`,
+      {
+        exitCode: 2,
+        hint: `price ${estimate.unpriced.length === 1 ? "it" : "each"} in promptops.config.yaml, e.g. pricing: { ${JSON.stringify(first)}: { input: 0.5, output: 1.5 } } (USD per million tokens), or run without --max-cost; nothing was sent`,
+      },
+    );
+  }
   if (estimate.usd <= maxCostUsd) return;
   throw new PromptOpsError(
     "over-budget",

@@ -7,6 +7,7 @@ import type { Provider } from "../providers/provider.js";
 import type { OutputDiffs } from "./baseline/output-diffs.js";
 import { startBaseline } from "./baseline/run-baseline.js";
 import { isSent, rejectedInputResult } from "./boundary/boundary-cases.js";
+import { loadTokenCounter } from "./count-tokens.js";
 import { cachedCases, refuseOverBudget } from "./estimate-cost.js";
 import { createGraders, type Graders } from "./judge/graders.js";
 import { type JudgePrompt, loadJudgePrompt } from "./judge/judge-prompt.js";
@@ -83,7 +84,8 @@ export async function executeRun(
       cache && !freshSamples
         ? await cachedCases(plannedCalls(plan), (id) => providers.get(id)!, cache)
         : undefined;
-    refuseOverBudget(estimatePlanCost(plan, price, cached), options.maxCostUsd);
+    const countTokens = await loadTokenCounter();
+    refuseOverBudget(estimatePlanCost(plan, price, cached, countTokens), options.maxCostUsd);
   }
   // Spent is counted as cases finish; once --max-cost is reached nothing new is sent, and requests
   // already in flight finish (they are paid for).

@@ -7,6 +7,7 @@ import {
   refusePairwiseWithoutBaseline,
 } from "./baseline/plan-baseline.js";
 import { boundaryNotes, isSent } from "./boundary/boundary-cases.js";
+import type { TokenCounter } from "./count-tokens.js";
 import { type CostEstimate, estimateCost, type Priced } from "./estimate-cost.js";
 import { type GradingPlan, graderOf, planGrading } from "./judge/grading-plan.js";
 import { type CaseSelection, type PromptUnderTest, planCases, type TestCase } from "./plan-cases.js";
@@ -82,6 +83,7 @@ export function estimatePlanCost(
   plan: TestRunPlan,
   price: (provider: Priced, tokens: { input: number; output: number }) => number | null,
   cached?: ReadonlySet<TestCase>,
+  countTokens?: TokenCounter,
 ): CostEstimate {
   const specs = new Map(plan.providers.map((spec) => [spec.id, spec]));
   const tested = new Set(plan.cases);
@@ -99,5 +101,6 @@ export function estimatePlanCost(
         tested.has(testCase),
     },
     cached,
+    countTokens,
   );
 }

@@ -51,16 +51,32 @@ describe("--max-cost estimates before anything is sent", () => {
     expect(estimate.usd).toBeCloseTo((seen[0]!.input + 100 + seen[1]!.input + 512) / 1e6);
   });
 
-  it("refuses a run estimated above the limit, and counts unpriced models apart", async () => {
+  it("refuses a run estimated above the limit, and names unpriced models apart", async () => {
     const estimate = await estimateRunCost(
-      [testCase(1000)],
+      [testCase(1000), testCase(500)],
       () => provider,
       () => null,
       undefined,
     );
-    expect(estimate).toEqual({ usd: 0, unpriced: 1, cached: 0 });
-    expect(() => refuseOverBudget({ usd: 0.5, unpriced: 0, cached: 0 }, 0.1)).toThrow("over --max-cost $0.1");
-    expect(() => refuseOverBudget({ usd: 0.05, unpriced: 0, cached: 0 }, 0.1)).not.toThrow();
+    expect(estimate).toEqual({ usd: 0, unpriced: ["openai:gpt-4o"], cached: 0 });
+    expect(() => refuseOverBudget({ usd: 0.5, unpriced: [], cached: 0 }, 0.1)).toThrow(
+      "over --max-cost $0.1",
+    );
+    expect(() => refuseOverBudget({ usd: 0.05, unpriced: [], cached: 0 }, 0.1)).not.toThrow();
+    expect(() => refuseOverBudget({ usd: 0, unpriced: ["exec:local"], cached: 0 }, 0.1)).toThrow(
+      "--max-cost cannot bound this run: no price is known for exec:local",
+    );
+  });
+
+  it("counts the offline echo provider as spending nothing, priced or not", async () => {
+    const echo = { ...provider, kind: "echo", model: "echo" } as unknown as Provider;
+    const estimate = await estimateRunCost(
+      [testCase(100)],
+      () => echo,
+      () => null,
+      undefined,
+    );
+    expect(estimate.unpriced).toEqual([]);
   });
 });
 

@@ -125,7 +125,7 @@ describe("the plan of a test run, made before any provider exists", () => {
     // Tested: 6 cases a model, 12 calls; baseline: greeting's 4 cases a model, 8 calls;
     // judge: the 4 "is warm" samples on each side, 8 calls.
     const estimate = estimatePlanCost(plain, price);
-    expect(estimate).toMatchObject({ unpriced: 0, cached: 0 });
+    expect(estimate).toMatchObject({ unpriced: [], cached: 0 });
     expect(estimate.usd).toBeCloseTo(0.0066 + 0.0044 + 0.08, 10);
 
     const pairwise = planTestRun(withProductionBaseline(config, 2, true));
