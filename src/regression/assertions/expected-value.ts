@@ -24,18 +24,15 @@ export function renderExpected(
 
 class ExpectedValueError extends Error {}
 
-const STRING_TYPES = new Set([
-  "equals",
-  "contains",
-  "icontains",
-  "not-contains",
-  "starts-with",
-  "regex",
-  "not-regex",
-]);
+const STRING_TYPES = new Set(["equals", "contains", "icontains", "not-contains", "starts-with"]);
 const LIST_TYPES = new Set(["contains-any", "contains-all"]);
-// The text field of the object forms of the provider-backed assertions.
-const TEXT_FIELDS: Record<string, string> = { "llm-judge": "rubric", similar: "to" };
+// The text field of the object forms: the provider-backed assertions', and `{ pattern, flags }`.
+const TEXT_FIELDS: Record<string, string> = {
+  "llm-judge": "rubric",
+  similar: "to",
+  regex: "pattern",
+  "not-regex": "pattern",
+};
 
 function renderValue(type: string, value: unknown, vars: Record<string, unknown>): unknown {
   if (STRING_TYPES.has(type)) return typeof value === "string" ? render(value, vars) : value;
