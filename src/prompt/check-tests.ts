@@ -1,9 +1,9 @@
 import type { Diagnostic } from "../diagnostics.js";
-import { isRegexProblem, regexSpec } from "../regression/assertions/regex-value.js";
 import { regexProblem } from "../schemas/safe-regexp.js";
 import type { PathSegment } from "../yaml/yaml-source.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
 import type { Assertion, PromptFile } from "./prompt-file.js";
+import { isRegexProblem, regexSpec } from "./regex-value.js";
 import { analyseTemplate, TemplateSyntaxError } from "./template-analysis.js";
 import { checkVariables, type SchemaProblem, variableSchemaProblem, variableValidator } from "./variables.js";
 

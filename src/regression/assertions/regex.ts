@@ -1,8 +1,8 @@
+import { isRegexProblem, type RegexSpec, regexSpec } from "../../prompt/regex-value.js";
 import { type SafeRegExp, safeRegExp } from "../../schemas/safe-regexp.js";
 import { truncate } from "../../text/truncate.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
 import { describeMatch, describeOutput, quote, verdict } from "./messages.js";
-import { isRegexProblem, type RegexSpec, regexSpec } from "./regex-value.js";
 
 // Patterns are compiled with the flags written beside them (`{ pattern, flags }`), exactly as
 // `promptops validate` checks them, so a pattern that validates is the pattern that runs.

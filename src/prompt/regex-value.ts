@@ -1,4 +1,4 @@
-import { truncate } from "../../text/truncate.js";
+import { truncate } from "../text/truncate.js";
 
 /** A `regex` or `not-regex` value: a pattern, or `{ pattern, flags }`. */
 export interface RegexSpec {
