@@ -1,4 +1,5 @@
 import { PromptOpsError } from "../../errors.js";
+import { LIST_ASSERTION_TYPES } from "../../prompt/prompt-file.js";
 import { renderTemplate } from "../../prompt/render.js";
 import { analyseTemplate, TemplateSyntaxError } from "../../prompt/template-analysis.js";
 import { truncate } from "../../text/truncate.js";
@@ -25,7 +26,7 @@ export function renderExpected(
 class ExpectedValueError extends Error {}
 
 const STRING_TYPES = new Set(["equals", "contains", "icontains", "not-contains", "starts-with"]);
-const LIST_TYPES = new Set(["contains-any", "contains-all"]);
+const LIST_TYPES = new Set<string>(LIST_ASSERTION_TYPES);
 // The text field of the object forms: the provider-backed assertions', and `{ pattern, flags }`.
 const TEXT_FIELDS: Record<string, string> = {
   "llm-judge": "rubric",
