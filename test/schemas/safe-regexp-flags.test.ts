@@ -49,7 +49,7 @@ describe("regex flags on the linear-time engine", () => {
   it("with the m flag ends lines at \\n only, where JavaScript also ends them at \\r, U+2028 and U+2029", () => {
     expect(/^b$/m.test("a\u2028b")).toBe(true);
     expect(safeRegExp("^b$", "m").test("a\u2028b")).toBe(false);
-    expect(new RegExp("^a$", "m").test("a\r\nb")).toBe(true);
+    expect(/^a$/m.test("a\r\nb")).toBe(true);
     expect(safeRegExp("^a$", "m").test("a\r\nb")).toBe(false);
   });
 
