@@ -42,7 +42,8 @@ describe("regex flags on the linear-time engine", () => {
   });
 
   it("reads \\u{…} as a code point even without the u flag, where JavaScript reads the letters", () => {
-    expect(/\u{1F600}/.test("smile 😀")).toBe(false);
+    // biome-ignore lint/complexity/useRegexLiterals: TypeScript refuses this literal without u, the point here
+    expect(new RegExp("\\u{1F600}").test("smile 😀")).toBe(false);
     expect(safeRegExp("\\u{1F600}").test("smile 😀")).toBe(true);
   });
 
