@@ -3,6 +3,7 @@ import { regexProblem } from "../schemas/safe-regexp.js";
 import type { PathSegment } from "../yaml/yaml-source.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
 import type { Assertion, PromptFile } from "./prompt-file.js";
+import { isRegexProblem, regexSpec } from "./regex-value.js";
 import { analyseTemplate, TemplateSyntaxError } from "./template-analysis.js";
 import { checkVariables, type SchemaProblem, variableSchemaProblem, variableValidator } from "./variables.js";
 
@@ -150,18 +151,8 @@ function checkAssertion(
   }
   if (type === "llm-judge" && !options.hasJudge && !hasOwnProvider(value))
     diagnostics.push(noJudge(loaded, valuePath));
-  // A pattern with template tags gets its text at run time; the run checks it then.
-  const templated = typeof value === "string" && (value.includes("{{") || value.includes("{%"));
-  if ((type === "regex" || type === "not-regex") && typeof value === "string" && !templated) {
-    const problem = regexProblem(value);
-    if (problem) {
-      diagnostics.push(
-        diagnosticAt(loaded.source, valuePath, "assertion-regex", `${type}: ${problem.message}`, {
-          hint: problem.hint,
-        }),
-      );
-    }
-  }
+  if (type === "regex" || type === "not-regex")
+    diagnostics.push(...checkRegex(loaded, valuePath, type, value));
   if (type === "json-schema" && value && typeof value === "object") {
     const problem = variableSchemaProblem(value as Record<string, unknown>);
     if (problem)
@@ -221,13 +212,41 @@ function checkAssertion(
   return diagnostics;
 }
 
+/** A `regex`/`not-regex` value: its shape, its flags and, unless it is a template, its pattern. */
+function checkRegex(
+  loaded: LoadedPrompt,
+  valuePath: PathSegment[],
+  type: string,
+  value: unknown,
+): Diagnostic[] {
+  const spec = regexSpec(type, value);
+  if (isRegexProblem(spec)) {
+    // A wrong shape is the schema's to report, with its own location; a /x/i string is ours.
+    if (typeof value !== "string") return [];
+    return [diagnosticAt(loaded.source, valuePath, "assertion-regex", spec.message, { hint: spec.hint })];
+  }
+  // A pattern with template tags gets its text at run time; the run checks it then (flags now).
+  const templated = spec.pattern.includes("{{") || spec.pattern.includes("{%");
+  const problem = regexProblem(templated ? "" : spec.pattern, spec.flags);
+  if (!problem) return [];
+  const path =
+    typeof value === "string"
+      ? valuePath
+      : [...valuePath, /^flags/.test(problem.message) ? "flags" : "pattern"];
+  return [
+    diagnosticAt(loaded.source, path, "assertion-regex", `${type}: ${problem.message}`, {
+      hint: problem.hint,
+    }),
+  ];
+}
+
 function templatedValues(type: string, value: unknown): string[] {
   if (type === "javascript") return [];
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
   if (value && typeof value === "object") {
-    const { rubric, to } = value as { rubric?: unknown; to?: unknown };
-    return [rubric, to].filter((v): v is string => typeof v === "string");
+    const { rubric, to, pattern } = value as { rubric?: unknown; to?: unknown; pattern?: unknown };
+    return [rubric, to, pattern].filter((v): v is string => typeof v === "string");
   }
   return [];
 }

@@ -108,14 +108,28 @@ export const modelSpecKeys = { provider: true, name: true, params: true } as con
   true
 >;
 
+/** The assertion types whose value is a list of texts, each a template. */
+export const LIST_ASSERTION_TYPES = [
+  "contains-any",
+  "contains-all",
+  "icontains-any",
+  "icontains-all",
+  "not-contains-any",
+  "not-contains-all",
+  "not-icontains-any",
+  "not-icontains-all",
+] as const;
+
 export const ASSERTION_TYPES = [
   "equals",
   "contains",
   "icontains",
   "not-contains",
-  "contains-any",
-  "contains-all",
+  ...LIST_ASSERTION_TYPES,
   "starts-with",
+  "not-equals",
+  "not-icontains",
+  "not-starts-with",
   "regex",
   "not-regex",
   "is-json",

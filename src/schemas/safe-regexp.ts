@@ -38,11 +38,15 @@ export class UnsafePatternError extends Error {
 
 const compiled = new Map<string, SafeRegExp | UnsafePatternError>();
 
+/** The flags RE2 runs as JavaScript does: i, m, s and u (g, y, d and v change what a match is). */
+export const SAFE_REGEX_FLAGS = "imsu";
+
 /**
- * Compiles an ECMAScript pattern (with flags "" or "u") for RE2, or throws UnsafePatternError.
- * Compiled patterns are kept: prompts and schemas use a handful, and reuse them on every render.
+ * Compiles an ECMAScript pattern (with flags from SAFE_REGEX_FLAGS) for RE2, or throws
+ * UnsafePatternError. Compiled patterns are kept: prompts and schemas use a handful, and reuse
+ * them on every render.
  */
-export function safeRegExp(pattern: string, flags: "" | "u" = ""): SafeRegExp {
+export function safeRegExp(pattern: string, flags = ""): SafeRegExp {
   const key = `${flags}/${pattern}`;
   let entry = compiled.get(key);
   if (!entry) {
@@ -58,7 +62,7 @@ export function safeRegExp(pattern: string, flags: "" | "u" = ""): SafeRegExp {
 }
 
 /** Why a pattern cannot be used, or undefined when it can. */
-export function regexProblem(pattern: string, flags: "" | "u" = ""): RegexProblem | undefined {
+export function regexProblem(pattern: string, flags = ""): RegexProblem | undefined {
   try {
     safeRegExp(pattern, flags);
     return undefined;
@@ -78,7 +82,13 @@ export const ajvRegExpEngine = Object.assign(
   },
 );
 
-function compile(pattern: string, flags: "" | "u"): SafeRegExp {
+function compile(pattern: string, flags: string): SafeRegExp {
+  const badFlag = [...flags].find((flag, i) => !SAFE_REGEX_FLAGS.includes(flag) || flags.indexOf(flag) !== i);
+  if (badFlag !== undefined)
+    throw new UnsafePatternError(pattern, {
+      message: `flags "${flags}": "${badFlag}" is ${SAFE_REGEX_FLAGS.includes(badFlag) ? "given twice" : "not a supported flag"}`,
+      hint: "flags may be i (ignore case), m (^ and $ match at line breaks), s (. matches line breaks) and u (Unicode)",
+    });
   // The pattern must be what JSON Schema and assertions promise, an ECMAScript regex: re2js would
   // also accept RE2-only syntax (`(?i)`, `\pL`) and quietly read some invalid escapes as letters.
   try {
@@ -94,7 +104,7 @@ function compile(pattern: string, flags: "" | "u"): SafeRegExp {
     throw new UnsafePatternError(pattern, { message: unsupported, hint: SAFE_REGEX_HINT, unsupported: true });
   let re: RE2JS;
   try {
-    re = RE2JS.compile(RE2JS.translateRegExp(withJsClasses(pattern)));
+    re = RE2JS.compile(RE2JS.translateRegExp(withJsClasses(pattern, flags.includes("s"))), re2Flags(flags));
   } catch (error) {
     const detail = (error as Error).message.replace(/^error parsing regexp: /, "");
     throw new UnsafePatternError(pattern, {
@@ -108,6 +118,15 @@ function compile(pattern: string, flags: "" | "u"): SafeRegExp {
     exec: (text) => re.exec(text) as { 0: string; index: number } | null,
     toString: () => `/${pattern}/${flags}`,
   };
+}
+
+// RE2's multiline ^ and $ match at "\n" only, JavaScript's also at "\r", U+2028 and U+2029.
+function re2Flags(flags: string): number {
+  return (
+    (flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0) |
+    (flags.includes("m") ? RE2JS.MULTILINE : 0) |
+    (flags.includes("s") ? RE2JS.DOTALL : 0)
+  );
 }
 
 /** Backreferences and lookaround, outside character classes, named in the user's terms. */
@@ -141,9 +160,10 @@ const JS_SPACE =
 /**
  * The pattern with JavaScript's meaning of `\s`, `\S` and `.` spelt out for RE2, whose `\s` is
  * ASCII only and whose `.` also matches \r, U+2028 and U+2029: a pattern matches on RE2 what it
- * matches in an editor's JSON Schema validator. (`\S` inside a class keeps RE2's meaning.)
+ * matches in an editor's JSON Schema validator. (`\S` inside a class keeps RE2's meaning; with the
+ * s flag `.` is left to RE2's DOTALL, which matches everything as JavaScript's does.)
  */
-function withJsClasses(pattern: string): string {
+function withJsClasses(pattern: string, dotAll: boolean): string {
   let out = "";
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
@@ -160,7 +180,7 @@ function withJsClasses(pattern: string): string {
     } else if (ch === "[") {
       inClass = true;
       out += ch;
-    } else out += ch === "." ? "[^\\n\\r\\x{2028}\\x{2029}]" : ch;
+    } else out += ch === "." && !dotAll ? "[^\\n\\r\\x{2028}\\x{2029}]" : ch;
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import { PromptOpsError } from "../../errors.js";
+import { LIST_ASSERTION_TYPES } from "../../prompt/prompt-file.js";
 import { renderTemplate } from "../../prompt/render.js";
 import { analyseTemplate, TemplateSyntaxError } from "../../prompt/template-analysis.js";
 import { truncate } from "../../text/truncate.js";
@@ -24,18 +25,15 @@ export function renderExpected(
 
 class ExpectedValueError extends Error {}
 
-const STRING_TYPES = new Set([
-  "equals",
-  "contains",
-  "icontains",
-  "not-contains",
-  "starts-with",
-  "regex",
-  "not-regex",
-]);
-const LIST_TYPES = new Set(["contains-any", "contains-all"]);
-// The text field of the object forms of the provider-backed assertions.
-const TEXT_FIELDS: Record<string, string> = { "llm-judge": "rubric", similar: "to" };
+const STRING_TYPES = new Set(["equals", "contains", "icontains", "not-contains", "starts-with"]);
+const LIST_TYPES = new Set<string>(LIST_ASSERTION_TYPES);
+// The text field of the object forms: the provider-backed assertions', and `{ pattern, flags }`.
+const TEXT_FIELDS: Record<string, string> = {
+  "llm-judge": "rubric",
+  similar: "to",
+  regex: "pattern",
+  "not-regex": "pattern",
+};
 
 function renderValue(type: string, value: unknown, vars: Record<string, unknown>): unknown {
   if (STRING_TYPES.has(type)) return typeof value === "string" ? render(value, vars) : value;

@@ -6,9 +6,11 @@ import { limitAssertions } from "./limits.js";
 import { refusalAssertions } from "./refusal.js";
 import { regexAssertions } from "./regex.js";
 import { textAssertions } from "./text.js";
+import { listAssertions } from "./text-lists.js";
 
 const builtIn: Record<string, AssertionHandler> = {
   ...textAssertions,
+  ...listAssertions,
   ...regexAssertions,
   ...jsonAssertions,
   ...limitAssertions,

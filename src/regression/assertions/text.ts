@@ -72,44 +72,6 @@ function notContains(value: unknown, { output }: AssertionContext): AssertionOut
   );
 }
 
-function stringList(type: string, value: unknown): string[] | AssertionOutcome {
-  if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === "string"))
-    return badValue(type, "a non-empty list of strings", value);
-  return value;
-}
-
-function containsAny(value: unknown, { output }: AssertionContext): AssertionOutcome {
-  const list = stringList("contains-any", value);
-  if (!Array.isArray(list)) return list;
-  for (const item of list) {
-    const at = output.indexOf(item);
-    if (at >= 0)
-      return verdict(
-        true,
-        `output contains ${quote(item)} (one of ${list.length} listed) ${describeMatch(output, at, item.length)}`,
-      );
-  }
-  return verdict(
-    false,
-    `expected output to contain any of ${list.map((s) => quote(s)).join(", ")}; found none; ${describeOutput(output)}`,
-  );
-}
-
-/** Scored by the share found, so a report shows "3 of 4" as nearer than "0 of 4"; passes only with all. */
-function containsAll(value: unknown, { output }: AssertionContext): AssertionOutcome {
-  const list = stringList("contains-all", value);
-  if (!Array.isArray(list)) return list;
-  const missing = list.filter((item) => !output.includes(item));
-  const score = (list.length - missing.length) / list.length;
-  if (missing.length === 0)
-    return { pass: true, score, message: `output contains all ${list.length} listed` };
-  return {
-    pass: false,
-    score,
-    message: `expected output to contain all of ${list.length} listed; missing ${missing.map((s) => quote(s)).join(", ")} (${missing.length} of ${list.length}); ${describeOutput(output)}`,
-  };
-}
-
 function startsWith(value: unknown, { output }: AssertionContext): AssertionOutcome {
   if (typeof value !== "string") return badValue("starts-with", "a string", value);
   if (output.startsWith(value)) return verdict(true, `output starts with ${quote(value)}`);
@@ -119,12 +81,35 @@ function startsWith(value: unknown, { output }: AssertionContext): AssertionOutc
   return verdict(false, `${expected}; ${describeOutput(output)}`);
 }
 
+function notEquals(value: unknown, { output }: AssertionContext): AssertionOutcome {
+  if (typeof value !== "string") return badValue("not-equals", "a string", value);
+  if (output !== value) return verdict(true, `output does not equal ${quote(value)}`);
+  return verdict(false, `expected output not to equal ${quote(value)}; it does`);
+}
+
+function notIcontains(value: unknown, { output }: AssertionContext): AssertionOutcome {
+  if (typeof value !== "string") return badValue("not-icontains", "a string", value);
+  const at = output.toLowerCase().indexOf(value.toLowerCase());
+  if (at < 0) return verdict(true, `output does not contain ${quote(value)} (ignoring case)`);
+  return verdict(
+    false,
+    `expected output not to contain ${quote(value)} (ignoring case); found it ${describeMatch(output, at, value.length)}`,
+  );
+}
+
+function notStartsWith(value: unknown, { output }: AssertionContext): AssertionOutcome {
+  if (typeof value !== "string") return badValue("not-starts-with", "a string", value);
+  if (!output.startsWith(value)) return verdict(true, `output does not start with ${quote(value)}`);
+  return verdict(false, `expected output not to start with ${quote(value)}; ${describeOutput(output)}`);
+}
+
 export const textAssertions: Record<string, AssertionHandler> = {
   equals,
   contains,
   icontains,
   "not-contains": notContains,
-  "contains-any": containsAny,
-  "contains-all": containsAll,
   "starts-with": startsWith,
+  "not-equals": notEquals,
+  "not-icontains": notIcontains,
+  "not-starts-with": notStartsWith,
 };
