@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { build as esbuild } from "esbuild";
@@ -6,6 +5,7 @@ import { rolldown } from "rolldown";
 import { build as viteBuild } from "vite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
+import { type NodeResult, runNode } from "../helpers/run-node.js";
 import {
   buildLockfile,
   DIST,
@@ -90,12 +90,8 @@ const withVite: Bundler = async (format, outfile) => {
   });
 };
 
-function run(file: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) =>
-    execFile(process.execPath, [file], { cwd: deploy.root, timeout: 10_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
+function run(file: string): Promise<NodeResult> {
+  return runNode([file], { cwd: deploy.root });
 }
 
 describe.each([

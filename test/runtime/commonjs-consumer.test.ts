@@ -1,9 +1,9 @@
-import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
+import { type NodeResult, runNode } from "../helpers/run-node.js";
 import {
   buildLockfile,
   DIST,
@@ -23,18 +23,8 @@ beforeEach(() => {
 });
 afterEach(() => dir.cleanup());
 
-function node(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) =>
-    execFile(
-      process.execPath,
-      args,
-      { cwd: dir.root, env: { ...process.env, ...env }, timeout: 10_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
+function node(args: string[], env: NodeJS.ProcessEnv = {}): Promise<NodeResult> {
+  return runNode(args, { cwd: dir.root, env });
 }
 
 describe("the runtime as applications load it (the build output)", () => {

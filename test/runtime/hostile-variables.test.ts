@@ -1,9 +1,9 @@
-import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import type { CompiledPrompt } from "../../src/prompt/prompt-file.js";
+import { type NodeResult, runNode } from "../helpers/run-node.js";
 import {
   buildLockfile,
   DIST,
@@ -30,7 +30,7 @@ function writeLockfile(prompts: Record<string, CompiledPrompt>): void {
  * An application, as built: it loads the lockfile and renders with the end user's input. In a child
  * process with a time limit, so that a regression fails this test instead of hanging the suite.
  */
-function app(body: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function app(body: string): Promise<NodeResult> {
   const file = dir.path("app.mjs");
   writeFileSync(
     file,
@@ -40,11 +40,7 @@ const attempt = (fn) => { try { return fn(); } catch (error) { return { error: e
 ${body}
 `,
   );
-  return new Promise((resolve) =>
-    execFile(process.execPath, [file], { cwd: dir.root, timeout: 10_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
+  return runNode([file], { cwd: dir.root });
 }
 
 describe("an application renders with hostile end-user input", () => {
