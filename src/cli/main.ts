@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command, Option } from "commander";
 import { PromptOpsError } from "../errors.js";
+import { REPORTER_NAMES } from "../reporters/reporter.js";
 import { packageFile } from "../startup/package-root.js";
 import { type CommandModules, commandModules } from "./command-modules.js";
 import { handleError } from "./handle-error.js";
@@ -40,6 +41,8 @@ function withCommonOptions(command: Command): Command {
     .option("--debug", "print stack traces for errors")
     .option("--no-color", "never colour output (also: NO_COLOR=1)");
 }
+
+const REPORTERS_HELP = `${REPORTER_NAMES.join(", ")} (repeatable)`;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -100,6 +103,7 @@ export function buildProgram(
         .choices(["openai", "anthropic", "text"])
         .default("openai"),
     )
+    .option("--json", "print the rendered prompt as JSON: id, version, hash, format and messages")
     .action(async (id: string, opts, command: Command) => {
       const { runRender } = await modules.render();
       setExitCode(
@@ -111,6 +115,7 @@ export function buildProgram(
           format: opts.format,
           version: opts.version,
           env: opts.env,
+          json: Boolean(opts.json),
         }),
       );
     });
@@ -284,9 +289,12 @@ export function buildProgram(
   withCommonOptions(report.command("merge"))
     .description("join the JSON results of several --shard runs into one report")
     .argument("<files...>", "results files written by --reporter json")
-    .option("--reporter <name>", "pretty, json, junit, github, markdown (repeatable)", collect)
-    .option("--output <file>", "file for the one file-writing reporter")
+    .option("--reporter <name>", REPORTERS_HELP, collect)
+    .option("-o, --output <file>", "file for the one file-writing reporter (- for stdout)")
     .option("--output-dir <dir>", "folder for several reports")
+    .option("--json", "print the merged JSON results on stdout")
+    .option("--junit-strict", "JUnit as the Jenkins and Surefire schemas accept it (location in properties)")
+    .option("--allow-partial", "merge even when a shard is missing or repeated")
     .action(async (files: string[], opts, command: Command) => {
       const { runReportMerge } = await modules.report();
       setExitCode(
@@ -296,6 +304,9 @@ export function buildProgram(
           reporter: opts.reporter ?? [],
           output: opts.output,
           outputDir: opts.outputDir,
+          json: Boolean(opts.json),
+          junitStrict: Boolean(opts.junitStrict),
+          allowPartial: Boolean(opts.allowPartial),
         }),
       );
     });
@@ -335,9 +346,16 @@ export function buildProgram(
     .option("--baseline <ref>", "also run the tests on env:<E> or v<N> and compare")
     .option("--fail-on-regression", "fail when a test that passed on the baseline fails now")
     .option("--judge-pairwise", "with --baseline: a judge compares both outputs, in both orders")
-    .option("--reporter <name>", "pretty, json, junit, github, markdown (repeatable)", collect)
-    .option("--output <file>", "file for the one file-writing reporter")
+    .option("--reporter <name>", REPORTERS_HELP, collect)
+    .option("-o, --output <file>", "file for the one file-writing reporter (- for stdout)")
     .option("--output-dir <dir>", "folder for several reports")
+    .option("--json", "print the JSON results on stdout (other output moves to stderr)")
+    .option(
+      "--no-progress",
+      "no progress bar, and no line per passing case; failures and the summary still show",
+    )
+    .option("--junit-strict", "JUnit as the Jenkins and Surefire schemas accept it (location in properties)")
+    .option("--pass-with-no-tests", "exit 0 when no prompt file or no test case is selected")
     .action(async (ids: string[], opts, command: Command) => {
       const { runTestCommand } = await modules.test();
       setExitCode(
@@ -364,6 +382,10 @@ export function buildProgram(
           reporter: opts.reporter ?? [],
           output: opts.output,
           outputDir: opts.outputDir,
+          json: Boolean(opts.json),
+          progress: opts.progress !== false,
+          junitStrict: Boolean(opts.junitStrict),
+          passWithNoTests: Boolean(opts.passWithNoTests),
         }),
       );
     });

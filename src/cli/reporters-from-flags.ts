@@ -6,6 +6,11 @@ export interface ReporterFlags {
   reporter: string[];
   output: string | undefined;
   outputDir: string | undefined;
+  /** --json: the JSON results on stdout. */
+  json?: boolean;
+  /** false with --no-progress. */
+  progress?: boolean;
+  junitStrict?: boolean;
 }
 
 /** The reporters named by --reporter/--output/--output-dir, writing to this process's streams. */
@@ -19,5 +24,8 @@ export function reportersFromFlags(flags: ReporterFlags, projectRoot: string): R
     env: process.env,
     projectRoot,
     cwd: flags.cwd,
+    ...(flags.json ? { jsonToStdout: true } : {}),
+    ...(flags.progress === false ? { progress: false } : {}),
+    ...(flags.junitStrict ? { junitStrict: true } : {}),
   });
 }

@@ -17,6 +17,8 @@ export interface ValidateOptions {
 export interface ValidateReport {
   diagnostics: Diagnostic[];
   promptsChecked: number;
+  /** The config's promptsDir (absolute): where no prompt file was found, when none was. */
+  promptsDir: string;
   errors: number;
   warnings: number;
 }
@@ -37,7 +39,13 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
     diagnostics.push({ severity: "warning", code: "tracked-local-state", file: path, message, hint });
   sortDiagnostics(diagnostics);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
-  return { diagnostics, promptsChecked: selected.length, errors, warnings: diagnostics.length - errors };
+  return {
+    diagnostics,
+    promptsChecked: selected.length,
+    promptsDir: config.promptsDir,
+    errors,
+    warnings: diagnostics.length - errors,
+  };
 }
 
 function selectByPaths(

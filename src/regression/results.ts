@@ -67,6 +67,8 @@ export interface RunSummary {
 }
 
 export interface RunResults {
+  /** With --shard i/n: which slice of the cases this run holds, "i/n"; `report merge` checks the set. */
+  shard?: string;
   summary: RunSummary;
   results: CaseResult[];
   /** With --baseline: the verdict per prompt × provider, and the prompts that had no baseline. */

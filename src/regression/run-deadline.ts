@@ -48,7 +48,8 @@ export function startRunDeadline(cancel: AbortSignal, maxDurationMs: number | un
   };
 }
 
-const CANCELLED = "cancelled before it finished";
+/** The error of a case Ctrl-C stopped: the console counts these in one line instead of listing each. */
+export const CANCELLED = "cancelled before it finished";
 
 /** What a case the run could not finish says: cancelled, or cut by --max-duration. */
 export function unfinishedReason(run: AbortSignal): string {

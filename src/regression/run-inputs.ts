@@ -11,6 +11,7 @@ import { parseVersionRef } from "../versions/version-ref.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import type { MissingBaseline } from "./baseline/baseline-results.js";
 import { type BaselineVersions, checkBaselineRef } from "./baseline/plan-baseline.js";
+import type { SelectionFacts } from "./empty-run.js";
 import { refuseMissingJudge } from "./judge/grading-plan.js";
 import type { PlanInputs } from "./run-plan.js";
 import { selectChangedSince } from "./select-changed.js";
@@ -24,6 +25,8 @@ export interface RunInputs {
   plan: PlanInputs;
   /** Saved once the plan is made: planning asks where each test is, which the cache keeps too. */
   parseCache: ParsedYamlCache | undefined;
+  /** How the selection narrowed: says why a run that selects nothing is empty. */
+  facts: SelectionFacts;
 }
 
 /** Reads what a run plans from: its config, the prompts under test and the versions it compares. */
@@ -47,6 +50,11 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
   refuseInvalidPrompts(run.prompts, "test");
   let checked = run.prompts;
   if (options.since) checked = await selectChangedSince(config, checked, options.since);
+  const facts: SelectionFacts = {
+    promptFiles: all.length,
+    promptsDir: config.promptsDir,
+    ...(options.since ? { since: { ref: options.since, prompts: checked.length } } : {}),
+  };
 
   const providers = selectProviders(options.providers, config.providers);
   const named = options.ids.length > 0;
@@ -66,6 +74,7 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
     config,
     localState,
     parseCache,
+    facts,
     plan: {
       config,
       providers,

@@ -1,4 +1,5 @@
 import { concludeRun } from "./conclude-run.js";
+import { type EmptyRun, whyNothingRan } from "./empty-run.js";
 import { executeRun } from "./execute-run.js";
 import type { RunResults } from "./results.js";
 import { readRunInputs } from "./run-inputs.js";
@@ -16,6 +17,8 @@ export interface TestRun extends RunResults {
   recordFile: string | undefined;
   /** Things worth a line on stderr that are not results, e.g. prompts --boundary could not vary. */
   notes: string[];
+  /** Set when the run selected no case at all, saying why. */
+  empty?: EmptyRun;
 }
 
 /**
@@ -28,6 +31,7 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
   const inputs = await readRunInputs(options);
   const { config, localState } = inputs;
   const plan = planTestRun(inputs.plan);
+  const empty = whyNothingRan(inputs.facts, inputs.plan, plan);
   inputs.parseCache?.save(); // after planning, which asks where each test is
   const executed = await executeRun(plan, { config, localState, started }, options);
   const { summary, results, baseline, passed, recordFile, notes } = await concludeRun(
@@ -40,10 +44,12 @@ export async function runTests(options: TestRunOptions): Promise<TestRun> {
     summary,
     results,
     ...(baseline ? { baseline } : {}),
+    ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
     projectRoot: config.root,
     cancelled: options.signal?.aborted ?? false,
     passed,
     recordFile,
     notes,
+    ...(empty ? { empty } : {}),
   };
 }

@@ -11,7 +11,7 @@ import { REPORTER_NAMES, type Reporter, type ReporterName } from "./reporter.js"
 import type { ReportTarget } from "./write-report.js";
 
 export interface ReporterOptions {
-  /** --output: the file of the one file-writing reporter; relative to cwd. */
+  /** --output (-o): the file of the one file-writing reporter; relative to cwd; `-` is stdout. */
   output?: string;
   /** --output-dir: the folder for every file-writing reporter's file; relative to cwd. */
   outputDir?: string;
@@ -21,6 +21,12 @@ export interface ReporterOptions {
   env: NodeJS.ProcessEnv;
   projectRoot: string;
   cwd: string;
+  /** --json: the JSON results on stdout, whatever the other reporters do. */
+  jsonToStdout?: boolean;
+  /** --no-progress: see PrettyReporterOptions.progress. */
+  progress?: boolean;
+  /** --junit-strict: JUnit that the Jenkins and Surefire schemas accept (junit-reporter.ts). */
+  junitStrict?: boolean;
 }
 
 type FileReporterName = "json" | "junit" | "markdown" | "html";
@@ -50,8 +56,12 @@ export function parseReporterName(text: string): ReporterName {
  * bad flag never costs a run's worth of API calls. Names are de-duplicated; none means pretty.
  */
 export function createReporters(names: readonly ReporterName[], options: ReporterOptions): Reporter[] {
-  const selected = [...new Set(names.length > 0 ? names : (["pretty"] as const))];
-  const targets = planTargets(selected.filter(isFileReporter), options);
+  const named = options.jsonToStdout ? [...names, "json" as const] : names;
+  const selected = [...new Set(named.length > 0 ? named : (["pretty"] as const))];
+  // --json claims stdout for the JSON results; --output and --output-dir place the other reports.
+  const placed = selected.filter(isFileReporter).filter((n) => !(options.jsonToStdout && n === "json"));
+  const targets = planTargets(placed, options);
+  if (options.jsonToStdout) targets.set("json", { kind: "stdout", stream: options.stdout });
   // stdout holds one machine-readable report; human output then moves aside so it stays parseable.
   const stdoutTaken = [...targets.values()].some((t) => t.kind === "stdout");
   const side = stdoutTaken
@@ -60,10 +70,11 @@ export function createReporters(names: readonly ReporterName[], options: Reporte
   const shared = { ...side, env: options.env, projectRoot: options.projectRoot, cwd: options.cwd };
 
   const create: Record<ReporterName, () => Reporter> = {
-    pretty: () => createPrettyReporter(shared),
+    pretty: () =>
+      createPrettyReporter({ ...shared, ...(options.progress === false ? { progress: false } : {}) }),
     github: () => createGithubReporter(shared),
     json: () => createJsonReporter(targets.get("json")!),
-    junit: () => createJunitReporter(targets.get("junit")!),
+    junit: () => createJunitReporter(targets.get("junit")!, { strict: options.junitStrict === true }),
     markdown: () => createMarkdownReporter(targets.get("markdown")!),
     html: () => createHtmlReporter(targets.get("html")!),
   };
@@ -86,26 +97,32 @@ function planTargets(fileReporters: FileReporterName[], options: ReporterOptions
       usageError(
         "output-ambiguous",
         fileReporters.length === 0
-          ? "--output names the file of a json, junit or markdown report, and none was selected"
+          ? "--output names the file of a json, junit, markdown or html report, and none was selected"
           : `--output names the file of one report, but ${list} each write one`,
         fileReporters.length === 0
           ? ["add --reporter json (or junit, markdown)"]
           : [`use --output-dir <dir> for ${fileReporters.map((n) => REPORT_FILE_NAMES[n]).join(", ")}`],
       );
     }
-    targets.set(fileReporters[0]!, { kind: "file", path: resolve(options.cwd, options.output) });
+    // `-o -`: stdout, as curl and tar read it.
+    targets.set(
+      fileReporters[0]!,
+      options.output === "-"
+        ? { kind: "stdout", stream: options.stdout }
+        : { kind: "file", path: resolve(options.cwd, options.output) },
+    );
   } else if (options.outputDir !== undefined) {
     if (fileReporters.length === 0) {
       usageError(
         "output-ambiguous",
-        "--output-dir holds json, junit or markdown reports, and none was selected",
+        "--output-dir holds json, junit, markdown or html reports, and none was selected",
         ["add --reporter json (or junit, markdown)"],
       );
     }
     const dir = resolve(options.cwd, options.outputDir);
     for (const name of fileReporters)
       targets.set(name, { kind: "file", path: resolve(dir, REPORT_FILE_NAMES[name]) });
-  } else {
+  } else if (fileReporters.length > 0) {
     if (fileReporters.length > 1) {
       usageError("output-ambiguous", `only one report can print to stdout, but ${list} were selected`, [
         `write them to files with --output-dir <dir> (${fileReporters.map((n) => REPORT_FILE_NAMES[n]).join(", ")})`,

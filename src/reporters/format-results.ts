@@ -1,6 +1,7 @@
 import { relative, resolve, sep } from "node:path";
 import { mapStrings, redactSecrets } from "../redact-secrets.js";
 import type { CaseResult, RunSummary, TokenCounts } from "../regression/results.js";
+import { CANCELLED } from "../regression/run-deadline.js";
 import { truncate } from "../text/truncate.js";
 import { formatRepeats } from "./format-repeats.js";
 
@@ -83,6 +84,17 @@ export function problemMessages(result: CaseResult): string[] {
 
 export function isProblem(result: CaseResult): boolean {
   return result.status !== "pass";
+}
+
+/** A case Ctrl-C stopped before it finished: an error in every report, one count on the console. */
+export function isCancelled(result: CaseResult): boolean {
+  return result.status === "error" && result.error === CANCELLED;
+}
+
+/** `213 cases cancelled`: the one line the console gives the cases an interrupted run never finished. */
+export function formatCancelled(results: readonly CaseResult[]): string {
+  const n = results.filter(isCancelled).length;
+  return n === 0 ? "" : `${n} ${n === 1 ? "case" : "cases"} cancelled`;
 }
 
 /** A case of an `allow-fail` test that did not pass: shown, but never as what fails the run. */

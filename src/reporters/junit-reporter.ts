@@ -19,12 +19,24 @@ import { xmlAttributes, xmlText } from "./xml.js";
 // skipped case as not failed (the build stays green, not "unstable"), yet list it apart from the
 // passes with its message, where a note in <system-out> alone would make it look like a pass.
 
+// The strict form (--junit-strict) keeps to what both the Jenkins xUnit plugin's junit-10.xsd and
+// Maven Surefire's surefire-test-report-3.0.xsd allow: <testcase> takes only name, classname and
+// time, and no <properties>. The test's file goes to its suite's <properties> (both schemas allow
+// them there) and its line into the text of the failure; the pairwise verdict into <system-out>.
+// The default form keeps `file` and `line` on <testcase>, where GitLab, and the GitHub test-report
+// actions, read them to link a failure to its line.
+
+export interface JunitOptions {
+  strict?: boolean;
+}
+
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** How much of a failed case's reply goes into <failure>; the whole of it goes into <system-out>. */
 const OUTPUT_EXCERPT = 2000;
 
-export function formatJunitReport(results: RunResults): string {
+export function formatJunitReport(results: RunResults, options: JunitOptions = {}): string {
+  const strict = options.strict === true;
   const { summary, results: cases } = redactDeep(results);
   // Counted from the cases themselves, so the file agrees with itself whatever the summary says.
   const groups = groupByPromptAndProvider(cases);
@@ -39,7 +51,7 @@ export function formatJunitReport(results: RunResults): string {
       time: seconds(summary.durationMs),
     })}>`,
   ];
-  for (const group of groups) lines.push(...testsuite(group));
+  for (const group of groups) lines.push(...testsuite(group, strict));
   lines.push("</testsuites>", "");
   return lines.join("\n");
 }
@@ -61,7 +73,7 @@ function counts(group: ResultGroup): Counts {
   };
 }
 
-function testsuite(group: ResultGroup): string[] {
+function testsuite(group: ResultGroup, strict: boolean): string[] {
   const name = `${group.prompt} [${group.provider}]`;
   const time = group.cases.reduce((sum, c) => sum + c.latencyMs, 0);
   const { failed, errors, skipped } = counts(group);
@@ -73,25 +85,41 @@ function testsuite(group: ResultGroup): string[] {
     skipped,
     time: seconds(time),
   });
-  return [`  <testsuite${attributes}>`, ...group.cases.flatMap((c) => testcase(c, name)), "  </testsuite>"];
+  // Every case of a group comes from one prompt file.
+  const file = group.cases.find((c) => c.location)?.location?.file;
+  const suiteProperties =
+    strict && file
+      ? [`    <properties><property${xmlAttributes({ name: "file", value: file })} /></properties>`]
+      : [];
+  return [
+    `  <testsuite${attributes}>`,
+    ...suiteProperties,
+    ...group.cases.flatMap((c) => testcase(c, name, strict)),
+    "  </testsuite>",
+  ];
 }
 
-function testcase(result: CaseResult, classname: string): string[] {
+function testcase(result: CaseResult, classname: string, strict: boolean): string[] {
   const open = `    <testcase${xmlAttributes({
     name: result.test,
     // Unique per prompt × provider, so Jenkins and GitLab do not merge one test's providers.
     classname,
     time: seconds(result.latencyMs),
-    file: result.location?.file,
-    line: result.location?.line,
+    ...(strict ? {} : { file: result.location?.file, line: result.location?.line }),
   })}`;
   // The pairwise verdict as a testcase property, where pytest's record_property puts its own.
   const pairwise = describePairwise(result.baseline?.pairwise);
-  const properties = pairwise
-    ? [`      <properties><property${xmlAttributes({ name: "pairwise", value: pairwise })} /></properties>`]
-    : [];
-  if (result.status === "pass")
+  const properties =
+    pairwise && !strict
+      ? [`      <properties><property${xmlAttributes({ name: "pairwise", value: pairwise })} /></properties>`]
+      : [];
+  const where = strict && result.location ? `${result.location.file}:${result.location.line}` : undefined;
+  const pairwiseOut = strict && pairwise ? `pairwise: ${pairwise}` : "";
+  if (result.status === "pass") {
+    if (pairwiseOut)
+      return [`${open}>`, `      <system-out>${xmlText(pairwiseOut)}</system-out>`, "    </testcase>"];
     return properties.length > 0 ? [`${open}>`, ...properties, "    </testcase>"] : [`${open} />`];
+  }
 
   const messages = problemMessages(result);
   let body: string;
@@ -109,15 +137,17 @@ function testcase(result: CaseResult, classname: string): string[] {
     element = `      <failure${xmlAttributes({ message: messages.join("; "), type: types.join(", ") || "fail" })}>`;
     body = `${messages.join("\n")}\n\noutput:\n${excerpt(result.output, OUTPUT_EXCERPT)}`;
   }
+  if (where) body = `${where}\n${body}`;
   const lines = [`${open}>`, ...properties, `${element}${xmlText(body)}${closing}`];
-  if (result.output !== "") lines.push(`      <system-out>${xmlText(result.output)}</system-out>`);
+  const systemOut = [pairwiseOut, result.output].filter((text) => text !== "").join("\n\n");
+  if (systemOut !== "") lines.push(`      <system-out>${xmlText(systemOut)}</system-out>`);
   lines.push("    </testcase>");
   return lines;
 }
 
-export function createJunitReporter(target: ReportTarget): Reporter {
+export function createJunitReporter(target: ReportTarget, options: JunitOptions = {}): Reporter {
   return {
     name: "junit",
-    finish: async (results) => deliverReport("junit", target, formatJunitReport(results)),
+    finish: async (results) => deliverReport("junit", target, formatJunitReport(results, options)),
   };
 }

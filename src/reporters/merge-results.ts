@@ -5,13 +5,17 @@ import { sumJudgeUsage } from "../regression/judge/judge-usage.js";
 import type { RunResults } from "../regression/results.js";
 import { summarise } from "../regression/summarise.js";
 import { resultsValidator } from "../schemas/generated/results-validator.js";
+import { checkShardSet } from "./check-shards.js";
 
 /**
  * Joins the JSON results of several shards (`--shard i/n` jobs) into one run. Shards ran side by
  * side, so the merged duration is the longest shard's, not their sum. A case reported by two
  * files (a shard uploaded twice) is an error: merging must not double-count.
  */
-export async function mergeResultFiles(files: readonly string[]): Promise<RunResults> {
+export async function mergeResultFiles(
+  files: readonly string[],
+  options: { allowPartial?: boolean } = {},
+): Promise<RunResults> {
   if (files.length === 0) {
     throw new PromptOpsError("merge-nothing", "name the result files to merge", {
       exitCode: 2,
@@ -42,6 +46,11 @@ export async function mergeResultFiles(files: readonly string[]): Promise<RunRes
     }
     runs.push(data as RunResults);
   }
+  if (!options.allowPartial)
+    checkShardSet(
+      files,
+      runs.map((r) => r.shard),
+    );
   const seen = new Map<string, number>();
   const results = runs.flatMap((run, i) =>
     run.results.map((result) => {

@@ -5,12 +5,14 @@ import {
   allowedNote,
   caseTitle,
   excerpt,
+  formatCancelled,
   formatCost,
   formatMs,
   formatRunCounts,
   formatTokens,
   formatTotals,
   hasBlockingProblem,
+  isCancelled,
   isProblem,
   problemMessages,
 } from "./format-results.js";
@@ -48,7 +50,14 @@ export function formatProgressLine(progress: RunProgress, elapsedMs: number, c: 
     c.red(`✗ ${progress.failed}`),
     c.yellow(`! ${progress.errors}`),
   ].join(" ");
-  return `${bar} ${progress.done}/${progress.total} ${counts} ${c.dim(formatMs(elapsedMs))}`;
+  return `${bar} ${progress.done}/${progress.total} ${counts} ${c.dim(formatMs(elapsedMs))}${c.dim(formatEta(progress, elapsedMs))}`;
+}
+
+/** ` · ETA 42s`, from the pace so far; nothing before the first case or once all are done. */
+export function formatEta(progress: RunProgress, elapsedMs: number): string {
+  if (progress.done === 0 || progress.done >= progress.total) return "";
+  const remaining = (elapsedMs / progress.done) * (progress.total - progress.done);
+  return ` · ETA ${formatMs(remaining)}`;
 }
 
 const indent = (text: string, spaces: number) =>
@@ -63,8 +72,10 @@ export function formatFailures(
   c: ChalkInstance,
   displayFile: (file: string) => string,
 ): string {
-  const problems = results.results.filter(isProblem);
-  if (problems.length === 0) return "";
+  // Cases Ctrl-C stopped are not failures of the prompt: one line counts them (formatCancelled).
+  const problems = results.results.filter((r) => isProblem(r) && !isCancelled(r));
+  const cancelled = formatCancelled(results.results);
+  if (problems.length === 0) return cancelled ? `${c.yellow(cancelled)}\n` : "";
   const out = [c.bold(c.red(`Failures (${problems.length}):`))];
   for (const result of problems) {
     const where = result.location
@@ -82,6 +93,7 @@ export function formatFailures(
       out.push(c.dim("    output:"), c.dim(indent(excerpt(result.output), 6)));
     }
   }
+  if (cancelled) out.push("", c.yellow(cancelled));
   return `${out.join("\n")}\n`;
 }
 

@@ -1,7 +1,7 @@
 import type { CaseResult } from "../regression/results.js";
 import { colourFor } from "./colour.js";
 import { formatBaselineSection } from "./format-baseline.js";
-import { locationPath, shownStrings } from "./format-results.js";
+import { isCancelled, locationPath, shownStrings } from "./format-results.js";
 import { formatCaseLine, formatFailures, formatProgressLine, formatSummaryLine } from "./pretty-format.js";
 import type { Reporter, RunProgress } from "./reporter.js";
 import { writeToStream } from "./write-report.js";
@@ -15,6 +15,11 @@ export interface PrettyReporterOptions {
   cwd: string;
   /** Clock for the elapsed time; injectable for tests. */
   now?: () => number;
+  /**
+   * --no-progress: no progress bar on a terminal and no line per passing case in logs; failures
+   * still show as they happen, and the summary at the end.
+   */
+  progress?: boolean;
 }
 
 /** At most ~10 redraws a second: a fast cached run must not spend its time repainting. */
@@ -32,7 +37,8 @@ export function createPrettyReporter(options: PrettyReporterOptions): Reporter {
   const c = colourFor(stream, env);
   const now = options.now ?? Date.now;
   const started = now();
-  const live = isLiveTerminal(stream, env);
+  const progressShown = options.progress !== false;
+  const live = progressShown && isLiveTerminal(stream, env);
   // How often each case (prompt, version, provider, test) was printed, so finish can print any the
   // runner never reported.
   const printed = new Map<string, number>();
@@ -62,6 +68,9 @@ export function createPrettyReporter(options: PrettyReporterOptions): Reporter {
   return {
     name: "pretty",
     onCaseFinished(result, progress) {
+      // Ctrl-C's cancelled cases get one line at the end, not one each (formatFailures).
+      if (isCancelled(result)) return;
+      if (!progressShown) return result.status === "pass" ? undefined : printCase(shownStrings(result));
       if (!live) return printCase(shownStrings(result));
       // Failures are worth seeing as they happen: print them above the progress line.
       if (result.status !== "pass") {
@@ -88,7 +97,8 @@ export function createPrettyReporter(options: PrettyReporterOptions): Reporter {
       clearLine();
       const safe = shownStrings(results);
       // Every case appears: in plain mode those the runner did not report as they finished.
-      for (const result of live ? [] : safe.results) {
+      for (const result of live || !progressShown ? [] : safe.results) {
+        if (isCancelled(result)) continue;
         const key = caseKey(result);
         const seen = printed.get(key) ?? 0;
         if (seen > 0) printed.set(key, seen - 1);

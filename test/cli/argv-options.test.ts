@@ -85,7 +85,15 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     "render: the draft, OpenAI shape",
     ["render", "billing/refund"],
     "runRender",
-    { ...at, id: "billing/refund", varsFile: undefined, vars: [], format: "openai", version: undefined },
+    {
+      ...at,
+      id: "billing/refund",
+      varsFile: undefined,
+      vars: [],
+      format: "openai",
+      version: undefined,
+      json: false,
+    },
   ],
   [
     "render: --version, --vars, repeated --var, --format text",
@@ -104,7 +112,7 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
       "text",
     ],
     "runRender",
-    { ...at, id: "a", varsFile: "v.yaml", vars: ["x=1", "y.z=2"], format: "text", version: "3" },
+    { ...at, id: "a", varsFile: "v.yaml", vars: ["x=1", "y.z=2"], format: "text", version: "3", json: false },
   ],
   [
     // The command parses --version and --env into one typed version reference (version-flags.ts).
@@ -119,6 +127,7 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
       format: "anthropic",
       version: undefined,
       env: "production",
+      json: false,
     },
   ],
 
@@ -265,7 +274,16 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     "report merge",
     ["report", "merge", "1.json", "2.json"],
     "runReportMerge",
-    { ...at, files: ["1.json", "2.json"], reporter: [], output: undefined, outputDir: undefined },
+    {
+      ...at,
+      files: ["1.json", "2.json"],
+      reporter: [],
+      output: undefined,
+      outputDir: undefined,
+      json: false,
+      junitStrict: false,
+      allowPartial: false,
+    },
   ],
   [
     "report merge: repeated --reporter, --output, --output-dir",
@@ -283,7 +301,31 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
       "out",
     ],
     "runReportMerge",
-    { ...at, files: ["1.json"], reporter: ["junit", "markdown"], output: "r.xml", outputDir: "out" },
+    {
+      ...at,
+      files: ["1.json"],
+      reporter: ["junit", "markdown"],
+      output: "r.xml",
+      outputDir: "out",
+      json: false,
+      junitStrict: false,
+      allowPartial: false,
+    },
+  ],
+  [
+    "report merge: -o, --json, --junit-strict, --allow-partial",
+    ["report", "merge", "1.json", "-o", "-", "--json", "--junit-strict", "--allow-partial"],
+    "runReportMerge",
+    {
+      ...at,
+      files: ["1.json"],
+      reporter: [],
+      output: "-",
+      outputDir: undefined,
+      json: true,
+      junitStrict: true,
+      allowPartial: true,
+    },
   ],
 ];
 
@@ -309,6 +351,10 @@ const TEST_DEFAULTS = {
   reporter: [],
   output: undefined,
   outputDir: undefined,
+  json: false,
+  progress: true,
+  junitStrict: false,
+  passWithNoTests: false,
 };
 
 accepted.push(
@@ -393,6 +439,19 @@ accepted.push(
       judgePairwise: true,
       reporter: ["json", "junit"],
       outputDir: "reports",
+    },
+  ],
+  [
+    "test: -o, --json, --no-progress, --junit-strict, --pass-with-no-tests",
+    ["test", "-o", "junit.xml", "--json", "--no-progress", "--junit-strict", "--pass-with-no-tests"],
+    "runTestCommand",
+    {
+      ...TEST_DEFAULTS,
+      output: "junit.xml",
+      json: true,
+      progress: false,
+      junitStrict: true,
+      passWithNoTests: true,
     },
   ],
 );

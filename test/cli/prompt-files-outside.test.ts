@@ -96,6 +96,9 @@ describe("prompt files outside promptsDir are reported, never read", () => {
 
     mkdirSync(join(project.root, "nested", "prompts"), { recursive: true });
     writeFileSync(join(project.root, "promptops.config.yaml"), "promptsDir: nested/prompts\n");
-    expect((await runCli(["validate"], { cwd: project.root })).code).toBe(0);
+    // Inside the project: no config error, only that it holds no prompt file yet.
+    const nested = await runCli(["validate"], { cwd: project.root });
+    expect(nested.stderr).not.toContain("outside the project");
+    expect(nested.stderr).toContain("no prompt files (*.prompt.yaml) under nested/prompts");
   });
 });

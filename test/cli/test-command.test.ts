@@ -75,7 +75,8 @@ describe("promptops test: reports", () => {
   it("--reporter json --output r.json writes the stable shape, and the run is recorded", async () => {
     const result = await promptops("--reporter", "json", "--output", "r.json");
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe("");
+    // The console still says how the run went, and where the report is.
+    expect(result.stdout).toBe("6 passed, 0 failed, 0 errors, 6 total · r.json\n");
     const report = readJson("r.json");
     expect(validateResults(report), JSON.stringify(validateResults.errors)).toBe(true);
     expect(report.summary).toMatchObject({ total: 6, passed: 6, failed: 0, errors: 0 });
@@ -134,7 +135,7 @@ describe("promptops test: choosing cases", () => {
 });
 
 describe("promptops test: Ctrl-C", () => {
-  it("stops within seconds, still writes the report with every case, and exits 1", async () => {
+  it("stops within seconds, still writes the report with every case, says how many were cancelled in one line, and exits 130", async () => {
     project.write("prompts/many.prompt.yaml", manyTestsPrompt(10));
     server.latencyMs = 2_000;
     const child = spawn(
@@ -145,6 +146,10 @@ describe("promptops test: Ctrl-C", () => {
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
 
@@ -157,8 +162,13 @@ describe("promptops test: Ctrl-C", () => {
     // Running the 8 cases left would take 4 more rounds of 2 s; a loaded machine needs a few
     // seconds to start, stop and write the report.
     expect(performance.now() - interrupted).toBeLessThan(6_000);
-    expect(code).toBe(1);
+    // 128 + SIGINT, as shells and CI runners expect of a process Ctrl-C stopped.
+    expect(code).toBe(130);
     expect(stderr).toContain("stopping");
+    // One line for the cancelled cases, not one error each.
+    expect(stdout).toContain("8 cases cancelled");
+    expect(stdout).not.toContain("cancelled before it finished");
+    expect(stdout).toContain("2 passed, 0 failed, 8 errors, 10 total · r.json");
 
     const report = readJson("r.json");
     expect(report.results).toHaveLength(10);

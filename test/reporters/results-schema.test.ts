@@ -23,10 +23,12 @@ const keys = (s: Schema | undefined) => Object.keys(s?.properties ?? {}).sort();
 const def = (name: string) => schema.$defs?.[name];
 
 // `satisfies Record<keyof T, true>` fails to compile when src/regression/results.ts gains or loses a key.
-const runResultsKeys = { summary: true, results: true, baseline: true } as const satisfies Record<
-  keyof RunResults,
-  true
->;
+const runResultsKeys = {
+  shard: true,
+  summary: true,
+  results: true,
+  baseline: true,
+} as const satisfies Record<keyof RunResults, true>;
 const runSummaryKeys = {
   total: true,
   passed: true,

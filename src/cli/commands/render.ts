@@ -18,6 +18,8 @@ export interface RenderCommandOptions extends GlobalOptions {
   version: string | undefined;
   /** `--env`: the version active in that environment. */
   env: string | undefined;
+  /** --json: the rendering with what was rendered (id, version, hash), for scripts. */
+  json: boolean;
 }
 
 export async function runRender(options: RenderCommandOptions): Promise<number> {
@@ -32,7 +34,16 @@ export async function runRender(options: RenderCommandOptions): Promise<number> 
         assignments: options.vars,
       })
     : renderDraft({ cwd: options.cwd, id: options.id, vars, assignments: options.vars });
-  if (options.format === "text") process.stdout.write(toText(rendered.messages));
+  if (options.json) {
+    const label = "label" in rendered ? rendered.label : rendered.version;
+    const shaped =
+      options.format === "text"
+        ? { text: toText(rendered.messages) }
+        : options.format === "anthropic"
+          ? toAnthropicMessages(rendered.messages)
+          : { messages: toOpenAIMessages(rendered.messages) };
+    printJson({ id: options.id, version: label, hash: rendered.hash, format: options.format, ...shaped });
+  } else if (options.format === "text") process.stdout.write(toText(rendered.messages));
   else if (options.format === "anthropic") printJson(toAnthropicMessages(rendered.messages));
   else printJson(toOpenAIMessages(rendered.messages));
   return 0;

@@ -5,6 +5,8 @@ import { reportedCaseCount } from "../../regression/repeats.js";
 import { parseDuration } from "../../regression/run-deadline.js";
 import { runTests } from "../../regression/run-tests.js";
 import { driveReporters } from "../../reporters/drive-reporters.js";
+import { printConsoleSummary } from "../console-summary.js";
+import { emptyRunExitCode } from "../empty-run-exit.js";
 import type { GlobalOptions } from "../main.js";
 import { reportersFromFlags } from "../reporters-from-flags.js";
 import { versionFromFlags } from "../version-flags.js";
@@ -34,7 +36,17 @@ export interface TestCommandOptions extends GlobalOptions {
   reporter: string[];
   output: string | undefined;
   outputDir: string | undefined;
+  /** --json: the JSON results on stdout. */
+  json: boolean;
+  /** false with --no-progress. */
+  progress: boolean;
+  junitStrict: boolean;
+  /** --pass-with-no-tests: a run that selects nothing exits 0. */
+  passWithNoTests: boolean;
 }
+
+/** Exit codes of a run that Ctrl-C (SIGINT) or a CI's cancel (SIGTERM) stopped: 128 + the signal. */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 export async function runTestCommand(options: TestCommandOptions): Promise<number> {
   const version = versionFromFlags(options);
@@ -43,9 +55,11 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
   const driver = driveReporters(reporters);
   const controller = new AbortController();
   let interrupts = 0;
-  const onInterrupt = () => {
+  let stoppedBy: keyof typeof SIGNAL_EXIT_CODES | undefined;
+  const onInterrupt = (signal: keyof typeof SIGNAL_EXIT_CODES) => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) process.exit(SIGNAL_EXIT_CODES[signal]);
+    stoppedBy = signal;
     process.stderr.write("\nstopping: finishing reports for what ran (Ctrl-C again to quit at once)\n");
     controller.abort(new Error("interrupted"));
   };
@@ -86,17 +100,18 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
       onPlanned: (cases) => driver.onPlanned(reportedCaseCount(cases)),
       onCaseFinished: (result) => driver.onCaseFinished(result),
     });
-    await driver.finish({
+    const results = {
+      ...(run.shard ? { shard: run.shard } : {}),
       summary: run.summary,
       results: run.results,
       ...(run.baseline ? { baseline: run.baseline } : {}),
-    });
+    };
+    const outputs = await driver.finish(results);
+    printConsoleSummary(reporters, results, outputs, { projectRoot: run.projectRoot, cwd: options.cwd });
     for (const note of run.notes) process.stderr.write(`note: ${note}\n`);
-    if (run.summary.total === 0) {
-      process.stderr.write(
-        "note: no test matched the selection (ids, --filter, --since, --shard): nothing ran\n",
-      );
-    }
+    // Reports are written first: a stopped run still leaves what finished.
+    if (stoppedBy && run.cancelled) return SIGNAL_EXIT_CODES[stoppedBy];
+    if (run.empty) return emptyRunExitCode(run.empty, options.passWithNoTests, options.cwd);
     return run.passed ? 0 : 1;
   } finally {
     process.off("SIGINT", onInterrupt);

@@ -1,4 +1,5 @@
 import { validateProject } from "../../prompt/validate-project.js";
+import { noPromptFilesError } from "../empty-run-exit.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, displayPath, formatDiagnostic, formatGithubAnnotation, printJson } from "../output.js";
 
@@ -10,6 +11,9 @@ export interface ValidateCommandOptions extends GlobalOptions {
 
 export async function runValidate(options: ValidateCommandOptions): Promise<number> {
   const report = await validateProject({ cwd: options.cwd, paths: options.paths });
+  // "0 prompts checked: 0 errors" would pass a CI job that runs in the wrong folder.
+  if (report.promptsChecked === 0 && report.errors === 0)
+    throw noPromptFilesError(report.promptsDir, options.cwd, "validate");
   if (options.json) {
     printJson({
       ok: report.errors === 0,
