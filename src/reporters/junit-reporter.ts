@@ -114,7 +114,7 @@ function testcase(result: CaseResult, classname: string, strict: boolean): strin
       ? [`      <properties><property${xmlAttributes({ name: "pairwise", value: pairwise })} /></properties>`]
       : [];
   const where = strict && result.location ? `${result.location.file}:${result.location.line}` : undefined;
-  const pairwiseOut = strict && pairwise ? `pairwise: ${pairwise}` : "";
+  const pairwiseOut = strict && pairwise ? pairwise : "";
   if (result.status === "pass") {
     if (pairwiseOut)
       return [`${open}>`, `      <system-out>${xmlText(pairwiseOut)}</system-out>`, "    </testcase>"];

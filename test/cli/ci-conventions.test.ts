@@ -5,6 +5,7 @@ import type { RunResults } from "../../src/regression/results.js";
 import { REPORTER_NAMES } from "../../src/reporters/reporter.js";
 import { runCli } from "../helpers/run-cli.js";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";
+import { junitSchemaProblems } from "../reporters/junit-schema-rules.js";
 
 // What a CI user expects of a test runner's exit codes, console and flags, told with the built CLI
 // (`npm run build` first) in a throwaway git repository, offline (the echo provider replies with
@@ -142,6 +143,18 @@ describe("flags people type", () => {
     expect(help).toContain("-o, --output <file>");
     expect(help).toContain("--pass-with-no-tests");
     expect(help).toContain("--no-progress");
+  });
+});
+
+describe("JUnit that strict consumers accept", () => {
+  it("--junit-strict writes a report that Jenkins' and Surefire's schemas accept, with the location kept", async () => {
+    const result = await test("--reporter", "junit", "-o", "junit.xml", "--junit-strict");
+    expect(result.code).toBe(1);
+    const xml = readFileSync(join(repo.root, "junit.xml"), "utf8");
+    expect(junitSchemaProblems(xml, "jenkins")).toEqual([]);
+    expect(junitSchemaProblems(xml, "surefire")).toEqual([]);
+    expect(xml).toContain('<property name="file" value="prompts/greeting.prompt.yaml" />');
+    expect(xml).toContain(">prompts/greeting.prompt.yaml:15\n");
   });
 });
 
