@@ -21,8 +21,15 @@ jobs:
       - uses: actions/setup-node@v4
         with:
           node-version: 22
-          cache: npm
-      - run: npm ci
+          # setup-node's npm cache needs a package-lock.json, and fails the job without one.
+          cache: \${{ hashFiles('package-lock.json') != '' && 'npm' || '' }}
+      - name: Install promptops
+        # npm ci needs a package-lock.json; a project without one (or without a package.json) still runs.
+        run: |
+          if [ -f package-lock.json ]; then npm ci
+          elif [ -f package.json ]; then npm install --no-audit --no-fund
+          else npm install --no-save --no-audit --no-fund promptops
+          fi
       - run: npx promptops validate --format github
       - run: npx promptops lock --check
       - name: Regression tests

@@ -1,4 +1,5 @@
 import { initProject } from "../../init/init-project.js";
+import { adviseDependency } from "../../init/package-dependency.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor } from "../output.js";
 
@@ -23,6 +24,8 @@ export async function runInit(options: InitCommandOptions): Promise<number> {
     }[file.action];
     process.stdout.write(`${label} ${file.path}\n`);
   }
+  const advice = adviseDependency(options.cwd);
+  if (advice) process.stdout.write(`\n${c.yellow(advice.message)}: run \`${advice.command}\`\n`);
   process.stdout.write(
     `\nNext: \`promptops validate\`, then \`promptops render order-help --var customerName=Ann --var question="Hi"\`\n`,
   );
