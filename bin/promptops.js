@@ -22,7 +22,7 @@ if (debug) {
 } else if (process.env.NODE_DISABLE_COMPILE_CACHE) {
   ({ main } = require(entryFile));
 } else {
-  const { requireWithCodeCache, codeCacheDir } = await import("../dist/startup/code-cache-loader.js");
+  const { requireWithCodeCache, codeCacheDir } = await import("../dist/lib/startup/code-cache-loader.js");
   ({ main } = requireWithCodeCache(entryFile, codeCacheDir(process.argv)));
 }
 

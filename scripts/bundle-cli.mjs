@@ -19,8 +19,9 @@ const { output } = await build({
   logLevel: "warn",
   // One copy of re2js in the bundle (its ES module build), whoever imports it how (264 KB each).
   resolve: { alias: { re2js: join(root, "node_modules", "re2js", "build", "index.js") } },
-  // An optional peer dependency: imported from the user's install when they use anthropic: models.
-  external: [/^@anthropic-ai\/sdk(\/|$)/],
+  // Optional peer dependencies, imported from the user's install: the Anthropic SDK for anthropic:
+  // models, gpt-tokenizer for --max-cost (its vocabulary alone was 1 MB of the 2 MB package).
+  external: [/^@anthropic-ai\/sdk(\/|$)/, /^gpt-tokenizer(\/|$)/],
   output: {
     dir: outDir,
     format: "cjs",
@@ -30,21 +31,19 @@ const { output } = await build({
     chunkFileNames: "[name]-[hash].cjs",
     sourcemap: true,
     codeSplitting: {
-      groups: [
-        { name: "openai-sdk", test: /[\\/]node_modules[\\/]openai[\\/]/ },
-        { name: "o200k-tokenizer", test: /[\\/]node_modules[\\/]gpt-tokenizer[\\/]/ },
-      ],
+      groups: [{ name: "openai-sdk", test: /[\\/]node_modules[\\/]openai[\\/]/ }],
     },
   },
 });
 
-// The o200k tokenizer (loaded by --max-cost only) is 2.4 MB of vocabulary: its source map would add
-// 4.4 MB to the install and map no line anyone debugs.
+// `--debug` maps stack traces back to src/ through the maps' mappings; the sources' text in them
+// (sourcesContent) is read by debuggers only, and was two thirds of the installed package.
 for (const chunk of output)
-  if (chunk.type === "chunk" && chunk.fileName.startsWith("o200k-tokenizer-")) {
-    const file = join(outDir, chunk.fileName);
-    writeFileSync(file, readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
-    rmSync(`${file}.map`);
+  if (chunk.type === "chunk" && chunk.sourcemapFileName) {
+    const file = join(outDir, chunk.sourcemapFileName);
+    const map = JSON.parse(readFileSync(file, "utf8"));
+    delete map.sourcesContent;
+    writeFileSync(file, JSON.stringify(map));
   }
 
 const entry = output.find((chunk) => chunk.type === "chunk" && chunk.isEntry);

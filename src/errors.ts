@@ -77,6 +77,7 @@ export const ERROR_CODES = {
   "template-syntax": 1,
   "template-unsafe": 1,
   "test-vars-invalid": 1,
+  "tokenizer-missing": 2,
   "uncommitted-changes": 2,
   "unknown-environment": 2,
   "unknown-prompt": 2,

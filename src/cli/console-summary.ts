@@ -6,8 +6,9 @@ import { colourFor } from "./output.js";
 const CONSOLE_REPORTERS = new Set(["pretty", "github"]);
 
 /**
- * With no pretty reporter, the failures and one summary line still reach the console: on stdout,
- * or on stderr when a report took stdout (so that `--json | jq` still parses).
+ * With no pretty reporter and every report in a file, the failures and one summary line still reach
+ * the console. When a report prints on stdout (`--json`, `-o -`), that report is the output: a
+ * pipe (`| jq`) gets it alone, and stderr stays quiet as before.
  */
 export function printConsoleSummary(
   reporters: readonly Reporter[],
@@ -19,6 +20,6 @@ export function printConsoleSummary(
   const stdoutTaken = outputs.some(
     (o) => !CONSOLE_REPORTERS.has(o.reporter) && o.written.some((w) => w.kind === "stdout"),
   );
-  const stream = stdoutTaken ? process.stderr : process.stdout;
-  stream.write(formatConsoleSummary(results, outputs, colourFor(stream), paths));
+  if (stdoutTaken) return;
+  process.stdout.write(formatConsoleSummary(results, outputs, colourFor(process.stdout), paths));
 }
