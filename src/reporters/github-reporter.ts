@@ -2,6 +2,8 @@ import type { CaseResult } from "../regression/results.js";
 import {
   allowedNote,
   caseTitle,
+  formatCancelled,
+  isCancelled,
   isProblem,
   locationPath,
   problemMessages,
@@ -31,7 +33,8 @@ export function formatGithubAnnotations(
 ): string[] {
   const lines: string[] = [];
   for (const result of shownStrings(results)) {
-    if (!isProblem(result) || !result.location) continue;
+    // Cases Ctrl-C or a cancelled job stopped are one warning below, not an error each.
+    if (!isProblem(result) || isCancelled(result) || !result.location) continue;
     const file = locationPath(result.location.file, paths.projectRoot, paths.from);
     const outcome = result.status === "error" ? "error" : "failed";
     // An allow-fail test's failure does not fail the run: a warning, so the PR does not look red.
@@ -40,6 +43,8 @@ export function formatGithubAnnotations(
     const level = result.allowedFailure ? "warning" : "error";
     lines.push(workflowCommand(level, props, problemMessages(result).join("\n")));
   }
+  const cancelled = formatCancelled(results);
+  if (cancelled) lines.push(workflowCommand("warning", { title: "promptops test stopped" }, cancelled));
   return lines;
 }
 

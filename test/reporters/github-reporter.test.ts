@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGithubReporter, formatGithubAnnotations } from "../../src/reporters/github-reporter.js";
-import { failed, fakeStream, passed, runResults, type TempDir, tempDir } from "./fixtures.js";
+import { errored, failed, fakeStream, passed, runResults, type TempDir, tempDir } from "./fixtures.js";
 
 let dir: TempDir | undefined;
 afterEach(() => dir?.cleanup());
@@ -19,6 +19,17 @@ describe("the github reporter", () => {
         "title=promptops test error%3A support-agent › mentions refund window [anthropic%3Aclaude-3-5-haiku]" +
         "::529 overloaded_error (3 attempts)%0Ax-api-key: sk-…[redacted]",
     ]);
+  });
+
+  it("gives the cases a cancelled run never finished one warning, not an error each", () => {
+    const stopped = { ...errored, error: "cancelled before it finished" };
+    const lines = formatGithubAnnotations([failed, stopped, { ...stopped, test: "another" }], {
+      projectRoot: "/repo",
+      from: "/repo",
+    });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^::error file=prompts\/support-agent\.prompt\.yaml,line=20,/);
+    expect(lines[1]).toBe("::warning title=promptops test stopped::2 cases cancelled");
   });
 
   it("makes file paths relative to the repository root when the project is in a sub-folder", () => {

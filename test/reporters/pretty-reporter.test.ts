@@ -107,6 +107,38 @@ describe("the pretty reporter in CI and logs", () => {
   });
 });
 
+describe("the pretty reporter after Ctrl-C", () => {
+  it("prints one line for the cancelled cases instead of one error each", async () => {
+    const out = fakeStream(false);
+    const stopped = (test: string) => ({ ...errored, test, error: "cancelled before it finished" });
+    await run(createPrettyReporter(options(out.stream)), [
+      passed,
+      failed,
+      stopped("a"),
+      stopped("b"),
+      stopped("c"),
+    ]);
+    const text = out.text();
+    expect(text).not.toContain("cancelled before it finished");
+    expect(text).not.toContain("› a [");
+    expect(text).toContain("Failures (1):");
+    expect(text).toContain("\n3 cases cancelled\n");
+  });
+});
+
+describe("the pretty reporter with --no-progress", () => {
+  it("draws no progress bar on a terminal and prints no passing case, but the failures and the summary", async () => {
+    const out = fakeStream(true);
+    await run(createPrettyReporter({ ...options(out.stream, { NO_COLOR: "1" }), progress: false }));
+    const text = out.text();
+    expect(text).not.toContain("\r");
+    expect(text).not.toContain("░");
+    expect(text).not.toContain("✓ support-agent › mentions refund window");
+    expect(text.split("\n")[0]).toBe('✗ support-agent › answers "short", politely [openai:gpt-4o-mini] 1.5s');
+    expect(text).toContain("2 passed, 1 failed, 1 error, 4 total");
+  });
+});
+
 describe("the pretty reporter on a terminal", () => {
   it("redraws one progress line with \\r, at most about ten times a second", async () => {
     const out = fakeStream(true);
