@@ -1,9 +1,10 @@
+import { execFile } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunResults } from "../../src/regression/results.js";
 import { REPORTER_NAMES } from "../../src/reporters/reporter.js";
-import { runCli } from "../helpers/run-cli.js";
+import { CLI, runCli } from "../helpers/run-cli.js";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";
 import { junitSchemaProblems } from "../reporters/junit-schema-rules.js";
 
@@ -105,6 +106,23 @@ describe("the console always says how the run went", () => {
     expect(result.stdout).not.toContain("✓ greeting › greets Ada");
     expect(result.stdout).toContain("✗ greeting › says goodbye [echo]");
     expect(result.stdout).toContain("2 passed, 1 failed, 0 errors, 3 total");
+  });
+});
+
+describe("on a terminal", () => {
+  it("the progress bar says how long the rest of the run will take", async () => {
+    // util-linux's `script` gives the CLI a real terminal; CI must be unset, or it prints plain lines.
+    const env: NodeJS.ProcessEnv = { ...process.env, TERM: "xterm", NO_COLOR: "1" };
+    delete env.CI;
+    const command = `${process.execPath} ${CLI} test --providers echo`;
+    const output = await new Promise<string>((resolve) =>
+      execFile("script", ["-qec", command, "/dev/null"], { cwd: repo.root, env }, (_error, stdout) =>
+        resolve(stdout),
+      ),
+    );
+    // Drawn after the first case (whichever finishes first): two to go, at the pace so far.
+    expect(output).toMatch(/ 1\/3 ✓ \d ✗ \d ! 0 \S+ · ETA \S+/);
+    expect(output).toContain("2 passed, 1 failed, 0 errors, 3 total");
   });
 });
 
