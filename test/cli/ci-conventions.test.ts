@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { RunResults } from "../../src/regression/results.js";
@@ -85,6 +85,29 @@ describe("nothing to test is not a green build", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("no prompt files (*.prompt.yaml) under prompts");
     expect(result.stderr).toContain("hint:");
+  });
+});
+
+describe("a run CI cancels", () => {
+  it("exits 143 on SIGTERM, with the reports written and one line for the cancelled cases", async () => {
+    // A provider that never answers, and says when the first request reached it.
+    const provider = "exec:touch started && sleep 30";
+    const child = spawn(
+      process.execPath,
+      [CLI, "test", "--providers", provider, "--reporter", "junit", "-o", "junit.xml"],
+      { cwd: repo.root, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    while (!existsSync(join(repo.root, "started"))) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(143);
+    expect(stdout).toContain("3 cases cancelled");
+    expect(stdout).toContain("0 passed, 0 failed, 3 errors, 3 total · junit.xml");
+    expect(readFileSync(join(repo.root, "junit.xml"), "utf8")).toContain('tests="3"');
   });
 });
 
