@@ -12,13 +12,13 @@ import {
   toOpenAIMessages,
 } from "../prompt/provider-formats.js";
 import {
-  compilePromptTemplates,
   type PromptTemplates,
   type RenderedMessage,
   renderPrompt,
   type TemplateStore,
 } from "../prompt/render.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
+import { checkedTemplates } from "./checked-templates.js";
 import { loadFromFile } from "./file-source.js";
 import { lockfileSource, type SourceOptions } from "./load-source.js";
 import { requirePrompts } from "./required-prompts.js";
@@ -233,30 +233,6 @@ function activePrompt(
     variables: compiled.variables ?? Object.freeze({}),
   });
   return { info, compiled, templates: checkedTemplates(id, version, compiled, file, store) };
-}
-
-/**
- * A lockfile is untrusted input: an entry can be forged with a correct hash. Its templates are
- * compiled and checked here, once, so that a template that could run code refuses the whole
- * lockfile before anything in it is evaluated.
- */
-function checkedTemplates(
-  id: string,
-  version: number,
-  compiled: CompiledPrompt,
-  file: string,
-  store: TemplateStore,
-): PromptTemplates {
-  try {
-    return compilePromptTemplates(`${id}@${version}`, compiled, store);
-  } catch (error) {
-    if (!(error instanceof PromptOpsError)) throw error;
-    throw new PromptOpsError(error.code, `lockfile prompt ${error.message}`, {
-      exitCode: 1,
-      location: { file },
-      hint: "this lockfile entry was not made by promptops lock from a valid prompt: do not load it",
-    });
-  }
 }
 
 /** Frozen, so an application cannot change what every later caller is served. */

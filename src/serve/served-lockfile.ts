@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { PromptOpsError } from "../errors.js";
 import { type LockedPrompt, type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
 import { serializeLockfile } from "../lockfile/serialize-lockfile.js";
 import type { CompiledTemplate } from "../prompt/compile-template.js";
-import { compilePromptTemplates } from "../prompt/render.js";
+import { checkedTemplates } from "../runtime/checked-templates.js";
 
 /** One answer `serve` gives, computed once per lockfile load: requests only look it up. */
 export interface ServedBody {
@@ -56,15 +55,6 @@ function servedBody(body: Buffer): ServedBody {
 function checkTemplates(lockfile: Lockfile, file: string): void {
   const seen = new Map<string, CompiledTemplate>();
   for (const prompt of Object.values(lockfile.prompts)) {
-    try {
-      compilePromptTemplates(`${prompt.id}@${prompt.version}`, prompt, seen);
-    } catch (error) {
-      if (!(error instanceof PromptOpsError)) throw error;
-      throw new PromptOpsError(error.code, `lockfile prompt ${error.message}`, {
-        exitCode: 1,
-        location: { file },
-        hint: "this lockfile entry was not made by promptops lock from a valid prompt: applications would refuse it",
-      });
-    }
+    checkedTemplates(prompt.id, prompt.version, prompt, file, seen);
   }
 }

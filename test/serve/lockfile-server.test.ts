@@ -3,6 +3,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseLockfile } from "../../src/lockfile/lockfile.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
+import { loadPrompts } from "../../src/runtime/index.js";
 import {
   type LockfileServer,
   type ServeEvent,
@@ -170,6 +171,25 @@ describe("promptops serve", () => {
     const [truncated, edited] = events.filter((e) => e.kind === "rejected").map((e) => e.error.message);
     expect(truncated).toMatch(/not valid JSON/);
     expect(edited).toMatch(/tampered with or edited by hand/);
+  });
+
+  it("an application polling serve with ?env= renders the rolled-back version after the next poll", async () => {
+    const { file, url } = await serve(twoEnvs(3, 4));
+    const errors: Error[] = [];
+    const prompts = await loadPrompts({
+      url: `${url}/v1/lockfile?env=production`,
+      env: "production",
+      pollMs: 50,
+      onError: (error) => errors.push(error),
+    });
+    try {
+      expect(prompts.get("support-agent").version).toBe(3);
+      replaceAtomically(file, twoEnvs(2, 4));
+      await eventually(async () => expect(prompts.get("support-agent").version).toBe(2));
+      expect(errors).toEqual([]);
+    } finally {
+      prompts.close();
+    }
   });
 
   it("refuses to start on a lockfile an application would refuse (a template that could run code)", async () => {
