@@ -1,9 +1,18 @@
 import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import { type LoadPromptsOptions, loadPrompts, type PromptRegistry } from "../../src/runtime/index.js";
-import { buildLockfile, makeTempDir, supportAgent, type TempDir } from "../lockfile/lockfile-fixtures.js";
+import { runNode } from "../helpers/run-node.js";
+import {
+  buildLockfile,
+  DIST,
+  makeTempDir,
+  requireBuild,
+  supportAgent,
+  type TempDir,
+} from "../lockfile/lockfile-fixtures.js";
 import {
   type Behaviour,
   type MisbehavingServer,
@@ -47,7 +56,10 @@ async function loadFrom(first: Behaviour, options: Partial<LoadPromptsOptions> =
   return { prompts: registry, errors, reloads, server };
 }
 
-/** Renders every few milliseconds until stopped, counting renders that failed. */
+/**
+ * Renders every few milliseconds, counting renders that failed; stop() waits until a render of
+ * `version` happened (the swap can land just before it is called), then reports.
+ */
 function keepRendering(prompts: PromptRegistry) {
   const seen = new Set<number>();
   let failures = 0;
@@ -59,7 +71,8 @@ function keepRendering(prompts: PromptRegistry) {
     }
   }, 2);
   return {
-    stop: () => {
+    stop: async (version: number) => {
+      await vi.waitFor(() => expect(seen.has(version)).toBe(true), { timeout: 5000 });
       clearInterval(timer);
       return { seen: [...seen].sort(), failures };
     },
@@ -79,7 +92,7 @@ describe("loadPrompts from a URL", () => {
     server.behave({ kind: "serve", text: lockfileText(3) });
     await vi.waitFor(() => expect(prompts.get("support-agent").version).toBe(3), { timeout: 5000 });
     expect(reloads).toEqual([{ changed: ["support-agent"], from: "url" }]);
-    expect(rendering.stop()).toEqual({ seen: [3, 4], failures: 0 });
+    expect(await rendering.stop(3)).toEqual({ seen: [3, 4], failures: 0 });
     expect(errors).toEqual([]);
   });
 
@@ -162,7 +175,7 @@ describe("loadPrompts from a URL", () => {
 
       server.behave({ kind: "serve", text: lockfileText(3) });
       await vi.waitFor(() => expect(prompts.get("support-agent").version).toBe(3), { timeout: 10_000 });
-      expect(rendering.stop()).toEqual({ seen: [3, 4], failures: 0 });
+      expect(await rendering.stop(3)).toEqual({ seen: [3, 4], failures: 0 });
       expect(errors).toHaveLength(1);
       expect(reloads).toEqual([{ changed: ["support-agent"], from: "url" }]);
     },
@@ -185,8 +198,9 @@ describe("loadPrompts from a URL", () => {
     const recovered = server.requests.notModified;
     await vi.waitFor(() => expect(server.requests.notModified).toBeGreaterThan(recovered), { timeout: 5000 });
     const after = server.requests.total;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(server.requests.total - after).toBeGreaterThanOrEqual(8);
+    // Back at 20 ms a poll: 50 in a second on an idle machine; still backing off, it would be 1 or 2.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(server.requests.total - after).toBeGreaterThanOrEqual(6);
   });
 
   it("starts on the fallback file while the URL is down, says so, and switches when the URL comes back", async () => {
@@ -231,6 +245,20 @@ describe("loadPrompts from a URL", () => {
       code: "lockfile-wrong-project",
       message: expect.stringMatching(/does not serve triage/),
     });
+  });
+
+  it("never keeps an application's process alive: one that loaded from a URL and finished exits by itself", async () => {
+    requireBuild();
+    server = await startMisbehavingServer({ kind: "serve", text: lockfileText(4) });
+    const app = dir.path("app.mjs");
+    writeFileSync(
+      app,
+      `const { loadPrompts } = await import(${JSON.stringify(join(DIST, "runtime", "index.js"))});
+const prompts = await loadPrompts({ url: process.argv[2], env: "production", pollMs: 100 });
+console.log(prompts.get("support-agent").version);`,
+    );
+    const result = await runNode([app, server.url], { cwd: dir.root, timeoutMs: 15_000 });
+    expect(result).toMatchObject({ code: 0, stdout: "4\n" });
   });
 
   it("refuses options that do not fit together, before any request", async () => {
