@@ -88,7 +88,7 @@ export interface PromptRegistry {
   get(id: PromptId): PromptInfo;
   /** The ids active in the environment, sorted. */
   ids(): string[];
-  /** Stops watching; the registry keeps serving what it last loaded. */
+  /** Stops watching the file or polling the URL; the registry keeps serving what it last loaded. */
   close(): void;
 }
 

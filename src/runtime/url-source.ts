@@ -35,10 +35,13 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
   let seen: string | undefined;
   let refused = false;
   let reported: string | undefined;
+  // A request in flight when the registry is closed must not swap anything in afterwards.
+  let closed = false;
 
   /** True when the URL's lockfile is served now; false when the one it sends is still the refused one. */
   const check = async (): Promise<boolean> => {
     const fetched = await fetchLockfile(url, { ...options, etag });
+    if (closed) return true;
     if (fetched.status === "not-modified") return !refused;
     etag = fetched.etag;
     if (fetched.text === seen) return !refused;
@@ -62,9 +65,15 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
     }
   };
 
+  const closing = (schedule: PollSchedule): PollSchedule => ({
+    close() {
+      closed = true;
+      schedule.close();
+    },
+  });
   try {
     await check();
-    return pollOnSchedule(options.pollMs, attempt);
+    return closing(pollOnSchedule(options.pollMs, attempt));
   } catch (error) {
     if (!options.fallback) throw error;
     const fallback = resolve(options.fallback);
@@ -82,6 +91,6 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
       ),
     );
     reported = `${(why as PromptOpsError).code}:${why.message}`;
-    return pollOnSchedule(options.pollMs, attempt, 1);
+    return closing(pollOnSchedule(options.pollMs, attempt, 1));
   }
 }

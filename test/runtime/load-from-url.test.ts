@@ -247,6 +247,19 @@ describe("loadPrompts from a URL", () => {
     });
   });
 
+  it("close() stops polling: what the server sends afterwards is neither asked for nor served", async () => {
+    const { prompts, server } = await loadFrom({ kind: "serve", text: lockfileText(4) });
+    await vi.waitFor(() => expect(server.requests.notModified).toBeGreaterThanOrEqual(1), { timeout: 5000 });
+    prompts.close();
+    // A request may have been in flight at close(): let it land, then count.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const asked = server.requests.total;
+    server.behave({ kind: "serve", text: lockfileText(3) });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests.total).toBe(asked);
+    expect(prompts.get("support-agent").version).toBe(4);
+  });
+
   it("never keeps an application's process alive: one that loaded from a URL and finished exits by itself", async () => {
     requireBuild();
     server = await startMisbehavingServer({ kind: "serve", text: lockfileText(4) });
