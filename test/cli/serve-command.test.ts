@@ -1,9 +1,15 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import { CLI, runCli } from "../helpers/run-cli.js";
-import { buildLockfile, makeTempDir, requireBuild, type TempDir } from "../lockfile/lockfile-fixtures.js";
+import {
+  buildLockfile,
+  makeTempDir,
+  replaceAtomically,
+  requireBuild,
+  type TempDir,
+} from "../lockfile/lockfile-fixtures.js";
 
 let dir: TempDir;
 beforeEach(() => {
@@ -51,6 +57,15 @@ describe("promptops serve (the built CLI)", () => {
     expect(serve.output().stdout).toMatch(/^serving promptops\.lock \(1 environment, 1 prompt\) at /);
     const response = await fetch(`${url}/v1/lockfile?env=production`);
     expect(response.status).toBe(200);
+    // A lockfile cut off mid-write is refused, and the log says why and what is served instead.
+    replaceAtomically(dir.path("promptops.lock"), '{"lockfileVersion": 1, "environ');
+    await vi.waitFor(() => expect(serve.output().stderr).toMatch(/still serving the last good lockfile/), {
+      timeout: 10_000,
+    });
+    expect(serve.output().stderr).toMatch(/^warning: promptops\.lock:1:\d+: lockfile is not valid JSON/m);
+    expect((await fetch(`${url}/v1/lockfile?env=production`)).headers.get("etag")).toBe(
+      response.headers.get("etag"),
+    );
     serve.child.kill("SIGTERM");
     expect(await serve.exited).toBe(0);
     expect(serve.output().stderr).toMatch(/SIGTERM: finishing requests in flight, then stopping/);
