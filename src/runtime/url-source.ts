@@ -77,12 +77,29 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
   } catch (error) {
     if (!options.fallback) throw error;
     const fallback = resolve(options.fallback);
-    options.accept(
-      await readLockfileText(fallback, "ship a lockfile with the app to use while the URL cannot be reached"),
-      fallback,
-      "fallback",
-    );
     const why = error as Error;
+    try {
+      options.accept(
+        await readLockfileText(
+          fallback,
+          "ship a lockfile with the app to use while the URL cannot be reached",
+        ),
+        fallback,
+        "fallback",
+      );
+    } catch (fallbackError) {
+      // Both ways failed: the error names both, the URL's first, as it is the one to fix.
+      const cause = fallbackError as PromptOpsError;
+      throw new PromptOpsError(
+        cause.code ?? "lockfile-fetch-failed",
+        `${why.message}, and the fallback cannot be used: ${cause.message}`,
+        {
+          location: cause.location,
+          hint: cause.hint,
+          cause: why,
+        },
+      );
+    }
     options.onError(
       new PromptOpsError(
         why instanceof PromptOpsError ? why.code : "lockfile-fetch-failed",

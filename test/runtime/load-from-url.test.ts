@@ -223,6 +223,19 @@ describe("loadPrompts from a URL", () => {
     expect(prompts.get("support-agent").version).toBe(2);
   });
 
+  it("when neither the URL nor the fallback can be used, the error names both", async () => {
+    server = await startMisbehavingServer({ kind: "status", status: 502 });
+    const fallback = dir.path("promptops.lock");
+    writeFileSync(fallback, lockfileText(2).slice(0, 40));
+    await expect(loadPrompts({ url: server.url, env: "production", fallback })).rejects.toMatchObject({
+      code: "lockfile-invalid",
+      message: expect.stringMatching(
+        /answered 502 Bad Gateway, and the fallback cannot be used: lockfile is not valid JSON/,
+      ),
+      location: { file: fallback },
+    });
+  });
+
   it("without a fallback, a URL that cannot be used at start-up is a clear error, not a hang", async () => {
     server = await startMisbehavingServer({ kind: "hang" });
     const started = Date.now();
