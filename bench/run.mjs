@@ -9,6 +9,8 @@ import { printTable, repoRoot, requireBuiltCli, round } from "./lib.mjs";
 const NOT_SCENARIOS = new Set([
   "lib.mjs",
   "gen-prompts.mjs",
+  "gen-lockfile.mjs",
+  "fleet-app.mjs",
   "gen-version-repo.mjs",
   "fake-openai.mjs",
   "fault-project.mjs",

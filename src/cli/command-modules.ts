@@ -17,6 +17,7 @@ export const commandModules = {
   types: () => import("./commands/types-command.js"),
   report: () => import("./commands/report.js"),
   test: () => import("./commands/test.js"),
+  serve: () => import("./commands/serve.js"),
 };
 
 export type CommandModules = typeof commandModules;

@@ -390,6 +390,25 @@ export function buildProgram(
       );
     });
 
+  withCommonOptions(program.command("serve"))
+    .description("serve the lockfile over HTTP with ETags, reloading it when it changes (read-only)")
+    .option("--port <n>", "port to listen on (0: any free port)", "7070")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--lockfile <path>", "lockfile to serve (default: promptops.lock beside the config)")
+    .option("--token-env <var>", "require Authorization: Bearer <the value of this environment variable>")
+    .action(async (opts, command: Command) => {
+      const { runServe } = await modules.serve();
+      setExitCode(
+        await runServe({
+          ...globals(command),
+          port: opts.port,
+          host: opts.host,
+          lockfile: opts.lockfile,
+          tokenEnv: opts.tokenEnv,
+        }),
+      );
+    });
+
   return program;
 }
 

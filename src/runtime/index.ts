@@ -1,11 +1,9 @@
 // What applications import (`import { loadPrompts } from "promptops"`). This module and everything
 // it imports stay free of git, the CLI (commander, chalk) and provider SDKs, and of top-level await,
 // so that CommonJS apps can require() it (require(esm), Node 20.19+).
-import { stat } from "node:fs/promises";
-import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
-import { fileSignature, type LockfileText, readLockfileText } from "../lockfile/read-lockfile-text.js";
+import type { LockfileText } from "../lockfile/read-lockfile-text.js";
 import type { CompiledTemplate } from "../prompt/compile-template.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
 import {
@@ -14,26 +12,31 @@ import {
   toOpenAIMessages,
 } from "../prompt/provider-formats.js";
 import {
-  compilePromptTemplates,
   type PromptTemplates,
   type RenderedMessage,
   renderPrompt,
   type TemplateStore,
 } from "../prompt/render.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
-import { watchDirectoryEntry } from "./watch-directory-entry.js";
+import { checkedTemplates } from "./checked-templates.js";
+import { loadFromFile } from "./file-source.js";
+import { lockfileSource, type SourceOptions } from "./load-source.js";
+import { requirePrompts } from "./required-prompts.js";
+import { type AcceptLockfile, type LoadedFrom, loadFromUrl } from "./url-source.js";
 
 export { PromptOpsError } from "../errors.js";
 export type { AnthropicContentBlock, AnthropicRequestMessages } from "../prompt/provider-formats.js";
 export type { RenderedMessage } from "../prompt/render.js";
 
-export interface LoadPromptsOptions {
-  /** Path to promptops.lock, relative to the current directory. */
-  lockfile: string;
+export interface LoadPromptsOptions extends SourceOptions {
   /** The environment whose active versions are served, e.g. "production". */
   env: string;
-  /** Reload when the lockfile changes (activate, rollback, a deploy replacing it), without a restart. */
-  watch?: boolean;
+  /**
+   * The prompt ids this application renders: a lockfile that does not serve each of them in `env`
+   * (another project's, a wrong URL) is refused. Without it, a lockfile from the URL must serve every
+   * id the one it replaces served.
+   */
+  expectedPrompts?: readonly string[];
   /**
    * Called when a changed lockfile cannot be used (unreadable, invalid, tampered, or without this
    * environment); the registry keeps serving the last good one. Default: a process warning.
@@ -41,9 +44,11 @@ export interface LoadPromptsOptions {
   onError?: (error: Error) => void;
   /**
    * Called after a changed lockfile was loaded, with the ids whose active version changed; not
-   * called when the file changed but this environment's active versions did not.
+   * called when the file changed but this environment's active versions did not. With `url`, `from`
+   * says where it came from, and a switch from the fallback to the URL is reported even when no
+   * version changed.
    */
-  onReload?: (event: { changed: string[] }) => void;
+  onReload?: (event: { changed: string[]; from?: "url" | "fallback" }) => void;
 }
 
 /** One active prompt's metadata: spread `model` and `params` into an SDK call. */
@@ -83,7 +88,7 @@ export interface PromptRegistry {
   get(id: PromptId): PromptInfo;
   /** The ids active in the environment, sorted. */
   ids(): string[];
-  /** Stops watching; the registry keeps serving what it last loaded. */
+  /** Stops watching the file or polling the URL; the registry keeps serving what it last loaded. */
   close(): void;
 }
 
@@ -98,6 +103,8 @@ interface Loaded {
   text: string;
   /** The file's identity, size and mtime before it was read: a cheap "did it change" test. */
   signature: string;
+  /** The file or URL it came from, for error locations. */
+  origin: string;
   prompts: Map<string, ActivePrompt>;
   /** Every template of the active prompts, compiled once, by text; a reload reuses the unchanged ones. */
   templates: Map<string, CompiledTemplate>;
@@ -105,52 +112,49 @@ interface Loaded {
 
 /** Loads the active prompts of one environment from a lockfile; needs neither git nor the prompt files. */
 export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRegistry> {
-  const file = resolve(options.lockfile);
   const { env } = options;
+  const source = lockfileSource(options);
   const reportError = options.onError ?? ((error: Error) => process.emitWarning(error));
-  let current = build(await read(file), file, env);
-  // What was last looked at, good or bad, so that one broken or missing file is reported once,
-  // not again at every event in its directory.
-  let seenSignature = current.signature;
-  let rejected: string | undefined;
+  let current: Loaded | undefined;
+  let currentFrom: LoadedFrom | undefined;
 
-  const reload = async (byName: boolean) => {
-    const before = await signature(file);
-    if (!byName && before === seenSignature) return;
-    let next: Loaded;
-    try {
-      const fresh = await read(file).catch((error) => {
-        // Taken before the attempt: a file that cannot be read (missing, a FIFO, too large) is
-        // tried again when it changes, not at every event in its directory.
-        seenSignature = before;
-        throw error;
-      });
-      seenSignature = fresh.signature;
-      if (fresh.text === current.text || fresh.text === rejected) return;
-      rejected = fresh.text;
-      next = build(fresh, file, env, current.templates);
-    } catch (error) {
-      reportError(error as Error);
-      return;
-    }
-    const changed = changedIds(current.prompts, next.prompts);
+  /**
+   * The one gate every candidate lockfile passes — at start, from a watched file, a URL or the
+   * fallback: schema, every prompt's hash, every template, this environment, the prompts the
+   * application expects. It is swapped in by one assignment, so a render sees the old lockfile or
+   * the new one, never a mix; it throws, changing nothing, when the candidate is refused.
+   */
+  const accept: AcceptLockfile = (candidate, origin, from) => {
+    const next = build(candidate, origin, env, current?.templates);
+    const required = options.expectedPrompts ?? (from === "url" ? current?.prompts.keys() : undefined);
+    requirePrompts(next.prompts, required, origin, env);
+    const previous = current;
+    const previousFrom = currentFrom;
     current = next;
-    rejected = undefined;
+    currentFrom = from;
+    if (!previous) return;
+    const changed = changedIds(previous.prompts, next.prompts);
     // Another environment's activation, or a new `reason`, rewrites the file but serves the same prompts.
-    if (changed.length > 0) options.onReload?.({ changed });
+    if (from === "file") {
+      if (changed.length > 0) options.onReload?.({ changed });
+    } else if (changed.length > 0 || from !== previousFrom) options.onReload?.({ changed, from });
   };
-  const watcher = options.watch ? watchDirectoryEntry(file, reload, reportError) : undefined;
+
+  const watcher =
+    source.kind === "url"
+      ? await loadFromUrl({ ...source, accept, onError: reportError })
+      : await loadFromFile(source.file, source.watch, accept, reportError, () => current!);
 
   const active = (id: string): ActivePrompt => {
-    const prompt = current.prompts.get(id);
+    const prompt = current!.prompts.get(id);
     if (prompt) return prompt;
-    const ids = [...current.prompts.keys()].sort();
+    const ids = [...current!.prompts.keys()].sort();
     const guess = closestMatch(id, ids);
     const listed =
       ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length - 20} more)` : ids.join(", ");
     throw new PromptOpsError("unknown-prompt", `no prompt "${id}" is active in environment "${env}"`, {
       exitCode: 2,
-      location: { file },
+      location: { file: current!.origin },
       hint: `${guess ? `did you mean "${guess}"? ` : ""}active prompts: ${listed || "(none)"}`,
     });
   };
@@ -169,21 +173,9 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
     messages: (id, ...vars) => toOpenAIMessages(render(id, vars[0])),
     anthropic: (id, ...vars) => toAnthropicMessages(render(id, vars[0])),
     get: (id) => active(id).info,
-    ids: () => [...current.prompts.keys()].sort(),
+    ids: () => [...current!.prompts.keys()].sort(),
     close: () => watcher?.close(),
   };
-}
-
-const MISSING_HINT =
-  "activate a version first (promptops activate <id>@<N> --env <env>) and ship promptops.lock with the app";
-
-function read(file: string): Promise<LockfileText> {
-  return readLockfileText(file, MISSING_HINT);
-}
-
-async function signature(file: string): Promise<string> {
-  const info = await stat(file).catch(() => undefined);
-  return info ? fileSignature(info) : "missing";
 }
 
 function build(
@@ -215,7 +207,7 @@ function build(
   for (const [id, entry] of Object.entries(entries)) {
     prompts.set(id, activePrompt(lockfile, id, entry.version, entry.hash, file, store));
   }
-  return { text: source.text, signature: source.signature, prompts, templates };
+  return { text: source.text, signature: source.signature, origin: file, prompts, templates };
 }
 
 function activePrompt(
@@ -241,30 +233,6 @@ function activePrompt(
     variables: compiled.variables ?? Object.freeze({}),
   });
   return { info, compiled, templates: checkedTemplates(id, version, compiled, file, store) };
-}
-
-/**
- * A lockfile is untrusted input: an entry can be forged with a correct hash. Its templates are
- * compiled and checked here, once, so that a template that could run code refuses the whole
- * lockfile before anything in it is evaluated.
- */
-function checkedTemplates(
-  id: string,
-  version: number,
-  compiled: CompiledPrompt,
-  file: string,
-  store: TemplateStore,
-): PromptTemplates {
-  try {
-    return compilePromptTemplates(`${id}@${version}`, compiled, store);
-  } catch (error) {
-    if (!(error instanceof PromptOpsError)) throw error;
-    throw new PromptOpsError(error.code, `lockfile prompt ${error.message}`, {
-      exitCode: 1,
-      location: { file },
-      hint: "this lockfile entry was not made by promptops lock from a valid prompt: do not load it",
-    });
-  }
 }
 
 /** Frozen, so an application cannot change what every later caller is served. */

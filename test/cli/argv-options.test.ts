@@ -32,7 +32,7 @@ function recordingModules(calls: Call[]): CommandModules {
   const load = async () => module;
   return Object.fromEntries(
     ["init", "validate", "render", "status", "publish", "log", "diff", "verify"]
-      .concat(["activation", "lock", "types", "report", "test"])
+      .concat(["activation", "lock", "types", "report", "test", "serve"])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
 }
@@ -198,6 +198,28 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
 
   ["verify", ["verify"], "runVerify", { ...at, json: false }],
   ["verify --json", ["verify", "--json"], "runVerify", { ...at, json: true }],
+  [
+    "serve: defaults",
+    ["serve"],
+    "runServe",
+    { ...at, port: "7070", host: "127.0.0.1", lockfile: undefined, tokenEnv: undefined },
+  ],
+  [
+    "serve: --port --host --lockfile --token-env",
+    [
+      "serve",
+      "--port",
+      "0",
+      "--host",
+      "0.0.0.0",
+      "--lockfile",
+      "dist/promptops.lock",
+      "--token-env",
+      "TOKEN",
+    ],
+    "runServe",
+    { ...at, port: "0", host: "0.0.0.0", lockfile: "dist/promptops.lock", tokenEnv: "TOKEN" },
+  ],
 
   [
     "activate",

@@ -1,0 +1,113 @@
+import { resolve } from "node:path";
+import { PromptOpsError } from "../errors.js";
+import { type LockfileText, readLockfileText } from "../lockfile/read-lockfile-text.js";
+import { displayUrl, fetchLockfile } from "./fetch-lockfile.js";
+import { type PollSchedule, pollOnSchedule } from "./poll-schedule.js";
+
+/** Where the lockfile being served came from. */
+export type LoadedFrom = "file" | "url" | "fallback";
+
+/** The runtime's one gate: checks a candidate lockfile and swaps it in, or throws and changes nothing. */
+export type AcceptLockfile = (candidate: LockfileText, origin: string, from: LoadedFrom) => void;
+
+export interface UrlSourceOptions {
+  url: string;
+  headers: Readonly<Record<string, string>>;
+  pollMs: number;
+  timeoutMs: number;
+  maxBytes: number;
+  /** A lockfile file to serve when the URL cannot be used at start-up. */
+  fallback: string | undefined;
+  accept: AcceptLockfile;
+  onError: (error: Error) => void;
+}
+
+/**
+ * Loads the lockfile from a URL, or from the fallback file when the URL cannot be used at start-up
+ * (saying so through onError), then polls the URL with If-None-Match. A body is handed to `accept`
+ * only once: an unchanged one answers 304 (or is the same text), and one that was refused stays
+ * refused, without being reported again, until the server sends another.
+ */
+export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedule> {
+  const { url } = options;
+  // The ETag and text of the last body looked at, accepted or refused.
+  let etag: string | undefined;
+  let seen: string | undefined;
+  let refused = false;
+  let reported: string | undefined;
+  // A request in flight when the registry is closed must not swap anything in afterwards.
+  let closed = false;
+
+  /** True when the URL's lockfile is served now; false when the one it sends is still the refused one. */
+  const check = async (): Promise<boolean> => {
+    const fetched = await fetchLockfile(url, { ...options, etag });
+    if (closed) return true;
+    if (fetched.status === "not-modified") return !refused;
+    etag = fetched.etag;
+    if (fetched.text === seen) return !refused;
+    seen = fetched.text;
+    refused = true;
+    options.accept({ text: fetched.text, signature: etag ?? "" }, displayUrl(url), "url");
+    refused = false;
+    return true;
+  };
+  const attempt = async (): Promise<boolean> => {
+    try {
+      const ok = await check();
+      if (ok) reported = undefined;
+      return ok;
+    } catch (error) {
+      // One report per problem, not one per retry of an outage.
+      const key = `${(error as PromptOpsError).code}:${(error as Error).message}`;
+      if (key !== reported) options.onError(error as Error);
+      reported = key;
+      return false;
+    }
+  };
+
+  const closing = (schedule: PollSchedule): PollSchedule => ({
+    close() {
+      closed = true;
+      schedule.close();
+    },
+  });
+  try {
+    await check();
+    return closing(pollOnSchedule(options.pollMs, attempt));
+  } catch (error) {
+    if (!options.fallback) throw error;
+    const fallback = resolve(options.fallback);
+    const why = error as Error;
+    try {
+      options.accept(
+        await readLockfileText(
+          fallback,
+          "ship a lockfile with the app to use while the URL cannot be reached",
+        ),
+        fallback,
+        "fallback",
+      );
+    } catch (fallbackError) {
+      // Both ways failed: the error names both, the URL's first, as it is the one to fix.
+      const cause = fallbackError as PromptOpsError;
+      throw new PromptOpsError(
+        cause.code ?? "lockfile-fetch-failed",
+        `${why.message}, and the fallback cannot be used: ${cause.message}`,
+        {
+          location: cause.location,
+          hint: cause.hint,
+          cause: why,
+        },
+      );
+    }
+    options.onError(
+      new PromptOpsError(
+        why instanceof PromptOpsError ? why.code : "lockfile-fetch-failed",
+        `${why.message}; serving the fallback ${fallback} until the URL sends a good lockfile`,
+        { hint: why instanceof PromptOpsError ? why.hint : undefined, cause: why },
+      ),
+    );
+    reported = `${(why as PromptOpsError).code}:${why.message}`;
+    return closing(pollOnSchedule(options.pollMs, attempt, 1));
+  }
+}
