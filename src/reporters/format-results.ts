@@ -81,9 +81,16 @@ export function problemMessages(result: CaseResult): string[] {
     .map((a) => `${a.type}${a.weight === undefined ? "" : ` (weight ${a.weight})`}: ${a.message}`);
   // Under a threshold the score decides: it comes first, then the assertions that lowered it.
   const score = formatScore(result);
-  if (score !== undefined && result.status === "fail") return [`${score}: below the threshold`, ...failed];
-  if (result.status === "fail" && failed.length === 0) return ["the case failed, but no assertion says why"];
-  return failed;
+  // A reply cut off by the token limit explains most failures after it (JSON that does not parse).
+  const cut =
+    result.status === "fail" && result.finishReason === "length"
+      ? ["the reply was cut off by the token limit (finish reason length)"]
+      : [];
+  if (score !== undefined && result.status === "fail")
+    return [`${score}: below the threshold`, ...failed, ...cut];
+  if (result.status === "fail" && failed.length === 0)
+    return ["the case failed, but no assertion says why", ...cut];
+  return [...failed, ...cut];
 }
 
 /** "weighted score 0.6, threshold 0.7" for a case of a test with a threshold; undefined otherwise. */

@@ -119,8 +119,9 @@ const messages = (result: CaseResult) => result.assertions.map((a) => a.message)
 
 describe("assertions that mean what a team expects", () => {
   it("a reply cut off by the token limit fails finish-reason: stop, in either vendor's words", async () => {
-    const { code, report } = await runTests();
+    const { code, stdout, report } = await runTests();
     expect(code).toBe(1);
+    expect(stdout).toContain("the reply was cut off by the token limit (finish reason length)");
     for (const result of onBoth(report, "a long answer cut off by the token limit")) {
       expect(result.status).toBe("fail");
       expect(result.finishReason).toBe("length");

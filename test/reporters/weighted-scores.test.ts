@@ -46,4 +46,12 @@ describe("weighted scores in the reports", () => {
     const validate = schemaValidator("results");
     expect(validate(JSON.parse(JSON.stringify(run)))).toBe(true);
   });
+
+  it("a failed case whose reply hit the token limit says so, after what failed", () => {
+    const cut: CaseResult = { ...belowThreshold, finishReason: "length" };
+    const root = formatJunitReport(runResults([cut]));
+    expect(root).toContain("the reply was cut off by the token limit (finish reason length)");
+    const whole: CaseResult = { ...cut, finishReason: "stop" };
+    expect(formatJunitReport(runResults([whole]))).not.toContain("cut off");
+  });
 });
