@@ -225,6 +225,16 @@ function checkAssertionSchema(
   let path = valuePath;
   if (type === "json-schema") {
     const form = jsonSchemaOf(value);
+    // Not a shape the schema file can tell from a JSON Schema: `{ schema, allowFence }` with a wrong part.
+    if (!form && value && typeof value === "object")
+      return [
+        diagnosticAt(
+          loaded.source,
+          valuePath,
+          "assertion-schema",
+          "json-schema: { schema, allowFence } takes a JSON Schema object and allowFence true or false",
+        ),
+      ];
     schema = form?.schema;
     if (form && form.schema !== value) path = [...valuePath, "schema"];
   } else if (type === "contains-json" && value && typeof value === "object" && !Array.isArray(value))
