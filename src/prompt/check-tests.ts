@@ -1,6 +1,8 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { regexProblem } from "../schemas/safe-regexp.js";
 import type { PathSegment } from "../yaml/yaml-source.js";
+import { assertionParts } from "./assertion-parts.js";
+import { jsonSchemaOf } from "./json-schema-value.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
 import type { Assertion, PromptFile } from "./prompt-file.js";
 import { isRegexProblem, regexSpec } from "./regex-value.js";
@@ -115,6 +117,16 @@ export function checkTests(
     test.assert.forEach((assertion, j) => {
       diagnostics.push(...checkAssertion(loaded, ["tests", i, "assert", j], assertion, declared, options));
     });
+    if (test.assert.length > 0 && test.assert.every((a) => weightOf(a) === 0))
+      diagnostics.push(
+        diagnosticAt(
+          source,
+          ["tests", i, "assert"],
+          "test-weights-zero",
+          `test "${test.name}": every assertion has weight 0, so nothing decides whether it passes`,
+          { hint: "weight 0 shows an assertion without counting it: give at least one a weight above 0" },
+        ),
+      );
   });
   (prompt.boundary ?? []).forEach((assertion, j) => {
     diagnostics.push(...checkAssertion(loaded, ["boundary", j], assertion, declared, options));
@@ -130,8 +142,10 @@ function checkAssertion(
   options: TestCheckOptions,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const [type, value] = Object.entries(assertion)[0] ?? [];
-  if (!type) return diagnostics;
+  // A wrong count of type keys is the schema's to report, at the assertion.
+  const parts = assertionParts(assertion);
+  if ("problem" in parts) return diagnostics;
+  const { type, value } = parts;
   const valuePath = [...path, type];
   // A prompt file is reviewed as text and may be edited by anyone who writes prompts: a line of it
   // must not become code that runs in CI, where the API keys are, unless the config says so.
@@ -153,19 +167,7 @@ function checkAssertion(
     diagnostics.push(noJudge(loaded, valuePath));
   if (type === "regex" || type === "not-regex")
     diagnostics.push(...checkRegex(loaded, valuePath, type, value));
-  if (type === "json-schema" && value && typeof value === "object") {
-    const problem = variableSchemaProblem(value as Record<string, unknown>);
-    if (problem)
-      diagnostics.push(
-        diagnosticAt(
-          loaded.source,
-          [...valuePath, ...problem.path],
-          "assertion-schema",
-          `json-schema: not a valid JSON Schema: ${problem.message}`,
-          schemaProblemOptions(problem),
-        ),
-      );
-  }
+  diagnostics.push(...checkAssertionSchema(loaded, valuePath, type, value));
   // Expected values may use the test's variables, e.g. `contains: "{{ customer.name }}"`; a
   // javascript check is code, not a template, and judge rubrics and `similar.to` are templates too.
   for (const text of templatedValues(type, value)) {
@@ -210,6 +212,44 @@ function checkAssertion(
     }
   }
   return diagnostics;
+}
+
+/** The JSON Schema of a `json-schema` (bare or `{ schema }`) or `contains-json` must be usable. */
+function checkAssertionSchema(
+  loaded: LoadedPrompt,
+  valuePath: PathSegment[],
+  type: string,
+  value: unknown,
+): Diagnostic[] {
+  let schema: Record<string, unknown> | undefined;
+  let path = valuePath;
+  if (type === "json-schema") {
+    const form = jsonSchemaOf(value);
+    // Not a shape the schema file can tell from a JSON Schema: `{ schema, allowFence }` with a wrong part.
+    if (!form && value && typeof value === "object")
+      return [
+        diagnosticAt(
+          loaded.source,
+          valuePath,
+          "assertion-schema",
+          "json-schema: { schema, allowFence } takes a JSON Schema object and allowFence true or false",
+        ),
+      ];
+    schema = form?.schema;
+    if (form && form.schema !== value) path = [...valuePath, "schema"];
+  } else if (type === "contains-json" && value && typeof value === "object" && !Array.isArray(value))
+    schema = value as Record<string, unknown>;
+  const problem = schema && variableSchemaProblem(schema);
+  if (!problem) return [];
+  return [
+    diagnosticAt(
+      loaded.source,
+      [...path, ...problem.path],
+      "assertion-schema",
+      `${type}: not a valid JSON Schema: ${problem.message}`,
+      schemaProblemOptions(problem),
+    ),
+  ];
 }
 
 /** A `regex`/`not-regex` value: its shape, its flags and, unless it is a template, its pattern. */
@@ -274,4 +314,9 @@ function hasOwnProvider(value: unknown): boolean {
   const ref =
     typeof value === "object" && value !== null ? (value as { provider?: unknown }).provider : undefined;
   return typeof ref === "string" && ref.trim() !== "";
+}
+
+function weightOf(assertion: Assertion): number {
+  const parts = assertionParts(assertion);
+  return "problem" in parts ? 1 : parts.weight;
 }

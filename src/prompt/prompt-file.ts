@@ -48,6 +48,8 @@ export interface PromptTest {
   assert: Assertion[];
   "pass-rate"?: number;
   "allow-fail"?: boolean;
+  /** The weighted score of the assertions that passes the test, even if some assertions fail. */
+  threshold?: number;
 }
 
 export interface PromptFile {
@@ -101,6 +103,7 @@ export const promptTestKeys = {
   assert: true,
   "pass-rate": true,
   "allow-fail": true,
+  threshold: true,
 } as const satisfies Record<keyof PromptTest, true>;
 
 export const modelSpecKeys = { provider: true, name: true, params: true } as const satisfies Record<
@@ -134,6 +137,9 @@ export const ASSERTION_TYPES = [
   "not-regex",
   "is-json",
   "json-schema",
+  "contains-json",
+  "finish-reason",
+  "levenshtein",
   "max-length",
   "max-tokens",
   "max-latency-ms",

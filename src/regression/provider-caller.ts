@@ -162,7 +162,8 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
             provider.call({ ...request, signal }),
           );
           const notes = answer.notes?.length ? { notes: answer.notes } : {};
-          return { output: answer.output, tokens: answer.tokens, latencyMs, ...notes };
+          const reason = answer.finishReason === undefined ? {} : { finishReason: answer.finishReason };
+          return { output: answer.output, tokens: answer.tokens, latencyMs, ...notes, ...reason };
         },
         callOptions?.keep,
         callOptions?.fresh,

@@ -1,4 +1,5 @@
 import { addUsd } from "../providers/pricing.js";
+import { weightedScore } from "./assertions/weighted-score.js";
 import { boundaryOf } from "./boundary/boundary-cases.js";
 import { caseIdentity, unsentResult } from "./case-results.js";
 import { sumJudgeUsage } from "./judge/judge-usage.js";
@@ -162,11 +163,10 @@ function markAllowed(testCase: TestCase, result: CaseResult): CaseResult {
     : result;
 }
 
-/** A sample's score: the mean of its assertions' scores; an error, which has none, scores 0. */
+/** A sample's score: the weighted mean of its assertions' scores; an error, which has none, scores 0. */
 export function sampleScore(result: CaseResult): number {
   if (result.status === "error") return 0;
-  if (result.assertions.length === 0) return result.status === "pass" ? 1 : 0;
-  return round(result.assertions.reduce((n, a) => n + a.score, 0) / result.assertions.length);
+  return weightedScore(result.assertions) ?? (result.status === "pass" ? 1 : 0);
 }
 
 /** min, max, mean and the population standard deviation (the samples are all there is). */

@@ -23,9 +23,12 @@ export interface CachedReply {
   latencyMs: number;
   /** What the provider could not honour as asked: said again when the reply comes from the cache. */
   notes?: string[];
+  /** Why the model stopped, as the provider said it: `finish-reason` checks a cached reply too. */
+  finishReason?: string;
 }
 
-const CACHE_FORMAT = 1;
+// 2: entries keep the finish reason; a format-1 entry, which never had one, is not read as "none".
+const CACHE_FORMAT = 2;
 
 export function cacheKey(parts: CacheKeyParts): string {
   return createHash("sha256")

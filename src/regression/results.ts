@@ -18,6 +18,8 @@ export interface AssertionResult {
   score: number;
   /** Says what was expected and what was found. */
   message: string;
+  /** The assertion's `weight` in the test's score, when not 1 (0: shown, never counted). */
+  weight?: number;
 }
 
 export interface CaseResult {
@@ -34,10 +36,15 @@ export interface CaseResult {
   output: string;
   latencyMs: number;
   cached: boolean;
+  /** Why the model stopped (stop, length, tool_calls, content_filter), when the provider said. */
+  finishReason?: string;
   tokens: TokenCounts;
   /** null when the price of the model is unknown (never a made-up 0). */
   costUsd: number | null;
   assertions: AssertionResult[];
+  /** With a test `threshold`: the weighted score of the assertions, and the threshold it had to reach. */
+  score?: number;
+  threshold?: number;
   /** For status "error": what went wrong (status, provider's text, attempts made). */
   error?: string;
   /** Where the test is written, for annotations: file relative to the project root, 1-based line. */

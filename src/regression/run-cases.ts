@@ -1,5 +1,7 @@
 import { PromptOpsError } from "../errors.js";
+import { normaliseFinishReason } from "../providers/finish-reason.js";
 import type { Provider } from "../providers/provider.js";
+import { assertionsVerdict } from "./assertions/weighted-score.js";
 import { caseIdentity, caseRequest, unsentResult } from "./case-results.js";
 import type { TestCase } from "./plan-cases.js";
 import type { CallReply, ProviderCaller } from "./provider-caller.js";
@@ -13,6 +15,7 @@ export interface AssertionInput {
   latencyMs: number;
   costUsd: number | null;
   promptDir: string;
+  finishReason?: string;
 }
 
 export interface CaseRunnerDeps {
@@ -126,6 +129,7 @@ async function runCase(
         latencyMs: reply.latencyMs,
         costUsd,
         promptDir: testCase.promptDir,
+        ...(reply.finishReason === undefined ? {} : { finishReason: reply.finishReason }),
       },
       testCase,
     );
@@ -137,14 +141,17 @@ async function runCase(
       output: reply.output,
     };
   }
+  const verdict = assertionsVerdict(assertions, testCase.test.threshold);
   return {
     ...base,
-    status: assertions.every((a) => a.pass) ? "pass" : "fail",
+    status: verdict.pass ? "pass" : "fail",
     output: reply.output,
     latencyMs: reply.latencyMs,
     cached: reply.cached,
+    ...(reply.finishReason === undefined ? {} : { finishReason: normaliseFinishReason(reply.finishReason) }),
     tokens,
     costUsd: reply.cached ? 0 : costUsd,
     assertions,
+    ...(verdict.threshold === undefined ? {} : { score: verdict.score, threshold: verdict.threshold }),
   };
 }

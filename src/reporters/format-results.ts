@@ -77,9 +77,27 @@ export function problemMessages(result: CaseResult): string[] {
   if (repeats)
     return [formatRepeats(repeats), ...problemMessages(single).map((m) => `sample ${repeats.shown}: ${m}`)];
   if (result.status === "error") return [result.error?.trim() || "the case ended with an unknown error"];
-  const failed = result.assertions.filter((a) => !a.pass).map((a) => `${a.type}: ${a.message}`);
-  if (result.status === "fail" && failed.length === 0) return ["the case failed, but no assertion says why"];
-  return failed;
+  const failed = result.assertions
+    .filter((a) => !a.pass)
+    .map((a) => `${a.type}${a.weight === undefined ? "" : ` (weight ${a.weight})`}: ${a.message}`);
+  // Under a threshold the score decides: it comes first, then the assertions that lowered it.
+  const score = formatScore(result);
+  // A reply cut off by the token limit explains most failures after it (JSON that does not parse).
+  const cut =
+    result.status === "fail" && result.finishReason === "length"
+      ? ["the reply was cut off by the token limit (finish reason length)"]
+      : [];
+  if (score !== undefined && result.status === "fail")
+    return [`${score}: below the threshold`, ...failed, ...cut];
+  if (result.status === "fail" && failed.length === 0)
+    return ["the case failed, but no assertion says why", ...cut];
+  return [...failed, ...cut];
+}
+
+/** "weighted score 0.6, threshold 0.7" for a case of a test with a threshold; undefined otherwise. */
+export function formatScore(result: CaseResult): string | undefined {
+  if (result.threshold === undefined || result.score === undefined) return undefined;
+  return `weighted score ${result.score}, threshold ${result.threshold}`;
 }
 
 export function isProblem(result: CaseResult): boolean {

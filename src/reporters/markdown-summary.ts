@@ -6,6 +6,7 @@ import {
   excerpt,
   formatMs,
   formatRunCounts,
+  formatScore,
   formatTotals,
   groupByPromptAndProvider,
   hasBlockingProblem,
@@ -60,7 +61,12 @@ export function formatMarkdownSummary(results: RunResults, options: MarkdownOpti
   for (const c of cases) {
     // A repeated case shows its pass rate with its verdict.
     const verdict = `${STATUS[c.status]}${allowedNote(c)}`;
-    const status = c.repeats ? `${verdict} ${inline(formatPassRate(c.repeats))}` : verdict;
+    const scored = formatScore(c);
+    const status = c.repeats
+      ? `${verdict} ${inline(formatPassRate(c.repeats))}`
+      : scored
+        ? `${verdict} (${scored})`
+        : verdict;
     const cells = [status, inline(promptLabel(c)), inline(c.test), inline(c.provider)];
     out.push(row([...cells, formatMs(c.latencyMs), c.cached ? "yes" : "no"]));
   }

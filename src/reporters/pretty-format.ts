@@ -9,6 +9,7 @@ import {
   formatCost,
   formatMs,
   formatRunCounts,
+  formatScore,
   formatTokens,
   formatTotals,
   hasBlockingProblem,
@@ -35,7 +36,9 @@ export function formatCaseLine(result: CaseResult, c: ChalkInstance): string {
     : "";
   const latency = c.dim(formatMs(result.latencyMs));
   const allowed = c.yellow(allowedNote(result));
-  return `${statusMark(result, c)} ${caseTitle(result)} ${latency}${cached}${repeats}${refused}${allowed}`;
+  const scored = formatScore(result);
+  const score = scored ? c.dim(` · ${scored}`) : "";
+  return `${statusMark(result, c)} ${caseTitle(result)} ${latency}${cached}${repeats}${score}${refused}${allowed}`;
 }
 
 const BAR_WIDTH = 20;

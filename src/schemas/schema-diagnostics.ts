@@ -108,12 +108,13 @@ export function schemaDiagnostics(
       case "maxProperties":
       case "minProperties":
         message = `${where} ${error.message}`;
+        // The assertion's own limits, or those of its if/then/else on `weight` (titled alike).
         if (error.parentSchema?.title === "Assertion") {
           const keys = Object.keys((error.data as object) ?? {});
           message =
-            keys.length === 0
-              ? `${where} is an empty assertion`
-              : `${where} has ${keys.length} keys (${keys.join(", ")}); an assertion is a one-key map`;
+            keys.length === 0 || (keys.length === 1 && keys[0] === "weight")
+              ? `${where} is an empty assertion${keys.length > 0 ? " (a weight, and no type)" : ""}`
+              : `${where} has ${keys.length} keys (${keys.join(", ")}); an assertion is a one-key map (plus an optional weight)`;
           hint = "write each check as its own list item, e.g. `- contains: refund` then `- max-length: 400`";
         }
         break;

@@ -18,19 +18,23 @@ const ticketSchema = {
 };
 
 describe("assertions", () => {
-  it("json-schema reads a reply wrapped in a ```json fence and says so", async () => {
+  it("json-schema refuses a reply wrapped in a ```json fence unless allowFence, and reads it then", async () => {
     const fenced = '```json\n{ "category": "billing", "urgent": true }\n```';
-    expect(await evaluateAssertion({ "json-schema": ticketSchema }, context(fenced))).toEqual({
+    const strict = await evaluateAssertion({ "json-schema": ticketSchema }, context(fenced));
+    expect(strict.pass).toBe(false);
+    expect(strict.message).toContain("write `json-schema: { schema: …, allowFence: true }`");
+    const lenient = { "json-schema": { schema: ticketSchema, allowFence: true } };
+    expect(await evaluateAssertion(lenient, context(fenced))).toEqual({
       type: "json-schema",
       pass: true,
       score: 1,
-      message: "output is JSON matching the schema (inside a ```json fenced block)",
+      message: "output is JSON matching the schema (inside a ```json fenced block, accepted by allowFence)",
     });
     const wrong = '```json\n{ "category": "billing", "urgent": "yes", "note": 1 }\n```';
-    const result = await evaluateAssertion({ "json-schema": ticketSchema }, context(wrong));
+    const result = await evaluateAssertion(lenient, context(wrong));
     expect(result.pass).toBe(false);
     expect(result.message).toBe(
-      'expected output to match the JSON schema (inside a ```json fenced block); the document has unknown property "note"; /urgent must be boolean (found "yes")',
+      'expected output to match the JSON schema (inside a ```json fenced block, accepted by allowFence); the document has unknown property "note"; /urgent must be boolean (found "yes")',
     );
   });
 

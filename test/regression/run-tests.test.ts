@@ -62,6 +62,7 @@ describe("promptops test, the core", () => {
           "assertions",
           "cached",
           "costUsd",
+          "finishReason",
           "hash",
           "latencyMs",
           "location",
@@ -79,6 +80,7 @@ describe("promptops test, the core", () => {
         provider: "openai:gpt-4o-mini",
         status: "pass",
         cached: false,
+        finishReason: "stop",
         tokens: USAGE,
       });
       expect(result.hash).toMatch(/^sha256:[0-9a-f]{64}$/);

@@ -60,15 +60,21 @@ const caseResultKeys = {
   boundary: true,
   baseline: true,
   judge: true,
+  finishReason: true,
+  score: true,
+  threshold: true,
 } as const satisfies Record<keyof CaseResult, true>;
 const judgeUsageKeys = { calls: true, tokens: true, costUsd: true } as const satisfies Record<
   keyof JudgeUsage,
   true
 >;
-const assertionResultKeys = { type: true, pass: true, score: true, message: true } as const satisfies Record<
-  keyof AssertionResult,
-  true
->;
+const assertionResultKeys = {
+  type: true,
+  pass: true,
+  score: true,
+  message: true,
+  weight: true,
+} as const satisfies Record<keyof AssertionResult, true>;
 const rateLimitKeys = { responses: true, waitedMs: true } as const satisfies Record<
   keyof RateLimitStats,
   true

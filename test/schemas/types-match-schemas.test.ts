@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { configFileKeys, configTestKeys } from "../../src/config/config.js";
+import { ASSERTION_OPTION_KEYS } from "../../src/prompt/assertion-parts.js";
 import {
   ASSERTION_TYPES,
   modelSpecKeys,
@@ -19,7 +20,8 @@ describe("the TypeScript types and the JSON Schemas describe the same files", ()
   it("prompt file keys", () => expect(Object.keys(promptFileKeys).sort()).toEqual(keys(prompt)));
   it("test case keys", () => expect(Object.keys(promptTestKeys).sort()).toEqual(keys(prompt.$defs?.test)));
   it("model keys", () => expect(Object.keys(modelSpecKeys).sort()).toEqual(keys(prompt.$defs?.model)));
-  it("assertion types", () => expect([...ASSERTION_TYPES].sort()).toEqual(keys(prompt.$defs?.assertion)));
+  it("assertion types, and the weight beside them", () =>
+    expect([...ASSERTION_TYPES, ...ASSERTION_OPTION_KEYS].sort()).toEqual(keys(prompt.$defs?.assertion)));
   it("config keys", () => expect(Object.keys(configFileKeys).sort()).toEqual(keys(config)));
   it("config test: keys", () =>
     expect(Object.keys(configTestKeys).sort()).toEqual(keys(config.properties?.test as Schema)));

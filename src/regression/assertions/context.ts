@@ -10,6 +10,8 @@ export interface AssertionContext {
   latencyMs: number;
   /** null when the model's price is unknown. */
   costUsd: number | null;
+  /** Why the model stopped, as the provider said it (`finish_reason`, `stop_reason`); none from some providers. */
+  finishReason?: string;
   /** Absolute folder of the prompt file: `javascript: ./checks/x.mjs` resolves from here. */
   promptDir: string;
 }

@@ -1,3 +1,4 @@
+import { assertionParts } from "../../prompt/assertion-parts.js";
 import { ASSERTION_TYPES, type Assertion, type AssertionType } from "../../prompt/prompt-file.js";
 import { closestMatch } from "../../schemas/did-you-mean.js";
 import type { AssertionResult } from "../results.js";
@@ -21,12 +22,9 @@ export async function evaluateAssertion(
       "(none)",
       `an assertion is a one-key map like { contains: "text" }, found ${JSON.stringify(assertion)}`,
     );
-  const keys = Object.keys(assertion);
-  if (keys.length !== 1) {
-    const found = keys.length === 0 ? "none" : keys.map((k) => `"${k}"`).join(", ");
-    return failed(keys[0] ?? "(none)", `an assertion has exactly one key (its type); found ${found}`);
-  }
-  const type = keys[0]!;
+  const parts = assertionParts(assertion);
+  if ("problem" in parts) return failed(parts.type ?? "(none)", parts.problem);
+  const { type, weight } = parts;
   const handler = assertionHandler(type, handlers);
   if (!handler) {
     const needs = Object.hasOwn(PROVIDER_BACKED, type) ? PROVIDER_BACKED[type as AssertionType] : undefined;
@@ -37,9 +35,13 @@ export async function evaluateAssertion(
       `unknown assertion type "${type}"${suggestion ? ` (did you mean "${suggestion}"?)` : ""}`,
     );
   }
-  const expected = renderExpected(type, assertion[type], context.vars);
-  if ("error" in expected) return failed(type, expected.error);
-  return toResult(type, await handler(expected.value, context));
+  const expected = renderExpected(type, parts.value, context.vars);
+  const result =
+    "error" in expected
+      ? failed(type, expected.error)
+      : toResult(type, await handler(expected.value, context));
+  // Only a weight that is not the default is shown: reports of unweighted tests stay as they were.
+  return weight === 1 ? result : { ...result, weight };
 }
 
 /** Checks a test's assertions, in order; results keep the order of the assertions. */

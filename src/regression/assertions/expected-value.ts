@@ -25,12 +25,22 @@ export function renderExpected(
 
 class ExpectedValueError extends Error {}
 
-const STRING_TYPES = new Set(["equals", "contains", "icontains", "not-contains", "starts-with"]);
+const STRING_TYPES = new Set([
+  "equals",
+  "contains",
+  "icontains",
+  "not-contains",
+  "starts-with",
+  "not-equals",
+  "not-icontains",
+  "not-starts-with",
+]);
 const LIST_TYPES = new Set<string>(LIST_ASSERTION_TYPES);
 // The text field of the object forms: the provider-backed assertions', and `{ pattern, flags }`.
 const TEXT_FIELDS: Record<string, string> = {
   "llm-judge": "rubric",
   similar: "to",
+  levenshtein: "to",
   regex: "pattern",
   "not-regex": "pattern",
 };

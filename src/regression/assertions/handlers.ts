@@ -1,7 +1,9 @@
 import { ASSERTION_TYPES, type AssertionType } from "../../prompt/prompt-file.js";
 import type { AssertionHandler } from "./context.js";
+import { finishReasonAssertions } from "./finish-reason.js";
 import { javascriptAssertions } from "./javascript.js";
 import { jsonAssertions } from "./json.js";
+import { levenshteinAssertions } from "./levenshtein.js";
 import { limitAssertions } from "./limits.js";
 import { refusalAssertions } from "./refusal.js";
 import { regexAssertions } from "./regex.js";
@@ -16,6 +18,8 @@ const builtIn: Record<string, AssertionHandler> = {
   ...limitAssertions,
   ...javascriptAssertions,
   ...refusalAssertions,
+  ...finishReasonAssertions,
+  ...levenshteinAssertions,
 };
 
 /** What each provider-backed type waits for, for the message when the caller hands in no handler. */

@@ -21,13 +21,16 @@ type CheckFunction = (...args: unknown[]) => unknown;
 const MODULE_PATH = /^[^\s'"`()]*[/\\][^\s'"`()]*\.[cm]?js$/;
 const LOOKS_LIKE_FILE = /^[\w.-]+\.[cm]?js$/;
 
+/** A number result passes at this score unless the assertion sets its own `threshold`. */
+export const DEFAULT_JAVASCRIPT_THRESHOLD = 0.5;
+
 async function javascript(value: unknown, context: AssertionContext): Promise<AssertionOutcome> {
-  if (typeof value !== "string" || value.trim() === "")
-    return badValue("javascript", "a module path or an expression", value);
-  const code = value.trim();
+  const spec = javascriptSpec(value);
+  if (!spec) return badValue("javascript", "a module path, an expression or { code, threshold }", value);
+  const { code, threshold } = spec;
   const isModule = MODULE_PATH.test(code);
   const label = isModule ? code : `\`${oneLine(code)}\``;
-  const check = isModule ? await loadModule(code, context.promptDir) : compileExpression(code);
+  const check = isModule ? await loadModule(code, context.promptDir) : await compileCode(code);
   if (typeof check === "string") return verdict(false, `${label}: ${check}`);
 
   // A check gets copies: one that mutates vars or result must not change what later assertions see.
@@ -51,7 +54,17 @@ async function javascript(value: unknown, context: AssertionContext): Promise<As
         : "";
     return verdict(false, `${label} threw: ${message}${hint}`);
   }
-  return interpret(returned, label, context.output);
+  return interpret(returned, label, context.output, threshold);
+}
+
+/** `javascript: "code"` or `{ code, threshold }`; undefined for any other shape. */
+function javascriptSpec(value: unknown): { code: string; threshold: number } | undefined {
+  const spec = typeof value === "string" ? { code: value } : (value as Record<string, unknown> | null);
+  if (typeof spec !== "object" || spec === null) return undefined;
+  const { code, threshold = DEFAULT_JAVASCRIPT_THRESHOLD } = spec;
+  if (typeof code !== "string" || code.trim() === "") return undefined;
+  if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1)) return undefined;
+  return { code: code.trim(), threshold };
 }
 
 /** The function, or why there is none. Node caches each module, so a check file is loaded once. */
@@ -74,26 +87,43 @@ async function loadModule(path: string, promptDir: string): Promise<CheckFunctio
   return (found as CheckFunction | undefined) ?? "the module exports no default or named `assert` function";
 }
 
-const expressions = new Map<string, CheckFunction | string>();
+const compiled = new Map<string, CheckFunction | string>();
 
 /**
- * An expression (`output.length < 400`), or else a function body with its own `return`. The code
- * is the prompt author's, run with the same trust as a check module: this is not a sandbox.
+ * An expression (`output.length < 400`), or else a block: its last expression statement is its
+ * result, as in promptfoo, and an explicit `return` works too. The code is the prompt author's,
+ * run with the same trust as a check module: this is not a sandbox.
  */
-function compileExpression(code: string): CheckFunction | string {
-  let entry = expressions.get(code);
+async function compileCode(code: string): Promise<CheckFunction | string> {
+  let entry = compiled.get(code);
   if (entry === undefined) {
-    // Tried as an expression first, so `output.includes("return policy")` is not taken for a body.
-    // The newline before `)` keeps a trailing `// comment` from swallowing the parenthesis.
+    // Tried as an expression first, so a one-liner costs no parser. The newline before `)` keeps a
+    // trailing `// comment` from swallowing the parenthesis.
     entry = compile(`return (${code.replace(/;\s*$/, "")}\n);`);
-    if (typeof entry === "string") {
-      const asBody = compile(code);
-      // Report the error of the reading the author meant: a body if they wrote `return`.
-      if (typeof asBody === "function" || /\breturn\b/.test(code)) entry = asBody;
-    }
-    expressions.set(code, entry);
+    if (typeof entry === "string") entry = await compileBlock(code);
+    compiled.set(code, entry);
   }
   return entry;
+}
+
+/**
+ * A block, its last statement made its result when it is an expression. Where that statement is
+ * comes from a real JavaScript parser (acorn, loaded only for blocks): a regex cannot tell a `;` in
+ * a string, a comment or a template literal from the end of a statement.
+ */
+async function compileBlock(code: string): Promise<CheckFunction | string> {
+  const { parse } = await import("acorn");
+  let program: import("acorn").Program;
+  try {
+    program = parse(code, { ecmaVersion: "latest", sourceType: "script", allowReturnOutsideFunction: true });
+  } catch (error) {
+    return `does not compile: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const last = program.body.at(-1);
+  if (last?.type !== "ExpressionStatement" || "directive" in last) return compile(code);
+  // The statement's own range, not its expression's: `({ pass })` has parentheses outside the latter.
+  const statement = code.slice(last.start, last.end).replace(/;$/, "");
+  return compile(`${code.slice(0, last.start)}return (${statement}\n);${code.slice(last.end)}`);
 }
 
 function compile(body: string): CheckFunction | string {
@@ -104,8 +134,8 @@ function compile(body: string): CheckFunction | string {
   }
 }
 
-/** true/false; a number is a score that passes at 0.5; an object may set both and give a reason. */
-function interpret(returned: unknown, label: string, output: string): AssertionOutcome {
+/** true/false; a number is a score that passes at the threshold; an object may set both and give a reason. */
+function interpret(returned: unknown, label: string, output: string, threshold: number): AssertionOutcome {
   const shape = "expected true/false, a score from 0 to 1, or { pass, score?, reason? }";
   if (typeof returned === "boolean")
     return verdict(
@@ -115,8 +145,8 @@ function interpret(returned: unknown, label: string, output: string): AssertionO
   if (typeof returned === "number") {
     const problem = scoreProblem(returned);
     if (problem) return verdict(false, `${label} returned ${problem}`);
-    const pass = returned >= 0.5;
-    const message = `${label} scored ${returned} (passes at 0.5)${pass ? "" : `; ${describeOutput(output)}`}`;
+    const pass = returned >= threshold;
+    const message = `${label} scored ${returned} (passes at ${threshold})${pass ? "" : `; ${describeOutput(output)}`}`;
     return { pass, score: returned, message };
   }
   if (typeof returned === "object" && returned !== null && "pass" in returned) {

@@ -1,4 +1,5 @@
 import { roundUsd } from "../../providers/pricing.js";
+import { weightedScore } from "../assertions/weighted-score.js";
 import { unsentResult } from "../case-results.js";
 import type { CaseResult, TokenCounts } from "../results.js";
 import { summarise } from "../summarise.js";
@@ -163,9 +164,10 @@ function changeOf(result: CaseResult, twin: CaseResult): CaseChange {
   return "unchanged";
 }
 
+/** The weighted mean of its assertions' scores, as the test's threshold reads it (weight 0 not counted). */
 function meanScore(result: CaseResult): number | null {
-  if (result.status === "error" || result.assertions.length === 0) return null;
-  return round(result.assertions.reduce((n, a) => n + a.score, 0) / result.assertions.length);
+  if (result.status === "error") return null;
+  return weightedScore(result.assertions) ?? null;
 }
 
 /** The twin of a case that was never sent: its variables do not fit that version, or the run stopped. */
