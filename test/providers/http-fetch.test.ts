@@ -93,17 +93,26 @@ describe("the fetch the provider SDKs use", () => {
   });
 
   it("an abort while waiting for the reply rejects with the abort reason and closes the socket", async () => {
-    let closed = false;
+    // Abort only once the server holds the request, and wait for the close event itself:
+    // a fixed delay or a polling window misses both on a loaded machine.
+    let requestArrived!: () => void;
+    const arrived = new Promise<void>((resolve) => {
+      requestArrived = resolve;
+    });
+    let socketClosed!: () => void;
+    const closed = new Promise<void>((resolve) => {
+      socketClosed = resolve;
+    });
     const url = await serve((req) => {
-      req.socket.once("close", () => {
-        closed = true;
-      });
+      req.socket.once("close", () => socketClosed());
+      requestArrived();
     });
     const controller = new AbortController();
     const pending = httpFetch(url, { method: "POST", body: "{}", signal: controller.signal });
-    setTimeout(() => controller.abort(), 20);
+    await arrived;
+    controller.abort();
     await expect(pending).rejects.toMatchObject({ name: "AbortError" });
-    await expect.poll(() => closed).toBe(true);
+    await closed;
   });
 
   it("a refused connection rejects with TypeError('fetch failed') and the socket error as cause", async () => {
