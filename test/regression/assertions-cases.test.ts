@@ -10,7 +10,7 @@ interface AssertionCase {
   output: string;
   vars?: Record<string, unknown>;
   /** Measurements of the call, when the case is about them. */
-  context?: Partial<Pick<AssertionContext, "tokens" | "latencyMs" | "costUsd">>;
+  context?: Partial<Pick<AssertionContext, "tokens" | "latencyMs" | "costUsd" | "toolCalls">>;
   /** pass and score exactly; message as one or more substrings. */
   expect: { pass: boolean; score?: number; message?: string | string[] };
 }
