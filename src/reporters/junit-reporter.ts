@@ -8,6 +8,7 @@ import {
   problemMessages,
   type ResultGroup,
 } from "./format-results.js";
+import { toolCallsSummary } from "./format-tool-calls.js";
 import type { Reporter } from "./reporter.js";
 import { deliverReport, type ReportTarget } from "./write-report.js";
 import { xmlAttributes, xmlText } from "./xml.js";
@@ -109,8 +110,12 @@ function testcase(result: CaseResult, classname: string): string[] {
     element = `      <failure${xmlAttributes({ message: messages.join("; "), type: types.join(", ") || "fail" })}>`;
     body = `${messages.join("\n")}\n\noutput:\n${excerpt(result.output, OUTPUT_EXCERPT)}`;
   }
+  const calls = toolCallsSummary(result);
+  if (calls) body += `\n\n${calls}`;
   const lines = [`${open}>`, ...properties, `${element}${xmlText(body)}${closing}`];
-  if (result.output !== "") lines.push(`      <system-out>${xmlText(result.output)}</system-out>`);
+  // The calls follow the reply's text: a reader of <system-out> sees everything the model did.
+  const out = [result.output, ...(calls ? [calls] : [])].filter((part) => part !== "").join("\n\n");
+  if (out !== "") lines.push(`      <system-out>${xmlText(out)}</system-out>`);
   lines.push("    </testcase>");
   return lines;
 }
