@@ -227,6 +227,43 @@ describe("a prompt's tests check the tools the model calls", () => {
     expect(server.stats.total).toBe(6);
   });
 
+  it("with --repeat, show each sample's own calls, and pass at the test's pass-rate", async () => {
+    await repo.write(
+      "prompts/support.prompt.yaml",
+      supportPrompt.replace(
+        "  - name: looks the order up\n",
+        "  - name: looks the order up\n    pass-rate: 0.5\n",
+      ),
+    );
+    // A model that looks the order up only every other time it is asked.
+    let asked = 0;
+    server.reply = (request) =>
+      userText(request).includes("A-17") && asked++ % 2 === 1
+        ? "Which order do you mean?"
+        : modelReply(request);
+    const run = await promptops(
+      "test",
+      "--filter",
+      "looks the order up",
+      "--providers",
+      "openai:gpt-4o-mini",
+      "--repeat",
+      "2",
+      "--reporter",
+      "json",
+      "--output",
+      "results.json",
+    );
+    expect(run.code).toBe(0);
+    const results = readResults("results.json");
+    expect(validateResults(results), JSON.stringify(validateResults.errors)).toBe(true);
+    const [repeated] = results.results;
+    expect(repeated!.repeats!.passRate).toBe(0.5);
+    expect(repeated!.repeats!.samples.map((s) => s.toolCalls)).toEqual(
+      expect.arrayContaining([[], [{ name: "lookup_order", args: { order_id: "A-17" } }]]),
+    );
+  });
+
   it("on echo, fail with a note that echo makes no tool calls", async () => {
     const run = await promptops("test", "--providers", "echo");
     expect(run.code).toBe(1);
