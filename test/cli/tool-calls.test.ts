@@ -264,6 +264,33 @@ describe("a prompt's tests check the tools the model calls", () => {
     );
   });
 
+  it("with --baseline, show which calls the published version made and the draft no longer does", async () => {
+    expect((await promptops("publish", "-m", "first support prompt")).code).toBe(0);
+    await repo.write(
+      "prompts/support.prompt.yaml",
+      supportPrompt.replace(
+        "You help Acme customers with their orders.",
+        "Answer from memory, in text only.",
+      ),
+    );
+    server.reply = (request) =>
+      JSON.stringify(request.body.messages ?? request.body.system).includes("in text only")
+        ? "Your order is on its way."
+        : modelReply(request);
+    const run = await promptops(
+      ...["test", "--baseline", "v1", "--providers", "openai:gpt-4o-mini"],
+      ...["--reporter", "pretty", "--reporter", "json", "--output", "results.json"],
+    );
+    expect(run.code).toBe(1);
+    const regressed = result(readResults("results.json"), "looks the order up", "openai:gpt-4o-mini");
+    expect(regressed.baseline).toMatchObject({
+      change: "regressed",
+      toolCalls: [{ name: "lookup_order", args: { order_id: "A-17" } }],
+    });
+    expect(regressed.toolCalls).toEqual([]);
+    expect(run.stdout).toContain('tool calls: v1 lookup_order {"order_id":"A-17"} → draft none');
+  });
+
   it("on echo, fail with a note that echo makes no tool calls", async () => {
     const run = await promptops("test", "--providers", "echo");
     expect(run.code).toBe(1);
