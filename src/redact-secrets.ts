@@ -96,9 +96,9 @@ export function mapStrings<T>(value: T, fn: (text: string) => string): T {
   if (typeof value === "string") return fn(value) as T;
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, fn)) as T;
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = mapStrings(item, fn);
-    return out as T;
+    // fromEntries defines each key as its own property: a `__proto__` key in a model's tool call
+    // arguments stays a key, where assigning it would set the copy's prototype and drop it.
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, fn)])) as T;
   }
   return value;
 }

@@ -197,10 +197,23 @@ function reply(message: Message, request: ProviderCall, providerId: string, note
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (block.type === "text") texts.push(block.text);
-    else if (block.type === "tool_use")
-      toolCalls.push({ name: String(block.name), arguments: JSON.stringify(block.input ?? {}) });
+    else if (block.type === "tool_use") toolCalls.push(toolUse(block, providerId));
   }
   const output = texts.length > 0 ? texts.join("") : toolCalls.length > 0 ? JSON.stringify(toolCalls) : "";
   const usage = { input: message.usage?.input_tokens, output: message.usage?.output_tokens };
   return sdkReply({ output, toolCalls, usage, finishReason: message.stop_reason, notes }, request);
+}
+
+/** A tool_use block's input as JSON text; an input nested too deep to write out is a malformed reply. */
+function toolUse(block: { name: unknown; input: unknown }, providerId: string): ToolCall {
+  let text: string;
+  try {
+    text = JSON.stringify(block.input ?? {});
+  } catch {
+    throw new ProviderError(`${providerId}: malformed response: a tool_use input nested too deep to read`, {
+      kind: "malformed",
+      providerId,
+    });
+  }
+  return { name: String(block.name), arguments: text };
 }

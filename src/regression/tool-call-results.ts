@@ -1,6 +1,9 @@
+import { nestedDeeperThan } from "../json-depth.js";
 import type { ToolCall } from "../providers/provider.js";
 import { truncate } from "../text/truncate.js";
 import type { ToolCallResult } from "./results.js";
+
+const MAX_ARGS_DEPTH = 64;
 
 /**
  * The calls of a reply as reports and assertions see them: arguments parsed from the JSON text the
@@ -11,7 +14,11 @@ import type { ToolCallResult } from "./results.js";
 export function toolCallResults(calls: readonly ToolCall[]): ToolCallResult[] {
   return calls.map(({ name, arguments: text }) => {
     try {
-      return { name, args: JSON.parse(text) as unknown };
+      const args: unknown = JSON.parse(text);
+      // Kept as text: every report would walk the value, and no tool's parameters nest this deep.
+      if (nestedDeeperThan(args, MAX_ARGS_DEPTH))
+        return { name, args: text, argsError: `they nest more than ${MAX_ARGS_DEPTH} levels deep` };
+      return { name, args };
     } catch (error) {
       const reason = text.trim() === "" ? "they are empty" : (error as Error).message;
       return { name, args: text, argsError: reason };

@@ -183,6 +183,34 @@ describe("a prompt's tests check the tools the model calls", () => {
     );
   });
 
+  it("report a hostile model's calls as written, and end normally", async () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    server.reply = (request) =>
+      request.api === "openai" && userText(request).includes("A-17")
+        ? {
+            text: null,
+            toolCalls: [
+              { name: "lookup_order", arguments: `{"__proto__":{"order_id":"A-17"},"order_id":"A-17"}` },
+              { name: "lookup_order", arguments: `{"order_id":${deep}}` },
+            ],
+          }
+        : modelReply(request);
+    const run = await promptops(
+      ...["test", "--reporter", "pretty", "--reporter", "json", "--reporter", "junit"],
+      ...["--reporter", "markdown", "--reporter", "html", "--output-dir", "reports"],
+    );
+    expect(run.stderr).not.toContain("internal error");
+    expect(run.code).toBe(0);
+    const results = readResults("reports/results.json");
+    expect(validateResults(results), JSON.stringify(validateResults.errors)).toBe(true);
+    const hostile = result(results, "looks the order up", "openai:gpt-4o-mini");
+    // A __proto__ key is a key like any other, in the report as in the check.
+    expect(JSON.stringify(hostile.toolCalls![0]!.args)).toBe(
+      '{"__proto__":{"order_id":"A-17"},"order_id":"A-17"}',
+    );
+    expect(hostile.toolCalls![1]).toMatchObject({ argsError: "they nest more than 64 levels deep" });
+  });
+
   it("fail when the model calls a tool it must not, naming the call", async () => {
     server.reply = (request) =>
       userText(request).includes("policy")

@@ -153,6 +153,20 @@ describe("the anthropic provider, through the real @anthropic-ai/sdk", () => {
     expect(unknown.notes).toEqual(['tool_choice "sometimes" has no Anthropic equivalent: not sent']);
   });
 
+  it("takes a tool_use input nested too deep to write out as a malformed reply, not a crash", async () => {
+    const input = `{"q":${"[".repeat(200_000)}${"]".repeat(200_000)}}`;
+    const body = `{"id":"msg_deep","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{"type":"tool_use","id":"toolu_1","name":"lookup_order","input":${input}}],"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":5}}`;
+    server.enqueue({ status: 200, body });
+    const failed = await (await haiku()).call(request()).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed).toMatchObject({
+      kind: "malformed",
+      message: "anthropic:claude-haiku-4-5: malformed response: a tool_use input nested too deep to read",
+    });
+  });
+
   it("sends no tool_choice for a prompt without tools, and says so", async () => {
     const reply = await (await haiku()).call(request({ params: { tool_choice: "required" } }));
     expect(server.lastRequest!.body).not.toHaveProperty("tool_choice");
