@@ -16,9 +16,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * mistake a run would only show as a puzzling failure.
  */
 export function checkToolCallAssertions(loaded: LoadedPrompt, prompt: PromptFile): Diagnostic[] {
-  const tools = new Map<string, Record<string, unknown> | undefined>();
-  for (const tool of Array.isArray(prompt.tools) ? prompt.tools : [])
-    if (typeof tool?.function?.name === "string") tools.set(tool.function.name, tool.function.parameters);
+  const tools = declaredTools(loaded.source.value);
+  if (!tools) return [];
   const diagnostics: Diagnostic[] = [];
   const check = (path: PathSegment[], assertion: Assertion) => {
     if (!isRecord(assertion)) return;
@@ -40,6 +39,22 @@ export function checkToolCallAssertions(loaded: LoadedPrompt, prompt: PromptFile
 }
 
 type Tools = ReadonlyMap<string, Record<string, unknown> | undefined>;
+
+/**
+ * The tools as written, each with its parameters: read from the file itself, as a prompt that failed
+ * its schema elsewhere is checked from its salvaged parts, which need not carry `tools`. Undefined
+ * when `tools:` is not a list (the schema says so; "no tools" would say it twice).
+ */
+function declaredTools(file: unknown): Tools | undefined {
+  const written = isRecord(file) ? file.tools : undefined;
+  if (written !== undefined && !Array.isArray(written)) return undefined;
+  const tools = new Map<string, Record<string, unknown> | undefined>();
+  for (const tool of written ?? []) {
+    const fn = isRecord(tool) && isRecord(tool.function) ? tool.function : undefined;
+    if (typeof fn?.name === "string") tools.set(fn.name, isRecord(fn.parameters) ? fn.parameters : undefined);
+  }
+  return tools;
+}
 
 function checkOne(
   loaded: LoadedPrompt,
