@@ -96,9 +96,20 @@ export function mapStrings<T>(value: T, fn: (text: string) => string): T {
   if (typeof value === "string") return fn(value) as T;
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, fn)) as T;
   if (value !== null && typeof value === "object") {
-    // fromEntries defines each key as its own property: a `__proto__` key in a model's tool call
-    // arguments stays a key, where assigning it would set the copy's prototype and drop it.
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, fn)])) as T;
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      // A `__proto__` key (a model's tool call arguments may have one) stays a key: assigning it
+      // would set the copy's prototype and drop it. Defined only then: assignment is faster.
+      if (key === "__proto__")
+        Object.defineProperty(out, key, {
+          value: mapStrings(item, fn),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[key] = mapStrings(item, fn);
+    }
+    return out as T;
   }
   return value;
 }
