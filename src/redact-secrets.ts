@@ -97,7 +97,18 @@ export function mapStrings<T>(value: T, fn: (text: string) => string): T {
   if (Array.isArray(value)) return value.map((item) => mapStrings(item, fn)) as T;
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = mapStrings(item, fn);
+    for (const [key, item] of Object.entries(value)) {
+      // A `__proto__` key (a model's tool call arguments may have one) stays a key: assigning it
+      // would set the copy's prototype and drop it. Defined only then: assignment is faster.
+      if (key === "__proto__")
+        Object.defineProperty(out, key, {
+          value: mapStrings(item, fn),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[key] = mapStrings(item, fn);
+    }
     return out as T;
   }
   return value;

@@ -2,6 +2,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { regexProblem } from "../schemas/safe-regexp.js";
 import type { PathSegment } from "../yaml/yaml-source.js";
 import { assertionParts } from "./assertion-parts.js";
+import { toolCallTexts } from "./check-tool-calls.js";
 import { jsonSchemaOf } from "./json-schema-value.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
 import type { Assertion, PromptFile } from "./prompt-file.js";
@@ -282,6 +283,7 @@ function checkRegex(
 
 function templatedValues(type: string, value: unknown): string[] {
   if (type === "javascript") return [];
+  if (type === "tool-call") return toolCallTexts(value);
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
   if (value && typeof value === "object") {

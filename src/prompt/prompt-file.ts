@@ -149,6 +149,8 @@ export const ASSERTION_TYPES = [
   "similar",
   "is-refusal",
   "not-refusal",
+  "tool-call",
+  "no-tool-call",
 ] as const;
 
 export type AssertionType = (typeof ASSERTION_TYPES)[number];

@@ -5,6 +5,7 @@ import { readProjectFile, realRoot } from "../fs/project-file.js";
 import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
 import { checkSchemas, checkTests } from "./check-tests.js";
+import { checkToolCallAssertions } from "./check-tool-calls.js";
 import { type CompiledResult, compilePrompt } from "./compile-prompt.js";
 import { discoverPartialNames, discoverPromptFiles, type PromptFileRef } from "./discover.js";
 import { type LoadedPrompt, loadPrompt } from "./load-prompt.js";
@@ -53,6 +54,7 @@ export function checkPrompts(
         allowJavascript: config.test.allowJavascript,
         hasJudge: config.judge !== undefined,
       }),
+      ...checkToolCallAssertions(loaded, prompt),
     );
     const failed = loaded.diagnostics.some((d) => d.severity === "error");
     const valid = loaded.prompt !== undefined && !failed;

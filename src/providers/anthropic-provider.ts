@@ -1,9 +1,10 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
 import { PromptOpsError } from "../errors.js";
-import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
+import type { ResponseFormat } from "../prompt/prompt-file.js";
 import { toAnthropicMessages } from "../prompt/provider-formats.js";
 import { importAtRunTime } from "../startup/import-at-run-time.js";
+import { toAnthropicTool, toAnthropicToolChoice } from "./anthropic-tools.js";
 import { createHttpFetch } from "./http-fetch.js";
 import {
   httpProviderIdentity,
@@ -39,7 +40,6 @@ const OPENAI_ONLY = new Set([
   "top_logprobs",
   "n",
   "user",
-  "parallel_tool_calls",
   "reasoning_effort",
   "store",
 ]);
@@ -51,6 +51,9 @@ const RESERVED = new Set([
   "max_tokens",
   "max_completion_tokens",
   "stop",
+  // Mapped from OpenAI's forms (anthropic-tools.ts).
+  "tool_choice",
+  "parallel_tool_calls",
 ]);
 
 type AnthropicModule = typeof import("@anthropic-ai/sdk");
@@ -145,20 +148,15 @@ function requestBody(
   body.max_tokens = params.max_tokens ?? params.max_completion_tokens ?? DEFAULT_MAX_TOKENS;
   if (params.stop !== undefined && params.stop !== null)
     body.stop_sequences = Array.isArray(params.stop) ? params.stop : [params.stop];
-  if (request.tools && request.tools.length > 0) body.tools = request.tools.map(toAnthropicTool);
+  if (request.tools && request.tools.length > 0) {
+    body.tools = request.tools.map(toAnthropicTool);
+    const choice = toAnthropicToolChoice(params.tool_choice, params.parallel_tool_calls, notes);
+    if (choice) body.tool_choice = choice;
+  } else if (params.tool_choice !== undefined || params.parallel_tool_calls !== undefined)
+    notes.push("tool_choice and parallel_tool_calls not sent: the prompt declares no tools");
   applyResponseFormat(body, request.responseFormat, notes);
   body.stream = false;
   return { body: body as unknown as MessageCreateParamsNonStreaming, notes };
-}
-
-function toAnthropicTool(tool: FunctionTool): Record<string, unknown> {
-  const { name, description, parameters, strict } = tool.function;
-  return {
-    name,
-    ...(description ? { description } : {}),
-    input_schema: parameters ?? { type: "object", properties: {} },
-    ...(strict === undefined ? {} : { strict }),
-  };
 }
 
 /**
@@ -199,10 +197,23 @@ function reply(message: Message, request: ProviderCall, providerId: string, note
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (block.type === "text") texts.push(block.text);
-    else if (block.type === "tool_use")
-      toolCalls.push({ name: block.name, arguments: JSON.stringify(block.input) });
+    else if (block.type === "tool_use") toolCalls.push(toolUse(block, providerId));
   }
   const output = texts.length > 0 ? texts.join("") : toolCalls.length > 0 ? JSON.stringify(toolCalls) : "";
   const usage = { input: message.usage?.input_tokens, output: message.usage?.output_tokens };
   return sdkReply({ output, toolCalls, usage, finishReason: message.stop_reason, notes }, request);
+}
+
+/** A tool_use block's input as JSON text; an input nested too deep to write out is a malformed reply. */
+function toolUse(block: { name: unknown; input: unknown }, providerId: string): ToolCall {
+  let text: string;
+  try {
+    text = JSON.stringify(block.input ?? {});
+  } catch {
+    throw new ProviderError(`${providerId}: malformed response: a tool_use input nested too deep to read`, {
+      kind: "malformed",
+      providerId,
+    });
+  }
+  return { name: String(block.name), arguments: text };
 }

@@ -5,6 +5,9 @@ import type { Provider, ProviderCall, ProviderReply } from "./provider.js";
 import { abortError } from "./provider-errors.js";
 import type { ProviderSpec } from "./provider-spec.js";
 
+export const ECHO_MAKES_NO_TOOL_CALLS =
+  "echo makes no tool calls: a tool-call assertion fails on it, and no-tool-call always holds";
+
 /** Offline: the reply is the rendered prompt itself, every message and the history included. */
 export function createEchoProvider(spec: ProviderSpec): Provider {
   return {
@@ -15,7 +18,9 @@ export function createEchoProvider(spec: ProviderSpec): Provider {
     async call(request: ProviderCall): Promise<ProviderReply> {
       if (request.signal.aborted) throw abortError(request.signal, spec.id);
       const output = toText(request.messages);
-      return { output, tokens: estimateTokens(request.messages, output) };
+      // Tools are declared but never called: said once per run, so a failing tool-call reads right.
+      const notes = request.tools?.length ? { notes: [ECHO_MAKES_NO_TOOL_CALLS] } : {};
+      return { output, tokens: estimateTokens(request.messages, output), ...notes };
     },
   };
 }

@@ -134,7 +134,7 @@ function parseReply(stdout: string, request: ProviderCall): ProviderReply {
     if (parsed && typeof parsed.output === "string") {
       const tokens = parsed.tokens as { input?: unknown; output?: unknown } | undefined;
       const counted = typeof tokens?.input === "number" && typeof tokens.output === "number";
-      const toolCalls = Array.isArray(parsed.toolCalls) ? (parsed.toolCalls as ToolCall[]) : undefined;
+      const toolCalls = Array.isArray(parsed.toolCalls) ? execToolCalls(parsed.toolCalls) : undefined;
       return {
         output: parsed.output,
         tokens: counted
@@ -159,4 +159,14 @@ function tryJson(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A command's `toolCalls`: `{ name, arguments }` with arguments as JSON text or a value; others are dropped. */
+function execToolCalls(calls: unknown[]): ToolCall[] {
+  return calls.flatMap((call) => {
+    if (typeof call !== "object" || call === null) return [];
+    const { name, arguments: args } = call as { name?: unknown; arguments?: unknown };
+    if (typeof name !== "string") return [];
+    return [{ name, arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}) }];
+  });
 }

@@ -136,9 +136,8 @@ function reply(
   const toolCalls: ToolCall[] = (Array.isArray(message.tool_calls) ? message.tool_calls : []).flatMap(
     (call) => {
       if (call?.type === "function" && call.function)
-        return [{ name: call.function.name, arguments: call.function.arguments }];
-      if (call?.type === "custom" && call.custom)
-        return [{ name: call.custom.name, arguments: call.custom.input }];
+        return [toolCall(call.function.name, call.function.arguments)];
+      if (call?.type === "custom" && call.custom) return [toolCall(call.custom.name, call.custom.input)];
       return [];
     },
   );
@@ -147,6 +146,18 @@ function reply(
   const output = content ?? message.refusal ?? (toolCalls.length > 0 ? JSON.stringify(toolCalls) : "");
   const usage = { input: completion.usage?.prompt_tokens, output: completion.usage?.completion_tokens };
   return sdkReply({ output, toolCalls, usage, finishReason: choice?.finish_reason, notes }, request);
+}
+
+/**
+ * The API sends arguments as JSON text; some compatible servers send the object itself, or nothing
+ * for a tool without parameters. Text is kept as written, even when it does not parse.
+ */
+function toolCall(name: unknown, args: unknown): ToolCall {
+  return {
+    name: typeof name === "string" ? name : String(name ?? ""),
+    arguments:
+      typeof args === "string" ? args : args === undefined || args === null ? "{}" : JSON.stringify(args),
+  };
 }
 
 /** Some compatible servers answer with content parts rather than a string. */

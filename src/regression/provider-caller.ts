@@ -125,13 +125,14 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
     fresh: () => Promise<CachedReply>,
     keep: (output: string) => boolean = () => true,
     sendAgain = false,
+    usable: (hit: CachedReply) => boolean = () => true,
   ): Promise<CallReply> => {
     const cache = options.cache;
     // No key without a cache: it is a hash of the whole request, for nothing.
     if (!cache) return { ...(await fresh()), cached: false };
     const id = key();
     const hit = !sendAgain || cachedThisRun.has(id) ? await cache.get(id) : undefined;
-    if (hit) return { ...hit, cached: true };
+    if (hit && usable(hit)) return { ...hit, cached: true };
     for (let pending = inFlight.get(id); pending; pending = inFlight.get(id)) {
       const reply = await pending.catch(() => undefined);
       if (reply) return { ...reply, cached: true };
@@ -155,6 +156,7 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
   return {
     rateLimits: () => rateLimits.stats(),
     async call(provider, request, sample, callOptions) {
+      const declaresTools = (request.tools?.length ?? 0) > 0;
       const reply = await throughCache(
         () => requestKey(provider, request, sample),
         async () => {
@@ -163,10 +165,20 @@ export function createProviderCaller(options: CallerOptions): ProviderCaller {
           );
           const notes = answer.notes?.length ? { notes: answer.notes } : {};
           const reason = answer.finishReason === undefined ? {} : { finishReason: answer.finishReason };
-          return { output: answer.output, tokens: answer.tokens, latencyMs, ...notes, ...reason };
+          const toolCalls = answer.toolCalls ?? (declaresTools ? [] : undefined);
+          return {
+            output: answer.output,
+            ...(toolCalls ? { toolCalls } : {}),
+            tokens: answer.tokens,
+            latencyMs,
+            ...notes,
+            ...reason,
+          };
         },
         callOptions?.keep,
         callOptions?.fresh,
+        // An entry cached before replies kept their tool calls would replay as "no call made".
+        (hit) => !declaresTools || hit.toolCalls !== undefined,
       );
       if (reply.notes?.length) options.onNotes?.(provider, reply.notes);
       return reply;

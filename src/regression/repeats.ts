@@ -116,6 +116,7 @@ export function aggregateSamples(
     status: result.status,
     score: scores[i]!,
     output: result.output,
+    ...(result.toolCalls ? { toolCalls: result.toolCalls } : {}),
     latencyMs: result.latencyMs,
     cached: result.cached,
     tokens: result.tokens,

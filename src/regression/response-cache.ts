@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomicSync } from "../fs/write-file-atomic.js";
 import { canonicalJson } from "../prompt/hash.js";
+import type { ToolCall } from "../providers/provider.js";
 import { redactDeep } from "../redact-secrets.js";
 
 /** Everything that decides a reply: the cache key. Never holds credentials. */
@@ -19,6 +20,11 @@ export interface CacheKeyParts {
 
 export interface CachedReply {
   output: string;
+  /**
+   * The reply's tool calls, as the provider gave them. Always there (maybe empty) for a request that
+   * declared tools: an entry without them was written before replies kept their calls, and is a miss.
+   */
+  toolCalls?: ToolCall[];
   tokens: { input: number; output: number; estimated: boolean };
   latencyMs: number;
   /** What the provider could not honour as asked: said again when the reply comes from the cache. */
@@ -59,7 +65,9 @@ export class ResponseCache {
       // thread-pool round trips (open, fstat, read, close) cost far more than the read itself: a
       // cached re-run of 1,000 cases spent ~90 ms of main-thread time there, ~15 ms this way.
       const entry = JSON.parse(readFileSync(this.file(key), "utf8"));
-      return typeof entry?.output === "string" ? (entry as CachedReply) : undefined;
+      return typeof entry?.output === "string" && validToolCalls(entry.toolCalls)
+        ? (entry as CachedReply)
+        : undefined;
     } catch {
       return undefined; // missing or unreadable: a miss, never a failure
     }
@@ -71,4 +79,15 @@ export class ResponseCache {
     // Replies come redacted from their provider; this catches what reached the cache another way.
     writeFileAtomicSync(file, JSON.stringify(redactDeep(reply)));
   }
+}
+
+function validToolCalls(calls: unknown): boolean {
+  if (calls === undefined) return true;
+  return (
+    Array.isArray(calls) &&
+    calls.every(
+      (call) =>
+        typeof call?.name === "string" && typeof (call as { arguments?: unknown }).arguments === "string",
+    )
+  );
 }

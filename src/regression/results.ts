@@ -34,6 +34,11 @@ export interface CaseResult {
   /** A case that did not pass of an `allow-fail` test: reported, but it does not fail the run. */
   allowedFailure?: true;
   output: string;
+  /**
+   * The tool calls of the reply, in the order the model made them: present when the prompt declares
+   * `tools` (empty when the model called none) or the reply held calls anyway.
+   */
+  toolCalls?: ToolCallResult[];
   latencyMs: number;
   cached: boolean;
   /** Why the model stopped (stop, length, tool_calls, content_filter), when the provider said. */
@@ -57,6 +62,14 @@ export interface CaseResult {
   boundary?: BoundaryLabel;
   /** What grading this case cost (llm-judge calls, similar's embeddings): not in `tokens`/`costUsd`. */
   judge?: JudgeUsage;
+}
+
+/** A call the model made: `args` parsed from the JSON the model wrote. */
+export interface ToolCallResult {
+  name: string;
+  /** The arguments; when they are not valid JSON, the text as the model wrote it, and `argsError` says why. */
+  args: unknown;
+  argsError?: string;
 }
 
 export interface RunSummary {
@@ -103,7 +116,7 @@ export interface RepeatSummary {
 export interface SampleResult
   extends Pick<
     CaseResult,
-    "status" | "output" | "latencyMs" | "cached" | "tokens" | "costUsd" | "assertions" | "error"
+    "status" | "output" | "toolCalls" | "latencyMs" | "cached" | "tokens" | "costUsd" | "assertions" | "error"
   > {
   sample: number;
   score: number;

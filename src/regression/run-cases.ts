@@ -5,11 +5,13 @@ import { assertionsVerdict } from "./assertions/weighted-score.js";
 import { caseIdentity, caseRequest, unsentResult } from "./case-results.js";
 import type { TestCase } from "./plan-cases.js";
 import type { CallReply, ProviderCaller } from "./provider-caller.js";
-import type { AssertionResult, CaseResult } from "./results.js";
+import type { AssertionResult, CaseResult, ToolCallResult } from "./results.js";
 import { unfinishedReason } from "./run-deadline.js";
+import { toolCallResults } from "./tool-call-results.js";
 
 export interface AssertionInput {
   output: string;
+  toolCalls?: readonly ToolCallResult[];
   vars: Record<string, unknown>;
   tokens: { input: number; output: number };
   latencyMs: number;
@@ -115,6 +117,7 @@ async function runCase(
   }
 
   const tokens = { input: reply.tokens.input, output: reply.tokens.output };
+  const toolCalls = reply.toolCalls ? { toolCalls: toolCallResults(reply.toolCalls) } : {};
   // Assertions see the call's price even when cached, so max-cost-usd passes or fails the same way;
   // the run's own cost counts only what was spent now, so a cached re-run costs 0.
   const costUsd = deps.price(provider, tokens);
@@ -124,6 +127,7 @@ async function runCase(
       testCase.test.assert,
       {
         output: reply.output,
+        ...toolCalls,
         vars: testCase.vars,
         tokens,
         latencyMs: reply.latencyMs,
@@ -134,11 +138,12 @@ async function runCase(
       testCase,
     );
   } catch (error) {
-    if (run.aborted) return { ...failed(unfinishedReason(run)), output: reply.output };
+    if (run.aborted) return { ...failed(unfinishedReason(run)), output: reply.output, ...toolCalls };
     // A grader that cannot grade (a judge provider down) makes the case an error, not a fail.
     return {
       ...failed(`assertion could not run: ${error instanceof Error ? error.message : String(error)}`),
       output: reply.output,
+      ...toolCalls,
     };
   }
   const verdict = assertionsVerdict(assertions, testCase.test.threshold);
@@ -146,6 +151,7 @@ async function runCase(
     ...base,
     status: verdict.pass ? "pass" : "fail",
     output: reply.output,
+    ...toolCalls,
     latencyMs: reply.latencyMs,
     cached: reply.cached,
     ...(reply.finishReason === undefined ? {} : { finishReason: normaliseFinishReason(reply.finishReason) }),

@@ -3,6 +3,7 @@ import type { BaselineVerdict, CaseBaseline } from "../regression/baseline/basel
 import { describePairwise } from "../regression/judge/pairwise-verdict.js";
 import { type CaseResult, type RunResults, versionLabel } from "../regression/results.js";
 import { caseTitle, excerpt, formatCost } from "./format-results.js";
+import { toolCallsChange } from "./format-tool-calls.js";
 
 // --baseline in the reports: the verdict per prompt × provider, and each regressed case with
 // its two outputs side by side.
@@ -141,6 +142,8 @@ function formatRegression(
   const lines = [`${c.red("✗")} ${c.bold(caseTitle(result))}${where}`, `    ${before} → ${c.red(now)}`];
   const pairwise = describePairwise(baseline.pairwise);
   if (pairwise) lines.push(c.dim(`    ${pairwise}`));
+  const calls = toolCallsChange(result);
+  if (calls) lines.push(c.dim(`    ${calls}`));
   if (baseline.diff === "") {
     lines.push(c.dim("    the same output on both versions:"));
     for (const line of excerpt(result.output).split("\n")) lines.push(c.dim(`      ${line}`));

@@ -9,6 +9,7 @@ import {
   problemMessages,
   shownStrings,
 } from "./format-results.js";
+import { toolCallsSummary } from "./format-tool-calls.js";
 import { formatMarkdownSummary } from "./markdown-summary.js";
 import type { ReportDestination, Reporter } from "./reporter.js";
 import { workflowCommand } from "./workflow-command.js";
@@ -41,7 +42,10 @@ export function formatGithubAnnotations(
     const title = `promptops test ${outcome}${allowedNote(result)}: ${caseTitle(result)}`;
     const props = { file, line: result.location.line, title };
     const level = result.allowedFailure ? "warning" : "error";
-    lines.push(workflowCommand(level, props, problemMessages(result).join("\n")));
+    // What the model called explains a failure on a prompt with tools, whatever assertion failed.
+    const calls = result.status === "fail" ? toolCallsSummary(result) : undefined;
+    const message = [...problemMessages(result), ...(calls ? [calls] : [])].join("\n");
+    lines.push(workflowCommand(level, props, message));
   }
   const cancelled = formatCancelled(results);
   if (cancelled) lines.push(workflowCommand("warning", { title: "promptops test stopped" }, cancelled));

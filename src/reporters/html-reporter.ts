@@ -13,6 +13,7 @@ import {
   groupByPromptAndProvider,
   problemMessages,
 } from "./format-results.js";
+import { toolCallsSummary } from "./format-tool-calls.js";
 import type { Reporter } from "./reporter.js";
 import { deliverReport, type ReportTarget } from "./write-report.js";
 
@@ -35,6 +36,8 @@ export function formatHtmlReport(run: RunResults): string {
           const problems = problemMessages(r)
             .map((m) => `<li>${escapeHtml(m)}</li>`)
             .join("");
+          const calls = toolCallsSummary(r);
+          const called = calls ? `<div class="tool-calls">${escapeHtml(calls)}</div>` : "";
           const details =
             r.status === "pass"
               ? ""
@@ -42,7 +45,7 @@ export function formatHtmlReport(run: RunResults): string {
           const rowClass = r.allowedFailure ? `${r.status} allowed` : r.status;
           const pairwise = describePairwise(r.baseline?.pairwise);
           const judged = pairwise ? `<div class="pairwise">${escapeHtml(pairwise)}</div>` : "";
-          return `<tr class="${rowClass}"><td>${STATUS_MARK[r.status]}</td><td>${escapeHtml(caseTitle(r) + allowedNote(r))}${judged}${details}</td><td>${formatMs(r.latencyMs)}${r.cached ? " (cached)" : ""}</td><td>${escapeHtml(formatTokens(r.tokens))}</td><td>${escapeHtml(formatCost(r.costUsd))}</td></tr>`;
+          return `<tr class="${rowClass}"><td>${STATUS_MARK[r.status]}</td><td>${escapeHtml(caseTitle(r) + allowedNote(r))}${judged}${called}${details}</td><td>${formatMs(r.latencyMs)}${r.cached ? " (cached)" : ""}</td><td>${escapeHtml(formatTokens(r.tokens))}</td><td>${escapeHtml(formatCost(r.costUsd))}</td></tr>`;
         })
         .join("\n");
       const title = `${group.prompt} [${group.provider}]`;
@@ -55,7 +58,7 @@ export function formatHtmlReport(run: RunResults): string {
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
 td,th{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}tr.fail td:first-child{color:#b00020}
-tr.error td:first-child,tr.allowed td:first-child{color:#b26a00}.pairwise{color:#555}tr.pass td:first-child{color:#1b7f3a}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
+tr.error td:first-child,tr.allowed td:first-child{color:#b26a00}.pairwise,.tool-calls{color:#555}tr.pass td:first-child{color:#1b7f3a}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5rem}
 </style></head><body>
 <h1>promptops test report</h1>
 <p>${escapeHtml([formatRunCounts(summary, results.results), ...formatTotals(summary)].join(" · "))}</p>

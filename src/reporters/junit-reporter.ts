@@ -8,6 +8,7 @@ import {
   problemMessages,
   type ResultGroup,
 } from "./format-results.js";
+import { toolCallsSummary } from "./format-tool-calls.js";
 import type { Reporter } from "./reporter.js";
 import { deliverReport, type ReportTarget } from "./write-report.js";
 import { xmlAttributes, xmlText } from "./xml.js";
@@ -137,9 +138,14 @@ function testcase(result: CaseResult, classname: string, strict: boolean): strin
     element = `      <failure${xmlAttributes({ message: messages.join("; "), type: types.join(", ") || "fail" })}>`;
     body = `${messages.join("\n")}\n\noutput:\n${excerpt(result.output, OUTPUT_EXCERPT)}`;
   }
+  const calls = toolCallsSummary(result);
+  if (calls) body += `\n\n${calls}`;
   if (where) body = `${where}\n${body}`;
   const lines = [`${open}>`, ...properties, `${element}${xmlText(body)}${closing}`];
-  const systemOut = [pairwiseOut, result.output].filter((text) => text !== "").join("\n\n");
+  // The calls follow the reply's text: a reader of <system-out> sees everything the model did.
+  const systemOut = [pairwiseOut, result.output, ...(calls ? [calls] : [])]
+    .filter((text) => text !== "")
+    .join("\n\n");
   if (systemOut !== "") lines.push(`      <system-out>${xmlText(systemOut)}</system-out>`);
   lines.push("    </testcase>");
   return lines;

@@ -9,6 +9,7 @@ import {
   verdictDeltas,
 } from "./format-baseline.js";
 import { caseTitle, excerpt } from "./format-results.js";
+import { toolCallsChange } from "./format-tool-calls.js";
 import { codeFence, codeSpan, inline, row } from "./markdown-text.js";
 
 const VERDICT: Record<BaselineVerdictName, string> = {
@@ -74,6 +75,8 @@ export function formatBaselineMarkdown(
       );
       const pairwise = describePairwise(baseline.pairwise);
       if (pairwise) out.push(`- ${inline(pairwise)}`);
+      const calls = toolCallsChange(result);
+      if (calls) out.push(`- ${inline(calls)}`);
       if (baseline.diff === "") {
         out.push("- the same output on both versions");
         continue;

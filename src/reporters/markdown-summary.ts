@@ -15,6 +15,7 @@ import {
   promptLabel,
   shownStrings,
 } from "./format-results.js";
+import { toolCallLines } from "./format-tool-calls.js";
 import { formatBaselineMarkdown } from "./markdown-baseline.js";
 import { codeFence, codeSpan, inline, row } from "./markdown-text.js";
 
@@ -87,5 +88,7 @@ function failure(result: CaseResult, displayFile: (file: string) => string): str
     lines.push("", "<details><summary>Output</summary>", "", `${fence}text`);
     lines.push(excerpt(result.output), fence, "", "</details>");
   }
+  const calls = toolCallLines(result);
+  if (calls) lines.push("", `Tool calls: ${calls.map(codeSpan).join(", ")}`);
   return lines;
 }

@@ -17,6 +17,7 @@ import {
   isProblem,
   problemMessages,
 } from "./format-results.js";
+import { toolCallLines } from "./format-tool-calls.js";
 import type { RunProgress } from "./reporter.js";
 
 export function statusMark(result: CaseResult, c: ChalkInstance): string {
@@ -95,6 +96,8 @@ export function formatFailures(
     if (result.output !== "") {
       out.push(c.dim("    output:"), c.dim(indent(excerpt(result.output), 6)));
     }
+    const calls = toolCallLines(result);
+    if (calls) out.push(c.dim("    tool calls:"), ...calls.map((line) => c.dim(indent(line, 6))));
   }
   if (cancelled) out.push("", c.yellow(cancelled));
   return `${out.join("\n")}\n`;

@@ -4,7 +4,11 @@ export type FakeApi = "openai" | "anthropic";
 
 export interface FakeReplyParts {
   text?: string | null;
-  toolCalls?: Array<{ name: string; arguments: string }>;
+  /**
+   * `arguments` as OpenAI sends them, JSON text (which may not parse), or as a value, which OpenAI
+   * sends as such (some compatible servers do) and Anthropic always does (its `input`).
+   */
+  toolCalls?: Array<{ name: string; arguments: string | Record<string, unknown> }>;
   finishReason?: string;
   /** null: no usage in the body, as some OpenAI-compatible servers do. */
   usage?: { input: number; output: number } | null;
@@ -82,13 +86,22 @@ export function anthropicMessageBody(body: Body, reply: FakeReplyParts, n: numbe
         type: "tool_use",
         id: `toolu_fake_${i}`,
         name: c.name,
-        input: JSON.parse(c.arguments),
+        input: typeof c.arguments === "string" ? anthropicInput(c.arguments) : c.arguments,
       })),
     ],
     stop_reason: reply.finishReason ?? (toolCalls.length > 0 ? "tool_use" : "end_turn"),
     stop_sequence: null,
     ...(usage ? { usage: { input_tokens: usage.input, output_tokens: usage.output } } : {}),
   };
+}
+
+/** Anthropic's `input` is always an object: arguments that do not parse are the test's mistake. */
+function anthropicInput(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`Anthropic sends tool_use input as an object; these arguments are not JSON: ${text}`);
+  }
 }
 
 const OPENAI_ERRORS: Record<number, { message: string; type: string; code: string | null }> = {

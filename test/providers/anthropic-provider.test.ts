@@ -116,6 +116,65 @@ describe("the anthropic provider, through the real @anthropic-ai/sdk", () => {
     expect(reply.finishReason).toBe("tool_use");
   });
 
+  it("maps a prompt's OpenAI tool_choice and parallel_tool_calls to Anthropic's, which refuses OpenAI's forms", async () => {
+    const tools = [{ type: "function" as const, function: { name: "lookup_order" } }];
+    const sent = async (params: Record<string, unknown>) => {
+      const reply = await (await haiku()).call(request({ tools, params }));
+      return {
+        choice: server.lastRequest!.body.tool_choice,
+        body: server.lastRequest!.body,
+        notes: reply.notes,
+      };
+    };
+    expect((await sent({ tool_choice: "required" })).choice).toEqual({ type: "any" });
+    expect((await sent({ tool_choice: "auto" })).choice).toEqual({ type: "auto" });
+    expect((await sent({ tool_choice: "none" })).choice).toEqual({ type: "none" });
+    expect(
+      (await sent({ tool_choice: { type: "function", function: { name: "lookup_order" } } })).choice,
+    ).toEqual({
+      type: "tool",
+      name: "lookup_order",
+    });
+    // Anthropic's own form, from a prompt written for it, goes as written.
+    expect((await sent({ tool_choice: { type: "tool", name: "lookup_order" } })).choice).toEqual({
+      type: "tool",
+      name: "lookup_order",
+    });
+    const serial = await sent({ parallel_tool_calls: false });
+    expect(serial.choice).toEqual({ type: "auto", disable_parallel_tool_use: true });
+    expect(serial.body).not.toHaveProperty("parallel_tool_calls");
+    expect(serial.notes).toBeUndefined();
+    expect((await sent({ tool_choice: "required", parallel_tool_calls: false })).choice).toEqual({
+      type: "any",
+      disable_parallel_tool_use: true,
+    });
+    const unknown = await sent({ tool_choice: "sometimes" });
+    expect(unknown.body).not.toHaveProperty("tool_choice");
+    expect(unknown.notes).toEqual(['tool_choice "sometimes" has no Anthropic equivalent: not sent']);
+  });
+
+  it("takes a tool_use input nested too deep to write out as a malformed reply, not a crash", async () => {
+    const input = `{"q":${"[".repeat(200_000)}${"]".repeat(200_000)}}`;
+    const body = `{"id":"msg_deep","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{"type":"tool_use","id":"toolu_1","name":"lookup_order","input":${input}}],"stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":5,"output_tokens":5}}`;
+    server.enqueue({ status: 200, body });
+    const failed = await (await haiku()).call(request()).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failed).toMatchObject({
+      kind: "malformed",
+      message: "anthropic:claude-haiku-4-5: malformed response: a tool_use input nested too deep to read",
+    });
+  });
+
+  it("sends no tool_choice for a prompt without tools, and says so", async () => {
+    const reply = await (await haiku()).call(request({ params: { tool_choice: "required" } }));
+    expect(server.lastRequest!.body).not.toHaveProperty("tool_choice");
+    expect(reply.notes).toEqual([
+      "tool_choice and parallel_tool_calls not sent: the prompt declares no tools",
+    ]);
+  });
+
   it("sends a json_schema response_format as structured output, and notes what it could not carry", async () => {
     const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] };
     const reply = await (await haiku()).call(

@@ -1,12 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { createProvider } from "../../src/providers/create-provider.js";
 import { addUsd, costUsd, priceOf } from "../../src/providers/pricing.js";
+import type { ProviderCall } from "../../src/providers/provider.js";
 import { ProviderError } from "../../src/providers/provider-errors.js";
 import { parseProviderSpec } from "../../src/providers/provider-spec.js";
 import type { CaseResult } from "../../src/regression/results.js";
 import { summarise } from "../../src/regression/summarise.js";
 
 describe("the echo provider, offline", () => {
+  it("makes no tool calls, and says so once for a prompt that declares tools", async () => {
+    const provider = await createProvider(parseProviderSpec("echo"), {});
+    const call = (tools?: ProviderCall["tools"]) =>
+      provider.call({
+        messages: [{ role: "user", content: "Where is order A-17?" }],
+        params: {},
+        ...(tools ? { tools } : {}),
+        signal: new AbortController().signal,
+      });
+    const withTools = await call([{ type: "function", function: { name: "lookup_order" } }]);
+    expect(withTools.toolCalls).toBeUndefined();
+    expect(withTools.notes).toEqual([
+      "echo makes no tool calls: a tool-call assertion fails on it, and no-tool-call always holds",
+    ]);
+    expect((await call()).notes).toBeUndefined();
+  });
+
   it("replies with every rendered message, history included, and estimated tokens", async () => {
     const provider = await createProvider(parseProviderSpec("echo"), {});
     const reply = await provider.call({

@@ -33,6 +33,15 @@ const scripts = {
     connect(Number(process.argv[2]), "127.0.0.1");
     setInterval(() => {}, 1000);`,
   "cwd.mjs": `process.stdout.write(process.cwd());`,
+  // A command's own idea of tool calls: arguments as text, as a value, and entries that are not calls.
+  "tool-calls.mjs": `process.stdout.write(JSON.stringify({ output: "", toolCalls: [
+    { name: "lookup_order", arguments: '{"id":"A-17"}' },
+    { name: "list_orders", arguments: { open: true } },
+    { name: "ping" },
+    { arguments: "{}" },
+    "lookup_order",
+    null,
+  ] }));`,
 };
 
 let project: ProjectDir;
@@ -74,6 +83,15 @@ describe("the exec provider runs the user's command", () => {
     expect(reply.output).toBe("WHERE IS MY PARCEL?");
     expect(reply.tokens.estimated).toBe(true);
     expect(reply.tokens.input).toBeGreaterThan(0);
+  });
+
+  it("takes the tool calls of a JSON reply, arguments as JSON text, and drops what is not a call", async () => {
+    const reply = await (await exec(`${node} tool-calls.mjs`)).call(request());
+    expect(reply.toolCalls).toEqual([
+      { name: "lookup_order", arguments: '{"id":"A-17"}' },
+      { name: "list_orders", arguments: '{"open":true}' },
+      { name: "ping", arguments: "{}" },
+    ]);
   });
 
   it("runs in the project root, so ./script paths in the config work", async () => {

@@ -106,6 +106,23 @@ describe("the openai provider, through the real openai SDK", () => {
     expect(reply.finishReason).toBe("tool_calls");
   });
 
+  it("keeps tool call arguments a compatible server sends as an object, or not at all, as JSON text", async () => {
+    server.reply = () => ({
+      text: null,
+      toolCalls: [
+        { name: "lookup_order", arguments: { id: "A-17" } },
+        { name: "list_orders", arguments: '{"open": tru' },
+      ],
+    });
+    const provider = await createProvider(parseProviderSpec("openai:gpt-4o-mini"), env());
+    const reply = await provider.call(request());
+    // Text that does not parse stays as the model wrote it: the assertion, not the provider, says so.
+    expect(reply.toolCalls).toEqual([
+      { name: "lookup_order", arguments: '{"id":"A-17"}' },
+      { name: "list_orders", arguments: '{"open": tru' },
+    ]);
+  });
+
   it("sends max_tokens as max_completion_tokens to reasoning models, and says so", async () => {
     const provider = await createProvider(parseProviderSpec("openai:o4-mini"), env());
     const reply = await provider.call(request({ params: { max_tokens: 300 } }));

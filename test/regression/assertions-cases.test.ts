@@ -10,7 +10,9 @@ interface AssertionCase {
   output: string;
   vars?: Record<string, unknown>;
   /** Measurements of the call, when the case is about them. */
-  context?: Partial<Pick<AssertionContext, "tokens" | "latencyMs" | "costUsd" | "finishReason">>;
+  context?: Partial<
+    Pick<AssertionContext, "tokens" | "latencyMs" | "costUsd" | "finishReason" | "toolCalls">
+  >;
   /** pass and score exactly; message as one or more substrings. */
   expect: { pass: boolean; score?: number; message?: string | string[] };
 }

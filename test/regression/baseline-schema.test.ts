@@ -24,6 +24,7 @@ const caseBaselineKeys = {
   hash: true,
   status: true,
   output: true,
+  toolCalls: true,
   cached: true,
   tokens: true,
   costUsd: true,

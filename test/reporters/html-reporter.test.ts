@@ -51,6 +51,20 @@ describe("html reporter", () => {
     expect(html).not.toMatch(/<script|src=|href=/);
   });
 
+  it("shows the tool calls of every case, passed ones too, escaped, and says when the model called none", () => {
+    const html = formatHtmlReport({
+      ...run,
+      results: [
+        { ...base, toolCalls: [{ name: "lookup_order", args: { order_id: "<A-17>" } }] },
+        { ...base, test: "answers in text", toolCalls: [] },
+      ],
+    });
+    expect(html).toContain(
+      '<div class="tool-calls">tool calls: lookup_order {&#34;order_id&#34;:&#34;&#60;A-17&#62;&#34;}</div>',
+    );
+    expect(html).toContain('<div class="tool-calls">tool calls: none</div>');
+  });
+
   it("escapes model output and test names, and redacts keys", () => {
     const html = formatHtmlReport(run);
     expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");

@@ -8,6 +8,7 @@ import type {
   RunResults,
   RunSummary,
   TokenCounts,
+  ToolCallResult,
 } from "../../src/regression/results.js";
 import { formatJsonReport } from "../../src/reporters/json-reporter.js";
 import { readSchema } from "../../src/schemas/ajv.js";
@@ -49,6 +50,7 @@ const caseResultKeys = {
   status: true,
   allowedFailure: true,
   output: true,
+  toolCalls: true,
   latencyMs: true,
   cached: true,
   tokens: true,
@@ -80,6 +82,10 @@ const rateLimitKeys = { responses: true, waitedMs: true } as const satisfies Rec
   true
 >;
 const tokenCountsKeys = { input: true, output: true } as const satisfies Record<keyof TokenCounts, true>;
+const toolCallKeys = { name: true, args: true, argsError: true } as const satisfies Record<
+  keyof ToolCallResult,
+  true
+>;
 const locationKeys = { file: true, line: true } as const satisfies Record<
   keyof NonNullable<CaseResult["location"]>,
   true
@@ -93,6 +99,7 @@ describe("schemas/results.schema.json describes exactly the results of src/regre
     ["AssertionResult", assertionResultKeys, def("assertionResult")],
     ["TokenCounts", tokenCountsKeys, def("tokenCounts")],
     ["location", locationKeys, def("location")],
+    ["ToolCallResult", toolCallKeys, (def("toolCalls") as { items?: Schema } | undefined)?.items],
     ["JudgeUsage", judgeUsageKeys, def("judgeUsage")],
     ["RateLimitStats", rateLimitKeys, def("runSummary")?.properties?.rateLimited],
   ])("%s has the same keys", (_name, typeKeys, schemaPart) => {
@@ -121,6 +128,7 @@ describe("schemas/results.schema.json describes exactly the results of src/regre
     ["a missing cost (unknown is null, not absent)", { ...passed, costUsd: undefined }],
     ["status skipped", { ...passed, status: "skipped" }],
     ["a line 0", { ...errored, location: { file: "a.prompt.yaml", line: 0 } }],
+    ["a tool call without its arguments", { ...passed, toolCalls: [{ name: "lookup_order" }] }],
     [
       "a score above 1",
       { ...passed, assertions: [{ type: "similar", pass: true, score: 1.2, message: "" }] },

@@ -1,9 +1,11 @@
-import type { TokenCounts } from "../results.js";
+import type { TokenCounts, ToolCallResult } from "../results.js";
 
 /** What an assertion can look at: the reply, the test's inputs and the call's measurements. */
 export interface AssertionContext {
   /** The model's reply text. */
   output: string;
+  /** The tool calls of the reply, in order; none when absent. */
+  toolCalls?: readonly ToolCallResult[];
   /** The test's variables, after defaults. Expected values are rendered against these. */
   vars: Record<string, unknown>;
   tokens: TokenCounts;

@@ -46,6 +46,7 @@ const TEXT_FIELDS: Record<string, string> = {
 };
 
 function renderValue(type: string, value: unknown, vars: Record<string, unknown>): unknown {
+  if (type === "tool-call") return renderToolCall(value, vars);
   if (STRING_TYPES.has(type)) return typeof value === "string" ? render(value, vars) : value;
   if (LIST_TYPES.has(type))
     return Array.isArray(value) ? value.map((v) => (typeof v === "string" ? render(v, vars) : v)) : value;
@@ -61,6 +62,29 @@ function renderValue(type: string, value: unknown, vars: Record<string, unknown>
     return { ...record, [field]: render(record[field] as string, vars) };
   }
   return value;
+}
+
+/**
+ * `tool-call`: its name and every text inside `args` (`{ order_id: "{{ orderId }}" }`); never an
+ * `args-schema`, whose patterns may hold braces.
+ */
+function renderToolCall(value: unknown, vars: Record<string, unknown>): unknown {
+  if (Array.isArray(value)) return value.map((item) => renderToolCall(item, vars));
+  if (typeof value === "string") return render(value, vars);
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  return {
+    ...record,
+    ...(typeof record.name === "string" ? { name: render(record.name, vars) } : {}),
+    ...("args" in record ? { args: renderTexts(record.args, vars) } : {}),
+  };
+}
+
+function renderTexts(value: unknown, vars: Record<string, unknown>): unknown {
+  if (typeof value === "string") return render(value, vars);
+  if (Array.isArray(value)) return value.map((item) => renderTexts(item, vars));
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, renderTexts(item, vars)]));
 }
 
 /**

@@ -9,6 +9,7 @@ import { refusalAssertions } from "./refusal.js";
 import { regexAssertions } from "./regex.js";
 import { textAssertions } from "./text.js";
 import { listAssertions } from "./text-lists.js";
+import { toolCallAssertions } from "./tool-calls.js";
 
 const builtIn: Record<string, AssertionHandler> = {
   ...textAssertions,
@@ -20,6 +21,7 @@ const builtIn: Record<string, AssertionHandler> = {
   ...refusalAssertions,
   ...finishReasonAssertions,
   ...levenshteinAssertions,
+  ...toolCallAssertions,
 };
 
 /** What each provider-backed type waits for, for the message when the caller hands in no handler. */

@@ -1,4 +1,4 @@
-import type { AssertionResult, CaseStatus, TokenCounts } from "../results.js";
+import type { AssertionResult, CaseStatus, TokenCounts, ToolCallResult } from "../results.js";
 
 // What `--baseline` adds to the result shape (schemas/results.schema.json: caseBaseline,
 // baselineReport); test/regression/baseline-schema.test.ts keeps the two in step.
@@ -16,6 +16,8 @@ export interface CaseBaseline {
   hash: string;
   status: CaseStatus;
   output: string;
+  /** The baseline reply's tool calls, as a case's `toolCalls`. */
+  toolCalls?: ToolCallResult[];
   cached: boolean;
   tokens: TokenCounts;
   /** What was spent on it now, as for any case: 0 when cached or reused, null when unpriced. */

@@ -141,6 +141,7 @@ function describeTwin(
     hash: version.hash,
     status: twin.status,
     output: twin.output,
+    ...(twin.toolCalls ? { toolCalls: twin.toolCalls } : {}),
     cached: twin.cached,
     tokens: twin.tokens,
     costUsd: twin.costUsd,
