@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from "node:util";
 import type { ProviderConfig } from "../config/config.js";
 import { PromptOpsError } from "../errors.js";
+import type { ModelSpec } from "../prompt/prompt-file.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { PROVIDER_KINDS, type ProviderKind } from "./provider.js";
 
@@ -73,30 +75,13 @@ function checkKind(kind: string, where: string): ProviderKind {
   );
 }
 
-/**
- * The providers a run uses: each `--providers` item is a config entry's id or a "kind:model"
- * reference; with none given, every configured provider. Duplicates collapse to one.
- */
-export function selectProviders(
-  selected: readonly string[] | undefined,
-  configured: readonly ProviderConfig[],
-): ProviderSpec[] {
-  const byId = configuredById(configured);
-  if (!selected || selected.length === 0) return [...byId.values()];
-  const chosen = new Map<string, ProviderSpec>();
-  for (const item of selected) {
-    const spec = resolveIn(item, byId);
-    chosen.set(spec.id, spec);
-  }
-  return [...chosen.values()];
-}
-
 /** One reference (`judge:`, `embeddings:`) that may name a configured id. */
 export function resolveProviderRef(ref: string, configured: readonly ProviderConfig[] = []): ProviderSpec {
   return resolveIn(ref, configuredById(configured));
 }
 
-function configuredById(configured: readonly ProviderConfig[]): Map<string, ProviderSpec> {
+/** The config's `providers:` by id; two entries with one id are refused. */
+export function configuredById(configured: readonly ProviderConfig[]): Map<string, ProviderSpec> {
   const byId = new Map<string, ProviderSpec>();
   for (const spec of configured.map(parseProviderSpec)) {
     if (byId.has(spec.id))
@@ -107,6 +92,49 @@ function configuredById(configured: readonly ProviderConfig[]): Map<string, Prov
     byId.set(spec.id, spec);
   }
   return byId;
+}
+
+/**
+ * The provider a prompt's own `model:` names: `provider` is a kind (openai, anthropic, …) or a
+ * config entry's id, whose endpoint and key it then uses. Its params are the prompt's, always:
+ * a config entry's own params fill in only what the prompt leaves unset. Where that differs from
+ * the entry as the config's matrix uses it (another model, or a param the entry pins), the id
+ * differs too (`fast:gpt-4o`), as a run's providers are told apart by id.
+ */
+export function ownModelSpec(model: ModelSpec, byId: ReadonlyMap<string, ProviderSpec>): ProviderSpec {
+  const entry = byId.get(model.provider);
+  if (entry && entry.kind !== "exec" && entry.kind !== "echo") {
+    const params = { ...entry.params, ...model.params };
+    const pinned = Object.entries(entry.params ?? {}).some(
+      ([key, value]) => !isDeepStrictEqual(params[key], value),
+    );
+    const id = entry.model === model.name && !pinned ? entry.id : `${entry.id}:${model.name}`;
+    return { ...entry, id, model: model.name, params };
+  }
+  if (entry) return entry;
+  const spec = parseProviderString(`${model.provider}:${model.name}`);
+  return model.params ? { ...spec, params: model.params } : spec;
+}
+
+/**
+ * One reference in a prompt's matrix (`--providers`, or the prompt's own `providers:`): a config
+ * id, a "kind:model", or a bare kind, which stands for the prompt's own model when it is of that
+ * kind (`--providers openai` tests each prompt written for OpenAI on its own model), and for
+ * nothing otherwise. `echo` and `exec` keep their meaning.
+ */
+export function resolveForPrompt(
+  ref: string,
+  byId: ReadonlyMap<string, ProviderSpec>,
+  own: ProviderSpec | undefined,
+): ProviderSpec | undefined {
+  const text = ref.trim();
+  if (!byId.has(text) && isModelKind(text)) return own?.kind === text ? own : undefined;
+  return resolveIn(text, byId);
+}
+
+/** A kind whose references name a model: bare, it means "the prompt's own model of this kind". */
+export function isModelKind(text: string): boolean {
+  return text !== "echo" && text !== "exec" && (PROVIDER_KINDS as readonly string[]).includes(text);
 }
 
 function resolveIn(ref: string, byId: ReadonlyMap<string, ProviderSpec>): ProviderSpec {

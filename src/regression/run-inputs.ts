@@ -5,7 +5,6 @@ import { inspectLocalState, type LocalState } from "../config/local-state.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
-import { selectProviders } from "../providers/provider-spec.js";
 import { bundleBuildId } from "../startup/build-id.js";
 import { parseVersionRef } from "../versions/version-ref.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
@@ -14,6 +13,7 @@ import { type BaselineVersions, checkBaselineRef } from "./baseline/plan-baselin
 import { refuseMissingJudge } from "./judge/grading-plan.js";
 import type { PlanInputs } from "./run-plan.js";
 import { selectChangedSince } from "./select-changed.js";
+import { testMatrix } from "./test-matrix.js";
 import type { TestRunOptions } from "./test-run-options.js";
 
 export interface RunInputs {
@@ -48,7 +48,6 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
   let checked = run.prompts;
   if (options.since) checked = await selectChangedSince(config, checked, options.since);
 
-  const providers = selectProviders(options.providers, config.providers);
   const named = options.ids.length > 0;
   const tested = options.version
     ? await (await publishedVersions()).versionsUnderTest(config, checked, options.version, named)
@@ -58,6 +57,7 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
         hash: prompt.result!.hash,
         compiled: prompt.result!.compiled,
       }));
+  const matrix = testMatrix(config, tested, options.providers);
   // (--judge-pairwise without a baseline is refused by the plan: run-plan.ts.)
   const baseline = options.baseline
     ? await readBaselineVersions(config, checked, options.baseline, named)
@@ -68,7 +68,8 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
     parseCache,
     plan: {
       config,
-      providers,
+      providers: matrix.providers,
+      matrix: matrix.byPrompt,
       tested,
       selection: {
         ...(options.filter ? { filter: options.filter } : {}),
