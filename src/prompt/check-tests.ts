@@ -2,7 +2,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { regexProblem } from "../schemas/safe-regexp.js";
 import type { PathSegment } from "../yaml/yaml-source.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
-import type { Assertion, PromptFile } from "./prompt-file.js";
+import type { Assertion, PromptFile, PromptTest } from "./prompt-file.js";
 import { isRegexProblem, regexSpec } from "./regex-value.js";
 import { analyseTemplate, TemplateSyntaxError } from "./template-analysis.js";
 import { checkVariables, type SchemaProblem, variableSchemaProblem, variableValidator } from "./variables.js";
@@ -75,11 +75,20 @@ export function checkTests(
   const { source } = loaded;
   const diagnostics: Diagnostic[] = [];
   const declared = prompt.variables ?? {};
-  const schemasUsable = Object.values(declared).every(
-    (schema) => variableSchemaProblem(schema) === undefined,
-  );
+  // What the schema reported is not checked again (salvage-prompt.ts keeps the shape walkable).
+  const reported = (...path: PathSegment[]) => {
+    const pointer = `/${path.join("/")}`;
+    return (loaded.schemaErrorPaths ?? []).some((p) => p === pointer || p.startsWith(`${pointer}/`));
+  };
+  const schemasUsable =
+    !reported("variables") &&
+    Object.values(declared).every((schema) => variableSchemaProblem(schema) === undefined);
   const names = new Map<string, number>();
   (prompt.tests ?? []).forEach((test, i) => {
+    if (reported("tests", i, "name") || test.name === "") {
+      checkAssertions(test.assert, i);
+      return;
+    }
     const first = names.get(test.name);
     if (first !== undefined) {
       diagnostics.push(
@@ -93,7 +102,7 @@ export function checkTests(
       );
     } else names.set(test.name, i);
 
-    if (schemasUsable) {
+    if (schemasUsable && !reported("tests", i, "vars")) {
       const { problems } = checkVariables(declared, test.vars ?? {});
       for (const problem of problems) {
         const path: PathSegment[] =
@@ -112,10 +121,28 @@ export function checkTests(
         );
       }
     }
-    test.assert.forEach((assertion, j) => {
+    if (Array.isArray(test.assert) && test.assert.length === 0 && !reported("tests", i, "assert"))
+      diagnostics.push(
+        diagnosticAt(
+          source,
+          ["tests", i, "assert"],
+          "test-no-assertions",
+          `test "${test.name}" asserts nothing`,
+          {
+            // A warning: a test kept only to watch its output (in a --baseline diff) is legitimate.
+            severity: "warning",
+            hint: "a test with `assert: []` passes whatever the model says: add a check, e.g. `- not-refusal: true`",
+          },
+        ),
+      );
+    checkAssertions(test.assert, i);
+  });
+  function checkAssertions(assertions: PromptTest["assert"] | undefined, i: number): void {
+    (assertions ?? []).forEach((assertion, j) => {
+      if (reported("tests", i, "assert", j)) return;
       diagnostics.push(...checkAssertion(loaded, ["tests", i, "assert", j], assertion, declared, options));
     });
-  });
+  }
   (prompt.boundary ?? []).forEach((assertion, j) => {
     diagnostics.push(...checkAssertion(loaded, ["boundary", j], assertion, declared, options));
   });
