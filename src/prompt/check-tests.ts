@@ -1,6 +1,7 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { regexProblem } from "../schemas/safe-regexp.js";
 import type { PathSegment } from "../yaml/yaml-source.js";
+import { javascriptValueProblem } from "./javascript-value.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
 import type { Assertion, PromptFile, PromptTest } from "./prompt-file.js";
 import { isRegexProblem, regexSpec } from "./regex-value.js";
@@ -175,6 +176,16 @@ function checkAssertion(
         },
       ),
     );
+  }
+  // Where it may not run at all, that is the one thing to say about it.
+  if (type === "javascript" && options.allowJavascript && typeof value === "string") {
+    const problem = javascriptValueProblem(value, loaded.file);
+    if (problem)
+      diagnostics.push(
+        diagnosticAt(loaded.source, valuePath, "assertion-javascript", problem.message, {
+          hint: problem.hint,
+        }),
+      );
   }
   if (type === "llm-judge" && !options.hasJudge && !hasOwnProvider(value))
     diagnostics.push(noJudge(loaded, valuePath));

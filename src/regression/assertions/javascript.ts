@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { JAVASCRIPT_MODULE_PATH } from "../../prompt/javascript-value.js";
 import { importAtRunTime } from "../../startup/import-at-run-time.js";
 import { truncate } from "../../text/truncate.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
@@ -16,16 +17,13 @@ export interface CheckResult {
 
 type CheckFunction = (...args: unknown[]) => unknown;
 
-// A module path is one word ending in .js/.mjs/.cjs with a slash in it (`./checks/tone.mjs`);
-// anything else is an expression. The slash keeps `vars.file.js` an expression.
-const MODULE_PATH = /^[^\s'"`()]*[/\\][^\s'"`()]*\.[cm]?js$/;
 const LOOKS_LIKE_FILE = /^[\w.-]+\.[cm]?js$/;
 
 async function javascript(value: unknown, context: AssertionContext): Promise<AssertionOutcome> {
   if (typeof value !== "string" || value.trim() === "")
     return badValue("javascript", "a module path or an expression", value);
   const code = value.trim();
-  const isModule = MODULE_PATH.test(code);
+  const isModule = JAVASCRIPT_MODULE_PATH.test(code);
   const label = isModule ? code : `\`${oneLine(code)}\``;
   const check = isModule ? await loadModule(code, context.promptDir) : compileExpression(code);
   if (typeof check === "string") return verdict(false, `${label}: ${check}`);
