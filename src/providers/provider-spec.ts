@@ -1,9 +1,15 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ProviderConfig } from "../config/config.js";
+import {
+  isProviderKind,
+  kindProblem,
+  missingModelProblem,
+  type NameProblem,
+  type ProviderKind,
+  unknownNameProblem,
+} from "../config/provider-names.js";
 import { PromptOpsError } from "../errors.js";
 import type { ModelSpec } from "../prompt/prompt-file.js";
-import { closestMatch } from "../schemas/did-you-mean.js";
-import { PROVIDER_KINDS, type ProviderKind } from "./provider.js";
 
 /** A provider reference made whole: what createProvider needs, nothing secret (keys stay in env). */
 export interface ProviderSpec {
@@ -55,24 +61,15 @@ function parseProviderString(ref: string): ProviderSpec {
   const rest = colon < 0 ? "" : text.slice(colon + 1).trim();
   const kind = checkKind(kindText, `"${ref}"`);
   if (kind === "echo") return { id: rest ? `echo:${rest}` : "echo", kind, model: rest || "echo" };
-  if (!rest) {
-    const example = kind === "exec" ? "exec:./reply.sh" : `${kind}:<model>`;
-    throw specError(
-      `provider "${ref}" names no ${kind === "exec" ? "command" : "model"}`,
-      `write it as ${example}`,
-    );
-  }
+  if (!rest) throw problemError(missingModelProblem(ref, kind));
   if (kind === "exec") return { id: `exec:${rest}`, kind, model: rest, command: rest };
   return { id: `${kind}:${rest}`, kind, model: rest };
 }
 
 function checkKind(kind: string, where: string): ProviderKind {
-  if ((PROVIDER_KINDS as readonly string[]).includes(kind)) return kind as ProviderKind;
-  const near = closestMatch(kind, PROVIDER_KINDS);
-  throw specError(
-    `unknown provider kind "${kind}" in ${where}${near ? ` (did you mean "${near}"?)` : ""}`,
-    `known kinds: ${PROVIDER_KINDS.join(", ")}`,
-  );
+  const problem = kindProblem(kind, where);
+  if (problem) throw problemError(problem);
+  return kind as ProviderKind;
 }
 
 /** One reference (`judge:`, `embeddings:`) that may name a configured id. */
@@ -134,22 +131,21 @@ export function resolveForPrompt(
 
 /** A kind whose references name a model: bare, it means "the prompt's own model of this kind". */
 export function isModelKind(text: string): boolean {
-  return text !== "echo" && text !== "exec" && (PROVIDER_KINDS as readonly string[]).includes(text);
+  return text !== "echo" && text !== "exec" && isProviderKind(text);
 }
 
 function resolveIn(ref: string, byId: ReadonlyMap<string, ProviderSpec>): ProviderSpec {
   const text = ref.trim();
   const named = byId.get(text);
   if (named) return named;
-  if (text.includes(":") || (PROVIDER_KINDS as readonly string[]).includes(text))
-    return parseProviderString(text);
-  const near = closestMatch(text, [...byId.keys(), ...PROVIDER_KINDS]);
-  throw specError(
-    `no provider "${text}" in the config${near ? ` (did you mean "${near}"?)` : ""}`,
-    `use a configured id (${[...byId.keys()].join(", ") || "none"}) or "kind:model", e.g. openai:gpt-4o-mini`,
-  );
+  if (text.includes(":") || isProviderKind(text)) return parseProviderString(text);
+  throw problemError(unknownNameProblem(text, [...byId.keys()]));
 }
 
 function specError(message: string, hint: string): PromptOpsError {
   return new PromptOpsError("provider-invalid", message, { hint, exitCode: 2 });
+}
+
+function problemError(problem: NameProblem): PromptOpsError {
+  return specError(problem.message, problem.hint);
 }
