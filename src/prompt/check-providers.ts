@@ -57,6 +57,16 @@ export function checkProviderNames(
     file.providers.forEach((ref, i) => {
       const problem = typeof ref === "string" ? refProblem(ref, ids, { bareKinds: true }) : undefined;
       if (problem) report(["providers", i], "providers-unknown", problem);
+      else if (typeof ref === "string" && isBareKindOtherThan(ref.trim(), model))
+        diagnostics.push(
+          diagnosticAt(
+            loaded.source,
+            ["providers", i],
+            "providers-bare-kind",
+            `"${ref.trim()}" adds nothing here: a bare kind stands for the prompt's own model, which is not of kind ${ref.trim()}`,
+            { severity: "warning", hint: `name the model, e.g. ${ref.trim()}:<model>` },
+          ),
+        );
     });
   if (Array.isArray(file.tests))
     file.tests.forEach((test, i) => {
@@ -72,4 +82,11 @@ export function checkProviderNames(
       });
     });
   return diagnostics;
+}
+
+/** `anthropic` in the matrix of a prompt whose own model is not an Anthropic one (nor a config id). */
+function isBareKindOtherThan(ref: string, model: unknown): boolean {
+  if (!isProviderKind(ref) || ref === "echo" || ref === "exec") return false;
+  const provider = isMap(model) ? model.provider : undefined;
+  return !(typeof provider === "string" && (provider === ref || !isProviderKind(provider)));
 }
