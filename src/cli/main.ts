@@ -316,7 +316,7 @@ export function buildProgram(
     .argument("[ids...]", "prompt ids (default: all)")
     .option(
       "--providers <list>",
-      "comma-separated providers: config ids or kind:model (default: config providers)",
+      "comma-separated providers for this run, instead of each prompt's own model and the config's: config ids, kind:model, or a bare kind for each prompt's own model of that kind",
     )
     .addOption(
       new Option("--version <n>", "test published version N instead of the draft").conflicts([

@@ -73,7 +73,8 @@ export const defaultConfig = {
   promptsDir: "prompts",
   tagPrefix: "prompt/",
   environments: ["staging", "production"],
-  providers: ["echo"],
+  // None: a prompt is tested on its own model; echo joins a matrix only when a config names it.
+  providers: [] as string[],
   test: {
     concurrency: 8,
     retries: 3,

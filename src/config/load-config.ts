@@ -6,6 +6,7 @@ import { isInside, realRoot } from "../fs/project-file.js";
 import { configValidator } from "../schemas/generated/config-validator.js";
 import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
 import { parseYamlSource } from "../yaml/yaml-source.js";
+import { checkConfigProviders } from "./check-config-providers.js";
 import { CONFIG_FILE_NAME, type ConfigFile, defaultConfig, type ProjectConfig } from "./config.js";
 
 /** Walks up from `cwd` like git and npm do, so commands work from any subdirectory. */
@@ -37,8 +38,10 @@ export function loadConfig(cwd: string): LoadedConfig {
     const value = source.value ?? {};
     if (source.value !== undefined && source.value !== null) {
       const validate = configValidator();
-      if (validate(value)) written = value as ConfigFile;
-      else diagnostics.push(...schemaDiagnostics(source, validate.errors, "config"));
+      if (validate(value)) {
+        written = value as ConfigFile;
+        diagnostics.push(...checkConfigProviders(source, written));
+      } else diagnostics.push(...schemaDiagnostics(source, validate.errors, "config"));
     }
     if (written.promptsDir !== undefined && !insideProject(resolve(root, written.promptsDir), root)) {
       const { line, col } = source.locate(["promptsDir"]);

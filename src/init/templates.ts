@@ -1,14 +1,19 @@
-/** The files `promptops init` writes: a small, valid project that runs offline with the echo provider. */
+/**
+ * The files `promptops init` writes: a small, valid project whose tests are what a real model
+ * would pass; `--providers echo` checks its composition offline.
+ */
 
 export const CONFIG_TEMPLATE = `# yaml-language-server: $schema=node_modules/promptops/schemas/config.schema.json
 # promptops project config. Every key is optional; these are the defaults, spelled out.
 promptsDir: prompts
 tagPrefix: prompt/
 environments: [staging, production]   # promotion order
-providers:                            # the models \`promptops test\` runs every test against
-  - echo                              # offline: replies with the rendered prompt
-  # - openai:gpt-4o-mini              # needs OPENAI_API_KEY
-  # - anthropic:claude-haiku-4-5      # needs ANTHROPIC_API_KEY
+# \`promptops test\` runs each prompt's tests on the prompt's own \`model:\` (what production calls),
+# plus the models listed here, e.g. [anthropic:claude-haiku-4-5] (needs ANTHROPIC_API_KEY).
+# A prompt's own \`providers:\` key replaces this list for that prompt.
+providers: []
+# Offline, with no API key: \`promptops test --providers echo\` replies with the rendered prompt, which
+# checks composition (partials, variables) only; keep echo out of this list, where it passes nothing real.
 test: { concurrency: 8, retries: 3, timeoutMs: 60000 }
 `;
 
@@ -37,10 +42,10 @@ tests:
     assert:
       - contains: "30 days"
       - contains: "{{ customerName }}"
-  - name: keeps the brand tone
+  - name: answers without promising what the policy does not allow
     vars: { customerName: Bo, question: "Where is my parcel?" }
     assert:
-      - icontains: "friendly"
+      - icontains-any: ["ship", "parcel", "order"]
       - not-contains: "guarantee"
 `;
 

@@ -3,9 +3,10 @@ import { regexProblem } from "../schemas/safe-regexp.js";
 import type { PathSegment } from "../yaml/yaml-source.js";
 import { assertionParts } from "./assertion-parts.js";
 import { toolCallTexts } from "./check-tool-calls.js";
+import { javascriptValueProblem } from "./javascript-value.js";
 import { jsonSchemaOf } from "./json-schema-value.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
-import type { Assertion, PromptFile } from "./prompt-file.js";
+import type { Assertion, PromptFile, PromptTest } from "./prompt-file.js";
 import { isRegexProblem, regexSpec } from "./regex-value.js";
 import { analyseTemplate, TemplateSyntaxError } from "./template-analysis.js";
 import { checkVariables, type SchemaProblem, variableSchemaProblem, variableValidator } from "./variables.js";
@@ -78,11 +79,20 @@ export function checkTests(
   const { source } = loaded;
   const diagnostics: Diagnostic[] = [];
   const declared = prompt.variables ?? {};
-  const schemasUsable = Object.values(declared).every(
-    (schema) => variableSchemaProblem(schema) === undefined,
-  );
+  // What the schema reported is not checked again (salvage-prompt.ts keeps the shape walkable).
+  const reported = (...path: PathSegment[]) => {
+    const pointer = `/${path.join("/")}`;
+    return (loaded.schemaErrorPaths ?? []).some((p) => p === pointer || p.startsWith(`${pointer}/`));
+  };
+  const schemasUsable =
+    !reported("variables") &&
+    Object.values(declared).every((schema) => variableSchemaProblem(schema) === undefined);
   const names = new Map<string, number>();
   (prompt.tests ?? []).forEach((test, i) => {
+    if (reported("tests", i, "name") || test.name === "") {
+      checkAssertions(test.assert, i, test.name);
+      return;
+    }
     const first = names.get(test.name);
     if (first !== undefined) {
       diagnostics.push(
@@ -96,7 +106,7 @@ export function checkTests(
       );
     } else names.set(test.name, i);
 
-    if (schemasUsable) {
+    if (schemasUsable && !reported("tests", i, "vars")) {
       const { problems } = checkVariables(declared, test.vars ?? {});
       for (const problem of problems) {
         const path: PathSegment[] =
@@ -115,20 +125,38 @@ export function checkTests(
         );
       }
     }
-    test.assert.forEach((assertion, j) => {
+    if (Array.isArray(test.assert) && test.assert.length === 0 && !reported("tests", i, "assert"))
+      diagnostics.push(
+        diagnosticAt(
+          source,
+          ["tests", i, "assert"],
+          "test-no-assertions",
+          `test "${test.name}" asserts nothing`,
+          {
+            // A warning: a test kept only to watch its output (in a --baseline diff) is legitimate.
+            severity: "warning",
+            hint: "a test with `assert: []` passes whatever the model says: add a check, e.g. `- not-refusal: true`",
+          },
+        ),
+      );
+    checkAssertions(test.assert, i, test.name);
+  });
+  function checkAssertions(assertions: PromptTest["assert"] | undefined, i: number, name: string): void {
+    (assertions ?? []).forEach((assertion, j) => {
+      if (reported("tests", i, "assert", j)) return;
       diagnostics.push(...checkAssertion(loaded, ["tests", i, "assert", j], assertion, declared, options));
     });
-    if (test.assert.length > 0 && test.assert.every((a) => weightOf(a) === 0))
+    if (Array.isArray(assertions) && assertions.length > 0 && assertions.every((a) => weightOf(a) === 0))
       diagnostics.push(
         diagnosticAt(
           source,
           ["tests", i, "assert"],
           "test-weights-zero",
-          `test "${test.name}": every assertion has weight 0, so nothing decides whether it passes`,
+          `test "${name}": every assertion has weight 0, so nothing decides whether it passes`,
           { hint: "weight 0 shows an assertion without counting it: give at least one a weight above 0" },
         ),
       );
-  });
+  }
   (prompt.boundary ?? []).forEach((assertion, j) => {
     diagnostics.push(...checkAssertion(loaded, ["boundary", j], assertion, declared, options));
   });
@@ -163,6 +191,24 @@ function checkAssertion(
         },
       ),
     );
+  }
+  // Where it may not run at all, that is the one thing to say about it.
+  // `javascript: "code"` or `{ code, threshold }`: the code is checked in either form.
+  const javascriptCode = typeof value === "string" ? value : (value as { code?: unknown } | null)?.code;
+  if (type === "javascript" && options.allowJavascript && typeof javascriptCode === "string") {
+    const problem = javascriptValueProblem(javascriptCode, loaded.file);
+    if (problem)
+      diagnostics.push(
+        diagnosticAt(
+          loaded.source,
+          typeof value === "string" ? valuePath : [...valuePath, "code"],
+          "assertion-javascript",
+          problem.message,
+          {
+            hint: problem.hint,
+          },
+        ),
+      );
   }
   if (type === "llm-judge" && !options.hasJudge && !hasOwnProvider(value))
     diagnostics.push(noJudge(loaded, valuePath));

@@ -35,6 +35,8 @@ export interface LoadedPrompt extends PromptFileRef {
   prompt: PromptFile | undefined;
   /** When the schema failed: its usable parts, for the checks that can still run. */
   salvaged?: PromptFile;
+  /** When the schema failed: where (JSON pointers), so later checks skip what it reported. */
+  schemaErrorPaths?: readonly string[];
   diagnostics: Diagnostic[];
 }
 
@@ -107,8 +109,8 @@ export function loadPrompt(
   if (!validate(source.value)) {
     diagnostics.push(...schemaDiagnostics(source, validate.errors, "prompt", KNOWN_KEY_PATHS));
     const errorPaths = (validate.errors ?? []).map((e) => e.instancePath);
-    const salvaged = salvagePrompt(source.value as Record<string, unknown>, errorPaths);
-    return { ...ref, source, prompt: undefined, salvaged, diagnostics };
+    const salvaged = salvagePrompt(source.value as Record<string, unknown>);
+    return { ...ref, source, prompt: undefined, salvaged, schemaErrorPaths: errorPaths, diagnostics };
   }
   const prompt = source.value as PromptFile;
   // Frozen, variable schemas can be recognised by identity (variables.ts caches validators by

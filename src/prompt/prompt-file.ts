@@ -62,11 +62,13 @@ export interface PromptFile {
   tools?: FunctionTool[];
   tests?: PromptTest[];
   boundary?: Assertion[];
+  /** The test matrix beside the prompt's own model, instead of the config's `providers:`. */
+  providers?: string[];
 }
 
 /**
  * The versioned content: what the hash covers. Partials are inlined; templates are not rendered.
- * description, owners, tests and boundary are deliberately absent: editing them is not a new version.
+ * description, owners, tests, boundary and providers are deliberately absent: editing them is not a new version.
  */
 export interface CompiledPrompt {
   messages: PromptMessage[];
@@ -94,6 +96,7 @@ export const promptFileKeys = {
   tools: true,
   tests: true,
   boundary: true,
+  providers: true,
 } as const satisfies Record<keyof PromptFile, true>;
 
 export const promptTestKeys = {

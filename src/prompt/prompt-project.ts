@@ -3,6 +3,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { type ErrorCode, PromptOpsError } from "../errors.js";
 import { readProjectFile, realRoot } from "../fs/project-file.js";
 import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
+import { checkProviderNames } from "./check-providers.js";
 import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
 import { checkSchemas, checkTests } from "./check-tests.js";
 import { checkToolCallAssertions } from "./check-tool-calls.js";
@@ -55,6 +56,7 @@ export function checkPrompts(
         hasJudge: config.judge !== undefined,
       }),
       ...checkToolCallAssertions(loaded, prompt),
+      ...checkProviderNames(loaded, config.providers),
     );
     const failed = loaded.diagnostics.some((d) => d.severity === "error");
     const valid = loaded.prompt !== undefined && !failed;

@@ -1,4 +1,4 @@
-import type { PromptFile, PromptMessage, VariableSchema } from "./prompt-file.js";
+import type { PromptFile, PromptMessage, PromptTest, VariableSchema } from "./prompt-file.js";
 
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -7,11 +7,10 @@ const isMap = (v: unknown): v is Record<string, unknown> =>
  * The usable parts of a prompt file that failed its schema, so validate can still report
  * template, variable and test problems in the same run. Broken entries become inert
  * placeholders in place (list indices must keep pointing at the right YAML nodes), and whole
- * sections with schema errors are left out rather than guessed at.
+ * sections with schema errors are left out rather than guessed at, but for tests: each test's
+ * well-formed parts are still checked.
  */
-export function salvagePrompt(raw: Record<string, unknown>, errorPaths: readonly string[]): PromptFile {
-  const broken = (section: string) =>
-    errorPaths.some((p) => p === `/${section}` || p.startsWith(`/${section}/`));
+export function salvagePrompt(raw: Record<string, unknown>): PromptFile {
   const inert: PromptMessage = { role: "user", content: "" };
   const messages: PromptMessage[] = Array.isArray(raw.messages)
     ? raw.messages.map((m): PromptMessage => {
@@ -41,8 +40,22 @@ export function salvagePrompt(raw: Record<string, unknown>, errorPaths: readonly
   return {
     messages,
     ...(variables ? { variables } : {}),
-    ...(!broken("tests") && Array.isArray(raw.tests) && !broken("variables")
-      ? { tests: raw.tests as PromptFile["tests"] }
-      : {}),
+    ...(Array.isArray(raw.tests) ? { tests: raw.tests.map(salvageTest) } : {}),
+  };
+}
+
+/**
+ * A test with the shape checkTests walks (a name, a list of maps to assert), whatever was written:
+ * its other problems are still found, while checkTests skips the parts the schema reported
+ * (LoadedPrompt.schemaErrorPaths), so a mistake is never reported twice.
+ */
+function salvageTest(test: unknown): PromptTest {
+  const written = isMap(test) ? test : {};
+  const { vars, ...rest } = written;
+  return {
+    ...rest,
+    name: typeof written.name === "string" ? written.name : "",
+    ...(isMap(vars) ? { vars } : {}),
+    assert: Array.isArray(written.assert) ? written.assert.map((a) => (isMap(a) ? a : {})) : [],
   };
 }

@@ -139,7 +139,7 @@ export function checkProviderCredentials(specs: readonly ProviderSpec[], env: En
   if (all.length === 0) return;
   const hint =
     missing.length > 0
-      ? `export ${[...needing.keys()].join(", ")} (in CI, from a secret), or choose other providers with --providers`
+      ? `export ${[...needing.keys()].join(", ")} (in CI, from a secret), or choose other providers with --providers (--providers echo checks composition offline)`
       : "an OpenAI-compatible endpoint looks like http://127.0.0.1:11434/v1";
   throw new PromptOpsError("provider-credentials", all.join("; "), { hint, exitCode: 2 });
 }

@@ -1,7 +1,15 @@
+import { isDeepStrictEqual } from "node:util";
 import type { ProviderConfig } from "../config/config.js";
+import {
+  isProviderKind,
+  kindProblem,
+  missingModelProblem,
+  type NameProblem,
+  type ProviderKind,
+  unknownNameProblem,
+} from "../config/provider-names.js";
 import { PromptOpsError } from "../errors.js";
-import { closestMatch } from "../schemas/did-you-mean.js";
-import { PROVIDER_KINDS, type ProviderKind } from "./provider.js";
+import type { ModelSpec } from "../prompt/prompt-file.js";
 
 /** A provider reference made whole: what createProvider needs, nothing secret (keys stay in env). */
 export interface ProviderSpec {
@@ -53,42 +61,15 @@ function parseProviderString(ref: string): ProviderSpec {
   const rest = colon < 0 ? "" : text.slice(colon + 1).trim();
   const kind = checkKind(kindText, `"${ref}"`);
   if (kind === "echo") return { id: rest ? `echo:${rest}` : "echo", kind, model: rest || "echo" };
-  if (!rest) {
-    const example = kind === "exec" ? "exec:./reply.sh" : `${kind}:<model>`;
-    throw specError(
-      `provider "${ref}" names no ${kind === "exec" ? "command" : "model"}`,
-      `write it as ${example}`,
-    );
-  }
+  if (!rest) throw problemError(missingModelProblem(ref, kind));
   if (kind === "exec") return { id: `exec:${rest}`, kind, model: rest, command: rest };
   return { id: `${kind}:${rest}`, kind, model: rest };
 }
 
 function checkKind(kind: string, where: string): ProviderKind {
-  if ((PROVIDER_KINDS as readonly string[]).includes(kind)) return kind as ProviderKind;
-  const near = closestMatch(kind, PROVIDER_KINDS);
-  throw specError(
-    `unknown provider kind "${kind}" in ${where}${near ? ` (did you mean "${near}"?)` : ""}`,
-    `known kinds: ${PROVIDER_KINDS.join(", ")}`,
-  );
-}
-
-/**
- * The providers a run uses: each `--providers` item is a config entry's id or a "kind:model"
- * reference; with none given, every configured provider. Duplicates collapse to one.
- */
-export function selectProviders(
-  selected: readonly string[] | undefined,
-  configured: readonly ProviderConfig[],
-): ProviderSpec[] {
-  const byId = configuredById(configured);
-  if (!selected || selected.length === 0) return [...byId.values()];
-  const chosen = new Map<string, ProviderSpec>();
-  for (const item of selected) {
-    const spec = resolveIn(item, byId);
-    chosen.set(spec.id, spec);
-  }
-  return [...chosen.values()];
+  const problem = kindProblem(kind, where);
+  if (problem) throw problemError(problem);
+  return kind as ProviderKind;
 }
 
 /** One reference (`judge:`, `embeddings:`) that may name a configured id. */
@@ -96,7 +77,8 @@ export function resolveProviderRef(ref: string, configured: readonly ProviderCon
   return resolveIn(ref, configuredById(configured));
 }
 
-function configuredById(configured: readonly ProviderConfig[]): Map<string, ProviderSpec> {
+/** The config's `providers:` by id; two entries with one id are refused. */
+export function configuredById(configured: readonly ProviderConfig[]): Map<string, ProviderSpec> {
   const byId = new Map<string, ProviderSpec>();
   for (const spec of configured.map(parseProviderSpec)) {
     if (byId.has(spec.id))
@@ -109,19 +91,61 @@ function configuredById(configured: readonly ProviderConfig[]): Map<string, Prov
   return byId;
 }
 
+/**
+ * The provider a prompt's own `model:` names: `provider` is a kind (openai, anthropic, …) or a
+ * config entry's id, whose endpoint and key it then uses. Its params are the prompt's, always:
+ * a config entry's own params fill in only what the prompt leaves unset. Where that differs from
+ * the entry as the config's matrix uses it (another model, or a param the entry pins), the id
+ * differs too (`fast:gpt-4o`), as a run's providers are told apart by id.
+ */
+export function ownModelSpec(model: ModelSpec, byId: ReadonlyMap<string, ProviderSpec>): ProviderSpec {
+  const entry = byId.get(model.provider);
+  if (entry && entry.kind !== "exec" && entry.kind !== "echo") {
+    const params = { ...entry.params, ...model.params };
+    const pinned = Object.entries(entry.params ?? {}).some(
+      ([key, value]) => !isDeepStrictEqual(params[key], value),
+    );
+    const id = entry.model === model.name && !pinned ? entry.id : `${entry.id}:${model.name}`;
+    return { ...entry, id, model: model.name, params };
+  }
+  if (entry) return entry;
+  const spec = parseProviderString(`${model.provider}:${model.name}`);
+  return model.params ? { ...spec, params: model.params } : spec;
+}
+
+/**
+ * One reference in a prompt's matrix (`--providers`, or the prompt's own `providers:`): a config
+ * id, a "kind:model", or a bare kind, which stands for the prompt's own model when it is of that
+ * kind (`--providers openai` tests each prompt written for OpenAI on its own model), and for
+ * nothing otherwise. `echo` and `exec` keep their meaning.
+ */
+export function resolveForPrompt(
+  ref: string,
+  byId: ReadonlyMap<string, ProviderSpec>,
+  own: ProviderSpec | undefined,
+): ProviderSpec | undefined {
+  const text = ref.trim();
+  if (!byId.has(text) && isModelKind(text)) return own?.kind === text ? own : undefined;
+  return resolveIn(text, byId);
+}
+
+/** A kind whose references name a model: bare, it means "the prompt's own model of this kind". */
+export function isModelKind(text: string): boolean {
+  return text !== "echo" && text !== "exec" && isProviderKind(text);
+}
+
 function resolveIn(ref: string, byId: ReadonlyMap<string, ProviderSpec>): ProviderSpec {
   const text = ref.trim();
   const named = byId.get(text);
   if (named) return named;
-  if (text.includes(":") || (PROVIDER_KINDS as readonly string[]).includes(text))
-    return parseProviderString(text);
-  const near = closestMatch(text, [...byId.keys(), ...PROVIDER_KINDS]);
-  throw specError(
-    `no provider "${text}" in the config${near ? ` (did you mean "${near}"?)` : ""}`,
-    `use a configured id (${[...byId.keys()].join(", ") || "none"}) or "kind:model", e.g. openai:gpt-4o-mini`,
-  );
+  if (text.includes(":") || isProviderKind(text)) return parseProviderString(text);
+  throw problemError(unknownNameProblem(text, [...byId.keys()]));
 }
 
 function specError(message: string, hint: string): PromptOpsError {
   return new PromptOpsError("provider-invalid", message, { hint, exitCode: 2 });
+}
+
+function problemError(problem: NameProblem): PromptOpsError {
+  return specError(problem.message, problem.hint);
 }

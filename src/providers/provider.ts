@@ -1,16 +1,9 @@
+import type { ProviderKind } from "../config/provider-names.js";
 import type { FunctionTool, ResponseFormat } from "../prompt/prompt-file.js";
 import type { RenderedMessage } from "../prompt/render.js";
 import type { ProviderSpec } from "./provider-spec.js";
 
-export type ProviderKind = "openai" | "anthropic" | "openai-compatible" | "exec" | "echo";
-
-export const PROVIDER_KINDS: readonly ProviderKind[] = [
-  "openai",
-  "anthropic",
-  "openai-compatible",
-  "exec",
-  "echo",
-];
+export { PROVIDER_KINDS, type ProviderKind } from "../config/provider-names.js";
 
 export interface ProviderCall {
   messages: RenderedMessage[];

@@ -6,6 +6,7 @@ import { checkVariables } from "../prompt/variables.js";
 import type { PromptAtVersion } from "../versions/versions-under-test.js";
 import { type BoundaryCaseInfo, planBoundaryCases } from "./boundary/boundary-cases.js";
 import { groupSamples } from "./repeats.js";
+import { providersOf } from "./test-matrix.js";
 
 /** One prompt version's tests, ready to run. */
 export type PromptUnderTest = PromptAtVersion;
@@ -29,7 +30,10 @@ export interface TestCase {
 }
 
 export interface CaseSelection {
-  providers: string[];
+  /** The provider ids of every prompt, unless `matrix` has the prompt's own (test-matrix.ts). */
+  providers: readonly string[];
+  /** By prompt id: the providers that prompt is tested on. */
+  matrix?: ReadonlyMap<string, readonly string[]>;
   /** Only tests whose name contains this text (case-insensitive). */
   filter?: string;
   repeat: number;
@@ -65,7 +69,7 @@ export function planCases(
       }
       const line = prompt.source.locate(["tests", index, "name"]).line;
       const file = relative(config.root, prompt.file).split("\\").join("/");
-      for (const provider of selection.providers) {
+      for (const provider of providersOf(selection, prompt.id)) {
         for (let sample = 1; sample <= selection.repeat; sample++) {
           cases.push({
             key: `${prompt.id}@${unit.version}|${test.name}|${provider}|${sample}`,

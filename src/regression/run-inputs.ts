@@ -5,7 +5,6 @@ import { inspectLocalState, type LocalState } from "../config/local-state.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
-import { selectProviders } from "../providers/provider-spec.js";
 import { bundleBuildId } from "../startup/build-id.js";
 import { parseVersionRef } from "../versions/version-ref.js";
 import { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
@@ -15,6 +14,7 @@ import type { SelectionFacts } from "./empty-run.js";
 import { refuseMissingJudge } from "./judge/grading-plan.js";
 import type { PlanInputs } from "./run-plan.js";
 import { selectChangedSince } from "./select-changed.js";
+import { testMatrix } from "./test-matrix.js";
 import type { TestRunOptions } from "./test-run-options.js";
 
 export interface RunInputs {
@@ -56,7 +56,6 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
     ...(options.since ? { since: { ref: options.since, prompts: checked.length } } : {}),
   };
 
-  const providers = selectProviders(options.providers, config.providers);
   const named = options.ids.length > 0;
   const tested = options.version
     ? await (await publishedVersions()).versionsUnderTest(config, checked, options.version, named)
@@ -66,6 +65,7 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
         hash: prompt.result!.hash,
         compiled: prompt.result!.compiled,
       }));
+  const matrix = testMatrix(config, tested, options.providers);
   // (--judge-pairwise without a baseline is refused by the plan: run-plan.ts.)
   const baseline = options.baseline
     ? await readBaselineVersions(config, checked, options.baseline, named)
@@ -77,7 +77,8 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
     facts,
     plan: {
       config,
-      providers,
+      providers: matrix.providers,
+      matrix: matrix.byPrompt,
       tested,
       selection: {
         ...(options.filter ? { filter: options.filter } : {}),

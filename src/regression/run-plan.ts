@@ -15,11 +15,13 @@ import { type CaseSelection, type PromptUnderTest, planCases, type TestCase } fr
 /** Everything a test run's plan is made of, read from the project, git and the lockfile beforehand. */
 export interface PlanInputs {
   config: ProjectConfig;
-  /** The providers selected (--providers, else the config's). */
+  /** Every provider a tested prompt runs on (test-matrix.ts). */
   providers: readonly ProviderSpec[];
+  /** By prompt id, the ids of the providers that prompt runs on; without it, every prompt runs on all. */
+  matrix?: ReadonlyMap<string, readonly string[]>;
   /** The prompts under test, each at the version tested (the draft, or --version's). */
   tested: readonly PromptUnderTest[];
-  selection: Omit<CaseSelection, "providers">;
+  selection: Omit<CaseSelection, "providers" | "matrix">;
   /** --baseline, resolved for the tested prompts. */
   baseline?: BaselineVersions;
   judgePairwise?: boolean;
@@ -49,6 +51,7 @@ export function planTestRun(inputs: PlanInputs): TestRunPlan {
   const cases = planCases(config, inputs.tested, {
     ...inputs.selection,
     providers: inputs.providers.map((s) => s.id),
+    ...(inputs.matrix ? { matrix: inputs.matrix } : {}),
   });
   const notes = inputs.selection.boundary ? boundaryNotes(inputs.tested) : [];
   if (inputs.judgePairwise) refusePairwiseWithoutBaseline(inputs.baseline?.ref);

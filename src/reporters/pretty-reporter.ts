@@ -1,6 +1,7 @@
 import type { CaseResult } from "../regression/results.js";
 import { colourFor } from "./colour.js";
 import { formatBaselineSection } from "./format-baseline.js";
+import { formatMatrixLines } from "./format-matrix.js";
 import { isCancelled, locationPath, shownStrings } from "./format-results.js";
 import { formatCaseLine, formatFailures, formatProgressLine, formatSummaryLine } from "./pretty-format.js";
 import type { Reporter, RunProgress } from "./reporter.js";
@@ -107,8 +108,9 @@ export function createPrettyReporter(options: PrettyReporterOptions): Reporter {
       const displayFile = (file: string) => locationPath(file, options.projectRoot, options.cwd);
       const failures = formatFailures(safe, c, displayFile);
       const baseline = formatBaselineSection(safe, c, displayFile, stream.columns);
+      const matrix = formatMatrixLines(safe.results).map((line) => `${c.dim(line)}\n`);
       write(
-        `${failures ? `\n${failures}` : ""}${baseline ? `\n${baseline}` : ""}\n${formatSummaryLine(safe, c)}`,
+        `${failures ? `\n${failures}` : ""}${baseline ? `\n${baseline}` : ""}\n${matrix.join("")}${formatSummaryLine(safe, c)}`,
       );
       return { reporter: "pretty", written: [{ kind: options.streamName }] };
     },

@@ -127,6 +127,8 @@ describe("promptops test --env", () => {
       "test",
       "--env",
       "production",
+      "--providers",
+      "echo",
       "--no-cache",
       "--reporter",
       "json",

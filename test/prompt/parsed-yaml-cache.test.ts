@@ -113,7 +113,9 @@ describe("promptops test with kept prompt files", () => {
       "prompts/greet.prompt.yaml": PROMPT,
     });
     const run = async () => {
-      const result = await runCli(["test", "--reporter", "json"], { cwd: project.root });
+      const result = await runCli(["test", "--providers", "echo", "--reporter", "json"], {
+        cwd: project.root,
+      });
       const report = JSON.parse(result.stdout);
       return {
         code: result.code,
@@ -138,14 +140,14 @@ describe("promptops test with kept prompt files", () => {
       "prompts/greet.prompt.yaml": withPartial,
       "prompts/partials/tone.njk": "Be warm.\n",
     });
-    expect((await runCli(["test"], { cwd: project.root })).code).toBe(0);
+    expect((await runCli(["test", "--providers", "echo"], { cwd: project.root })).code).toBe(0);
     project.write("prompts/partials/tone.njk", "Be warm to {{ nickname }}.\n");
-    const cached = await runCli(["test"], { cwd: project.root });
+    const cached = await runCli(["test", "--providers", "echo"], { cwd: project.root });
     expect(cached.code).toBe(1);
     expect(cached.stderr).toContain("prompts/greet.prompt.yaml:6:");
     expect(cached.stderr).toContain('"nickname" is used by partial "partials/tone.njk" but not declared');
     // The same words as a run that parses everything afresh.
     rmSync(join(project.root, ".promptops", "parsed-yaml.json"));
-    expect((await runCli(["test"], { cwd: project.root })).stderr).toBe(cached.stderr);
+    expect((await runCli(["test", "--providers", "echo"], { cwd: project.root })).stderr).toBe(cached.stderr);
   });
 });

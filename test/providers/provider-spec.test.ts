@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkProviderCredentials, createProvider } from "../../src/providers/create-provider.js";
-import { parseProviderSpec, resolveProviderRef, selectProviders } from "../../src/providers/provider-spec.js";
+import {
+  configuredById,
+  ownModelSpec,
+  parseProviderSpec,
+  resolveForPrompt,
+  resolveProviderRef,
+} from "../../src/providers/provider-spec.js";
 import { FakeProviderServer } from "../fake-provider/fake-provider-server.js";
 import { expectPromptOpsError, expectPromptOpsRejection } from "../helpers/expect-error.js";
 
@@ -78,16 +84,56 @@ describe("provider references in the config and on the command line", () => {
         baseURL: "http://127.0.0.1:11434/v1",
       },
     ];
-    expect(selectProviders(undefined, configured).map((s) => s.id)).toEqual([
-      "openai:gpt-4o-mini",
-      "local-llama",
-    ]);
-    const picked = selectProviders(["local-llama", "anthropic:claude-haiku-4-5", "local-llama"], configured);
-    expect(picked.map((s) => s.id)).toEqual(["local-llama", "anthropic:claude-haiku-4-5"]);
-    expect(picked[0]).toMatchObject({ baseURL: "http://127.0.0.1:11434/v1" });
-    const typo = thrown(() => selectProviders(["local-lama"], configured));
+    const byId = configuredById(configured);
+    expect([...byId.keys()]).toEqual(["openai:gpt-4o-mini", "local-llama"]);
+    expect(resolveForPrompt("local-llama", byId, undefined)).toMatchObject({
+      baseURL: "http://127.0.0.1:11434/v1",
+    });
+    expect(resolveForPrompt("anthropic:claude-haiku-4-5", byId, undefined)?.id).toBe(
+      "anthropic:claude-haiku-4-5",
+    );
+    const typo = thrown(() => resolveForPrompt("local-lama", byId, undefined));
     expect(typo.message).toBe('no provider "local-lama" in the config (did you mean "local-llama"?)');
     expect(resolveProviderRef("local-llama", configured).kind).toBe("openai-compatible");
+  });
+
+  it("a bare kind is the prompt's own model of that kind, or none; echo stays echo", () => {
+    const byId = configuredById([]);
+    const own = ownModelSpec({ provider: "openai", name: "gpt-4o", params: { temperature: 0.2 } }, byId);
+    expect(own).toEqual({
+      id: "openai:gpt-4o",
+      kind: "openai",
+      model: "gpt-4o",
+      params: { temperature: 0.2 },
+    });
+    expect(resolveForPrompt("openai", byId, own)).toBe(own);
+    expect(resolveForPrompt("anthropic", byId, own)).toBeUndefined();
+    expect(resolveForPrompt("openai", byId, undefined)).toBeUndefined();
+    expect(resolveForPrompt("echo", byId, own)?.id).toBe("echo");
+  });
+
+  it("a prompt's model may name a config entry: its endpoint, with the prompt's model and params", () => {
+    const byId = configuredById([
+      { id: "local", kind: "openai-compatible", model: "llama3.2", baseURL: "http://127.0.0.1:1/v1" },
+      { id: "pinned", kind: "openai", model: "gpt-4o", params: { temperature: 0, seed: 1 } },
+    ]);
+    expect(ownModelSpec({ provider: "local", name: "llama3.2" }, byId)).toMatchObject({
+      id: "local",
+      model: "llama3.2",
+      baseURL: "http://127.0.0.1:1/v1",
+    });
+    expect(ownModelSpec({ provider: "local", name: "qwen3" }, byId)).toMatchObject({
+      id: "local:qwen3",
+      model: "qwen3",
+    });
+    // The entry pins temperature 0; the prompt's own 0.5 is what its own model gets, under its own id.
+    expect(ownModelSpec({ provider: "pinned", name: "gpt-4o", params: { temperature: 0.5 } }, byId)).toEqual({
+      id: "pinned:gpt-4o",
+      kind: "openai",
+      model: "gpt-4o",
+      params: { temperature: 0.5, seed: 1 },
+    });
+    expect(ownModelSpec({ provider: "pinned", name: "gpt-4o", params: { seed: 1 } }, byId).id).toBe("pinned");
   });
 
   it("two config entries with one id are refused", () => {
@@ -95,7 +141,7 @@ describe("provider references in the config and on the command line", () => {
       { id: "a", kind: "echo" as const },
       { id: "a", kind: "openai" as const, model: "gpt-4o" },
     ];
-    expect(thrown(() => selectProviders(undefined, configured)).message).toContain('the id "a"');
+    expect(thrown(() => configuredById(configured)).message).toContain('the id "a"');
   });
 });
 

@@ -63,7 +63,9 @@ pricing:
     );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("2 passed, 0 failed, 0 errors, 2 total");
-    expect(server.stats.total).toBe(4);
+    // Each test on the prompt's own openai:gpt-4o-mini and on acme, each graded by the judge.
+    expect(result.stdout).toContain("support ran on openai:gpt-4o-mini, acme\n");
+    expect(result.stdout).toContain("4 passed, 0 failed, 0 errors, 4 total");
+    expect(server.stats.total).toBe(8);
   });
 });

@@ -159,7 +159,9 @@ describe("the pretty reporter on a terminal", () => {
 
     await reporter.finish(runResults(cases));
     const after = out.text().slice(out.text().lastIndexOf("████"));
-    expect(after).toContain(`\r${ESC}2K\n10 passed, 0 failed, 0 errors, 10 total`);
+    expect(after).toContain(
+      `\r${ESC}2K\nsupport-agent ran on openai:gpt-4o-mini\n10 passed, 0 failed, 0 errors, 10 total`,
+    );
   });
 
   it("prints failures above the progress line as they happen, in colour", async () => {

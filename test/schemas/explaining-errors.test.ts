@@ -42,6 +42,26 @@ describe("explainingErrors", () => {
     ]);
   });
 
+  it("keeps what went wrong in the branch whose type the value has, even at the value itself", () => {
+    const judge = {
+      anyOf: [
+        { type: "string" },
+        {
+          type: "object",
+          additionalProperties: false,
+          required: ["rubric"],
+          properties: { rubric: { type: "string" } },
+        },
+      ],
+    };
+    // Not "must be a string": a map with a misspelt key, and no "missing rubric" for the same mistake.
+    expect(explain(judge, { rubrik: "polite" })).toEqual([{ at: "", keyword: "additionalProperties" }]);
+    expect(explain(judge, { tone: "polite" })).toEqual([
+      { at: "", keyword: "required" },
+      { at: "", keyword: "additionalProperties" },
+    ]);
+  });
+
   it("drops the `if` of a failed if/then, keeping what `then` asked for", () => {
     // JSON.parse: an object literal with a `then` key is a thenable, which the linter rightly flags.
     const schema = JSON.parse('{ "if": { "required": ["kind"] }, "then": { "required": ["model"] } }');

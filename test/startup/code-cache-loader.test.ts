@@ -244,7 +244,10 @@ describe("the promptops command's code cache", () => {
     });
     const env = { NODE_COMPILE_CACHE: join(project.root, "compile-cache") };
     for (const run of ["first", "cached"]) {
-      const result = await runCli(["test", "--no-cache", "--reporter", "json"], { cwd: project.root, env });
+      const result = await runCli(["test", "--providers", "echo", "--no-cache", "--reporter", "json"], {
+        cwd: project.root,
+        env,
+      });
       expect({ run, code: result.code, stderr: result.stderr }).toEqual({ run, code: 0, stderr: "" });
       expect(JSON.parse(result.stdout).results[0].assertions[0]).toMatchObject({
         type: "javascript",

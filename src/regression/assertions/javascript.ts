@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { JAVASCRIPT_MODULE_PATH } from "../../prompt/javascript-value.js";
 import { importAtRunTime } from "../../startup/import-at-run-time.js";
 import { truncate } from "../../text/truncate.js";
 import type { AssertionContext, AssertionHandler, AssertionOutcome } from "./context.js";
@@ -16,9 +17,6 @@ export interface CheckResult {
 
 type CheckFunction = (...args: unknown[]) => unknown;
 
-// A module path is one word ending in .js/.mjs/.cjs with a slash in it (`./checks/tone.mjs`);
-// anything else is an expression. The slash keeps `vars.file.js` an expression.
-const MODULE_PATH = /^[^\s'"`()]*[/\\][^\s'"`()]*\.[cm]?js$/;
 const LOOKS_LIKE_FILE = /^[\w.-]+\.[cm]?js$/;
 
 /** A number result passes at this score unless the assertion sets its own `threshold`. */
@@ -28,7 +26,7 @@ async function javascript(value: unknown, context: AssertionContext): Promise<As
   const spec = javascriptSpec(value);
   if (!spec) return badValue("javascript", "a module path, an expression or { code, threshold }", value);
   const { code, threshold } = spec;
-  const isModule = MODULE_PATH.test(code);
+  const isModule = JAVASCRIPT_MODULE_PATH.test(code);
   const label = isModule ? code : `\`${oneLine(code)}\``;
   const check = isModule ? await loadModule(code, context.promptDir) : await compileCode(code);
   if (typeof check === "string") return verdict(false, `${label}: ${check}`);

@@ -5,6 +5,7 @@ import { checkVariables } from "../../prompt/variables.js";
 import { caseIdentity } from "../case-results.js";
 import type { CaseSelection, PromptUnderTest, TestCase } from "../plan-cases.js";
 import type { BoundaryLabel, CaseResult } from "../results.js";
+import { providersOf } from "../test-matrix.js";
 import { type BoundaryInput, boundaryInputs, isStringVariable } from "./boundary-inputs.js";
 
 /** What a generated case carries besides an ordinary test's fields. */
@@ -53,7 +54,7 @@ export function planBoundaryCases(
       input: planned.input,
       ...(planned.rejected ? { rejected: planned.rejected } : {}),
     };
-    for (const provider of selection.providers) {
+    for (const provider of providersOf(selection, prompt.id)) {
       for (let sample = 1; sample <= selection.repeat; sample++) {
         cases.push({
           key: `${prompt.id}@${unit.version}|${name}|${provider}|${sample}`,
