@@ -95,5 +95,6 @@ function resolveConfig(root: string, configFile: string | undefined, written: Co
     types: written.types,
     judgePrompt: written.judgePrompt,
     pairwiseJudgePrompt: written.pairwiseJudgePrompt,
+    signing: written.signing ?? {},
   };
 }

@@ -1,10 +1,12 @@
 // What applications import (`import { loadPrompts } from "promptops"`). This module and everything
 // it imports stay free of git, the CLI (commander, chalk) and provider SDKs, and of top-level await,
 // so that CommonJS apps can require() it (require(esm), Node 20.19+).
+import type { KeyObject } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
+import { type TrustedKey, trustedKey } from "../lockfile/lockfile-signature.js";
 import { fileSignature, type LockfileText, readLockfileText } from "../lockfile/read-lockfile-text.js";
 import type { CompiledTemplate } from "../prompt/compile-template.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
@@ -44,6 +46,12 @@ export interface LoadPromptsOptions {
    * called when the file changed but this environment's active versions did not.
    */
   onReload?: (event: { changed: string[] }) => void;
+  /**
+   * Accept only lockfiles signed with this Ed25519 key: the PEM text of the `.pub` file
+   * `promptops keygen` wrote, or a KeyObject. An unsigned or wrongly signed lockfile is refused
+   * (at start: loadPrompts rejects; on reload: onError, and the last good one is kept). Uses node:crypto.
+   */
+  publicKey?: string | KeyObject;
 }
 
 /** One active prompt's metadata: spread `model` and `params` into an SDK call. */
@@ -108,7 +116,9 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   const file = resolve(options.lockfile);
   const { env } = options;
   const reportError = options.onError ?? ((error: Error) => process.emitWarning(error));
-  let current = build(await read(file), file, env);
+  const trusted =
+    options.publicKey === undefined ? undefined : trustedKey(options.publicKey, "loadPrompts' publicKey");
+  let current = build(await read(file), file, env, trusted);
   // What was last looked at, good or bad, so that one broken or missing file is reported once,
   // not again at every event in its directory.
   let seenSignature = current.signature;
@@ -128,7 +138,7 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
       seenSignature = fresh.signature;
       if (fresh.text === current.text || fresh.text === rejected) return;
       rejected = fresh.text;
-      next = build(fresh, file, env, current.templates);
+      next = build(fresh, file, env, trusted, current.templates);
     } catch (error) {
       reportError(error as Error);
       return;
@@ -186,13 +196,18 @@ async function signature(file: string): Promise<string> {
   return info ? fileSignature(info) : "missing";
 }
 
+/**
+ * The one place a candidate lockfile is checked (signature, schema, hashes, environment, templates)
+ * before it is served, at start and at every reload.
+ */
 function build(
   source: LockfileText,
   file: string,
   env: string,
+  trusted: TrustedKey | undefined,
   previous?: ReadonlyMap<string, CompiledTemplate>,
 ): Loaded {
-  const lockfile = parseLockfile(source.text, file);
+  const lockfile = parseLockfile(source.text, file, trusted ? { publicKey: trusted } : {});
   const entries = Object.hasOwn(lockfile.environments, env) ? lockfile.environments[env] : undefined;
   if (!entries) {
     const envs = Object.keys(lockfile.environments).sort();
