@@ -12,7 +12,7 @@ import {
 } from "../lockfile/lockfile.js";
 import { shortHash } from "../lockfile/lockfile-errors.js";
 import { lockfilePathOf } from "../lockfile/lockfile-path.js";
-import { checkLockfileSignature, type SigningKey } from "../lockfile/lockfile-signature.js";
+import { checkLockfileSignature, type SigningKey, type TrustedKey } from "../lockfile/lockfile-signature.js";
 import { lockfileToWrite, looseParse, type SignatureNote } from "../lockfile/lockfile-to-write.js";
 import { readLockfileTextIfExists } from "../lockfile/read-lockfile-text.js";
 import { readableEntries } from "../lockfile/readable-entries.js";
@@ -289,11 +289,7 @@ async function examine(text: string, check: boolean, context: RelockContext): Pr
 }
 
 /** Why the lockfile's signature is not the trusted key's over its content; undefined when it is. */
-function signatureProblem(
-  text: string,
-  trusted: { keyId: string } & Parameters<typeof checkLockfileSignature>[1],
-  file: string,
-): LockProblem | undefined {
+function signatureProblem(text: string, trusted: TrustedKey, file: string): LockProblem | undefined {
   const data = looseParse(text);
   // A file that is not JSON is reported as such already.
   if (data === undefined) return undefined;

@@ -80,18 +80,40 @@ export function trustedKey(key: string | KeyObject, source: string): TrustedKey 
   return { key: publicKey, keyId: keyIdOf(publicKey) };
 }
 
+/** Every key of a `publicKey` option: one, or several while a key is being rotated. */
+export function trustedKeys(
+  keys: string | KeyObject | ReadonlyArray<string | KeyObject>,
+  source: string,
+): TrustedKey[] {
+  const list = Array.isArray(keys) ? keys : [keys as string | KeyObject];
+  if (list.length === 0) {
+    throw new PromptOpsError("signing-key-invalid", `${source} is an empty list`, {
+      exitCode: 2,
+      hint: "give the public key (or, while rotating, the old and the new ones)",
+    });
+  }
+  return list.map((key, i) => trustedKey(key, list.length === 1 ? source : `${source}[${i}]`));
+}
+
 /**
  * Refuses a parsed lockfile (`data`, from JSON.parse, not yet validated) that is not signed by
- * `trusted`. Checked before anything else in it is believed.
+ * one of the `trusted` keys. Checked before anything else in it is believed.
  */
-export function checkLockfileSignature(data: unknown, trusted: TrustedKey, at: SourceLocation): void {
+export function checkLockfileSignature(
+  data: unknown,
+  trustedKeys: TrustedKey | readonly TrustedKey[],
+  at: SourceLocation,
+): void {
   const { file } = at;
+  const list: readonly TrustedKey[] = Array.isArray(trustedKeys) ? trustedKeys : [trustedKeys as TrustedKey];
+  const ids = list.map((k) => k.keyId);
+  const named = ids.length === 1 ? `key ${ids[0]}` : `keys ${ids.join(", ")}`;
   const record = data !== null && typeof data === "object" && !Array.isArray(data) ? data : {};
   const signature = (record as { signature?: unknown }).signature;
   if (signature === undefined) {
     throw new PromptOpsError(
       "lockfile-unsigned",
-      `${file} is not signed, and only lockfiles signed with key ${trusted.keyId} are accepted`,
+      `${file} is not signed, and only lockfiles signed with ${named} are accepted`,
       {
         exitCode: 1,
         location: at,
@@ -107,14 +129,15 @@ export function checkLockfileSignature(data: unknown, trusted: TrustedKey, at: S
       { exitCode: 1, location: at, hint: RESTORE_HINT },
     );
   }
-  if (keyId !== trusted.keyId) {
+  const trusted = list.find((k) => k.keyId === keyId);
+  if (!trusted) {
     throw new PromptOpsError(
       "lockfile-wrong-key",
-      `${file} is signed with key ${keyId}, but the trusted key is ${trusted.keyId}`,
+      `${file} is signed with key ${keyId}, but the trusted ${ids.length === 1 ? "key is" : "keys are"} ${ids.join(", ")}`,
       {
         exitCode: 1,
         location: at,
-        hint: `if the signing key was rotated, trust the new public key (key ${keyId}) where lockfiles are checked, or re-sign with key ${trusted.keyId}: promptops lock --sign <key file>`,
+        hint: `if the signing key was rotated, trust the new public key (key ${keyId}) where lockfiles are checked, or re-sign with a trusted key: promptops lock --sign <key file>`,
       },
     );
   }

@@ -120,8 +120,8 @@ function offsetPastDepth(text: string, max: number): number | undefined {
 }
 
 export interface ParseLockfileOptions {
-  /** Refuse the lockfile unless it is signed by this key (checked before anything else in it). */
-  publicKey?: TrustedKey;
+  /** Refuse the lockfile unless one of these keys signed it (checked before anything else in it). */
+  publicKey?: TrustedKey | readonly TrustedKey[];
 }
 
 export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {

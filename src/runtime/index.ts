@@ -6,7 +6,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
-import { type TrustedKey, trustedKey } from "../lockfile/lockfile-signature.js";
+import { type TrustedKey, trustedKeys } from "../lockfile/lockfile-signature.js";
 import { fileSignature, type LockfileText, readLockfileText } from "../lockfile/read-lockfile-text.js";
 import type { CompiledTemplate } from "../prompt/compile-template.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
@@ -48,10 +48,11 @@ export interface LoadPromptsOptions {
   onReload?: (event: { changed: string[] }) => void;
   /**
    * Accept only lockfiles signed with this Ed25519 key: the PEM text of the `.pub` file
-   * `promptops keygen` wrote, or a KeyObject. An unsigned or wrongly signed lockfile is refused
-   * (at start: loadPrompts rejects; on reload: onError, and the last good one is kept). Uses node:crypto.
+   * `promptops keygen` wrote, or a KeyObject; a list accepts any of them (the old and the new key
+   * while rotating). An unsigned or wrongly signed lockfile is refused (at start: loadPrompts
+   * rejects; on reload: onError, and the last good one is kept). Uses node:crypto.
    */
-  publicKey?: string | KeyObject;
+  publicKey?: string | KeyObject | ReadonlyArray<string | KeyObject>;
 }
 
 /** One active prompt's metadata: spread `model` and `params` into an SDK call. */
@@ -117,7 +118,7 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   const { env } = options;
   const reportError = options.onError ?? ((error: Error) => process.emitWarning(error));
   const trusted =
-    options.publicKey === undefined ? undefined : trustedKey(options.publicKey, "loadPrompts' publicKey");
+    options.publicKey === undefined ? undefined : trustedKeys(options.publicKey, "loadPrompts' publicKey");
   let current = build(await read(file), file, env, trusted);
   // What was last looked at, good or bad, so that one broken or missing file is reported once,
   // not again at every event in its directory.
@@ -204,7 +205,7 @@ function build(
   source: LockfileText,
   file: string,
   env: string,
-  trusted: TrustedKey | undefined,
+  trusted: TrustedKey[] | undefined,
   previous?: ReadonlyMap<string, CompiledTemplate>,
 ): Loaded {
   const lockfile = parseLockfile(source.text, file, trusted ? { publicKey: trusted } : {});

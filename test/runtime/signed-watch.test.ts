@@ -79,4 +79,32 @@ describe("loadPrompts with publicKey", () => {
     await expect.poll(() => registry!.get("support-agent").version, { timeout: 10_000 }).toBe(5);
     expect(reloads).toEqual([["support-agent"]]);
   });
+
+  it("while a key is rotated, accepts a lockfile signed by any key of the list, and names them all otherwise", async () => {
+    const file = dir.path("promptops.lock");
+    const next = newSigningKey();
+    writeFileSync(file, signed(1));
+    const errors: Error[] = [];
+    registry = await loadPrompts({
+      lockfile: file,
+      env: "production",
+      watch: true,
+      publicKey: [release.publicKey, next.publicPem],
+      onError: (error) => errors.push(error),
+    });
+    expect(registry.get("support-agent").version).toBe(1);
+    replaceAtomically(file, signed(2, next));
+    await expect.poll(() => registry!.get("support-agent").version, { timeout: 10_000 }).toBe(2);
+
+    const stranger = newSigningKey();
+    replaceAtomically(file, signed(3, stranger));
+    await expect.poll(() => errors.length, { timeout: 10_000 }).toBe(1);
+    expect(errors[0]!.message).toContain(
+      `signed with key ${stranger.keyId}, but the trusted keys are ${release.keyId}, ${next.keyId}`,
+    );
+    expect(registry.get("support-agent").version).toBe(2);
+    await expectPromptOpsRejection(loadPrompts({ lockfile: file, env: "production", publicKey: [] }), {
+      code: "signing-key-invalid",
+    });
+  });
 });
