@@ -294,7 +294,8 @@ function signatureProblem(text: string, trusted: TrustedKey, file: string): Lock
   // A file that is not JSON is reported as such already.
   if (data === undefined) return undefined;
   try {
-    checkLockfileSignature(data, trusted, { file });
+    // Printed after the file's name already.
+    checkLockfileSignature(data, trusted, { file }, "the lockfile");
     return undefined;
   } catch (error) {
     if (!(error instanceof PromptOpsError)) throw error;

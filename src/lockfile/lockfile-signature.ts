@@ -103,8 +103,10 @@ export function checkLockfileSignature(
   data: unknown,
   trustedKeys: TrustedKey | readonly TrustedKey[],
   at: SourceLocation,
+  /** What messages call the lockfile: its path, unless the reader shows the path already. */
+  subject: string = at.file,
 ): void {
-  const { file } = at;
+  const file = subject;
   const list: readonly TrustedKey[] = Array.isArray(trustedKeys) ? trustedKeys : [trustedKeys as TrustedKey];
   const ids = list.map((k) => k.keyId);
   const named = ids.length === 1 ? `key ${ids[0]}` : `keys ${ids.join(", ")}`;
@@ -125,7 +127,7 @@ export function checkLockfileSignature(
   if (alg !== "ed25519" || typeof keyId !== "string" || typeof value !== "string") {
     throw new PromptOpsError(
       "lockfile-signature-invalid",
-      `${file}: "signature" is not an Ed25519 signature written by promptops (alg, keyId, value)`,
+      `${file}'s "signature" is not an Ed25519 signature written by promptops (alg, keyId, value)`,
       { exitCode: 1, location: at, hint: RESTORE_HINT },
     );
   }

@@ -1,7 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
-import { chmod, lstat, mkdir, unlink, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { chmod, lstat, mkdir, realpath, unlink, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
+import { findRepoRoot, statusOfPaths } from "../git/index.js";
 import { keyIdOf } from "../lockfile/lockfile-signature.js";
 
 export interface KeygenOptions {
@@ -15,6 +16,8 @@ export interface KeygenResult {
   keyFile: string;
   publicKeyFile: string;
   keyId: string;
+  /** Said when the private key is in a git working tree where `git add` would take it. */
+  warning?: string;
 }
 
 /**
@@ -46,7 +49,24 @@ export async function generateSigningKey(options: KeygenOptions): Promise<Keygen
   await writeFile(keyFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
   await chmod(keyFile, 0o600);
   await writeFile(publicKeyFile, publicKey.export({ type: "spki", format: "pem" }));
-  return { keyFile, publicKeyFile, keyId: keyIdOf(publicKey) };
+  const warning = await unignoredInRepo(keyFile);
+  return { keyFile, publicKeyFile, keyId: keyIdOf(publicKey), ...(warning ? { warning } : {}) };
+}
+
+/** A private key written inside a repository must be ignored there: one `git add -A` would commit it. */
+async function unignoredInRepo(keyFile: string): Promise<string | undefined> {
+  try {
+    const root = await findRepoRoot(dirname(keyFile));
+    if (!root) return undefined;
+    // git reports the root with symlinks resolved; the key's folder is resolved the same way.
+    const file = join(await realpath(dirname(keyFile)), basename(keyFile));
+    const path = relative(root, file).split("\\").join("/");
+    const [status] = await statusOfPaths(root, [path]);
+    if (status?.ignored) return undefined;
+    return `${path} is inside the git repository at ${root} and not ignored: add it to .gitignore, or keep the key outside the repository; never commit a private key`;
+  } catch {
+    return undefined; // no git here: nothing to warn about
+  }
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { PromptOpsError } from "../../src/errors.js";
@@ -146,6 +146,21 @@ describe("promptops keygen", () => {
     expect(JSON.parse(forced.stdout).keyId).not.toBe(keyId);
     expect(await readFile(join(dir, "keys/prod.key"), "utf8")).not.toBe(key);
     expect((await stat(join(dir, "keys/prod.key"))).mode & 0o777).toBe(0o600);
+    expect(made.stderr + forced.stderr).toBe("");
+  });
+
+  it("warns when the private key lands in the repository where `git add` would take it", async () => {
+    const inside = await runCli(["keygen", "keys/oops"], { cwd: repo.root });
+    expect(inside.code).toBe(0);
+    expect(inside.stderr).toContain(
+      `warning: keys/oops.key is inside the git repository at ${repo.root} and not ignored: add it to .gitignore`,
+    );
+    await repo.write(".gitignore", "*.key\n");
+    const ignored = await runCli(["keygen", "keys/fine"], { cwd: repo.root });
+    expect(ignored.code).toBe(0);
+    expect(ignored.stderr).toBe("");
+    // git clean keeps ignored files: later tests must not find this key in the repository.
+    await rm(join(repo.root, "keys"), { recursive: true, force: true });
   });
 });
 

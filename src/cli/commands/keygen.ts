@@ -1,7 +1,7 @@
 import { relative } from "node:path";
 import { generateSigningKey } from "../../signing/keygen.js";
 import type { GlobalOptions } from "../main.js";
-import { printJson } from "../output.js";
+import { colourFor, printJson } from "../output.js";
 
 export async function runKeygen(
   options: GlobalOptions & { name: string; force: boolean; json: boolean },
@@ -9,6 +9,8 @@ export async function runKeygen(
   const result = await generateSigningKey({ cwd: options.cwd, name: options.name, force: options.force });
   const key = relative(options.cwd, result.keyFile);
   const pub = relative(options.cwd, result.publicKeyFile);
+  if (result.warning)
+    process.stderr.write(`${colourFor(process.stderr).yellow("warning")}: ${result.warning}\n`);
   if (options.json) {
     printJson({ keyId: result.keyId, keyFile: key, publicKeyFile: pub });
     return 0;
