@@ -6,6 +6,6 @@ export function signatureNote(note: SignatureNote | undefined): string | undefin
   const c = colourFor(process.stdout);
   if (note?.signedWith) return `signed promptops.lock with key ${note.signedWith}`;
   if (note?.droppedSignature)
-    return `${c.yellow("warning")}: removed the signature of key ${note.droppedSignature} from promptops.lock, as no key signed this change; sign it with --sign <key file> (or config signing.key) before it ships to applications that check it`;
+    return `${c.yellow("warning")}: removed the signature of key ${note.droppedSignature} from promptops.lock: it no longer matches the content and no key was given to sign it; sign it with --sign <key file> (or config signing.key) before it ships to applications that check it`;
   return undefined;
 }

@@ -88,6 +88,10 @@ export async function lockProject(options: {
   // Resolved before any work, so a missing key fails the command before anything is written.
   const signing = options.check ? undefined : await signingKeyFor(project.config, options);
   const trusted = await trustedKeyFor(project.config);
+  // Without a key to re-sign it, the signature must be the trusted key's, over this content:
+  // --check reports it; `lock` drops one that is not and says so (after a merge resolved by hand,
+  // a signature over neither side is left), for the release job to sign again.
+  const badSignature = trusted && !signing ? signatureProblem(text, trusted, file) : undefined;
 
   const index = options.index ?? (await readVersionIndex(project.repoRoot, project.config.tagPrefix));
   const batch = new CatFileBatch(project.repoRoot);
@@ -98,6 +102,7 @@ export async function lockProject(options: {
     project,
     index,
     signing,
+    keepSignature: badSignature === undefined,
     history() {
       history ??= lockfileHistory(project, file);
       return history;
@@ -121,11 +126,7 @@ export async function lockProject(options: {
     report.problems.push(...first.problems);
     report.stale = first.stale;
     report.repaired = first.repaired;
-    // Without a key to re-sign it, the signature must be the trusted key's, over this content.
-    if (trusted && !signing) {
-      const problem = signatureProblem(text, trusted, file);
-      if (problem) report.problems.push(problem);
-    }
+    if (badSignature && options.check) report.problems.push(badSignature);
     if (project.config.types) {
       const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
       if (typesProblem) report.problems.push({ message: typesProblem });
@@ -143,7 +144,7 @@ export async function lockProject(options: {
         report.repaired = again.repaired;
         return again.rebuilt;
       },
-      signing ? { signing } : {},
+      signing ? { signing } : { keepSignature: context.keepSignature },
     );
     const { written, ...note } = rebuilt;
     Object.assign(report, { written }, note);
@@ -158,6 +159,8 @@ interface RelockContext {
   index: VersionIndex;
   /** `lock` signs what it writes with it: a file not signed so is stale. */
   signing: SigningKey | undefined;
+  /** Without `signing`: keep a signature over unchanged content (false: it does not verify). */
+  keepSignature: boolean;
   commitExists(commit: string): Promise<boolean>;
   history(): Promise<LockfileSnapshot[]>;
   read(version: PublishedVersion): Promise<PublishedContent>;
@@ -268,7 +271,8 @@ async function examine(text: string, check: boolean, context: RelockContext): Pr
   // Pruned as every write prunes: content shared by several entries is labelled the same way.
   const pruned = pruneLockfile(rebuilt);
   // A signature of the same content is kept as it is; `lock` with a key signs afresh.
-  const stale = lockfileToWrite(pruned, looseParse(text), context.signing).text !== text;
+  const stale =
+    lockfileToWrite(pruned, looseParse(text), context.signing, context.keepSignature).text !== text;
   if (!check) {
     try {
       validateLockfile(pruned, file);

@@ -19,12 +19,14 @@ export interface LockfileToWrite extends SignatureNote {
 /**
  * The lockfile to write for new `content` in place of `current` (the file as it parsed, or
  * undefined): signed when a key is given; else the old signature is kept only if the content it
- * signed is unchanged (a reformat, a no-op activation), and dropped otherwise, never left stale.
+ * signed is unchanged (a reformat, a no-op activation) and `keepSignature` allows (false: it is
+ * known not to verify), and dropped otherwise, never left stale.
  */
 export function lockfileToWrite(
   content: Lockfile,
   current: unknown,
   signing: SigningKey | undefined,
+  keepSignature = true,
 ): LockfileToWrite {
   const { signature: _ignored, ...unsigned } = content;
   if (signing) {
@@ -32,7 +34,7 @@ export function lockfileToWrite(
     return { lockfile, text: serializeLockfile(lockfile), signedWith: signing.keyId };
   }
   const old = signatureOf(current);
-  if (old && sameContent(unsigned, current)) {
+  if (old && keepSignature && sameContent(unsigned, current)) {
     const lockfile = { ...unsigned, signature: old };
     return { lockfile, text: serializeLockfile(lockfile) };
   }

@@ -18,6 +18,8 @@ export interface LockfileWriteOptions {
   lockTimeoutMs?: number;
   /** Sign what is written with this key; without one, a signature the change makes stale is dropped. */
   signing?: SigningKey;
+  /** False: drop the signature even over unchanged content (it is known not to verify). */
+  keepSignature?: boolean;
 }
 
 export interface LockfileUpdate extends SignatureNote {
@@ -73,6 +75,7 @@ export async function rebuildLockfile(
       pruneLockfile(rebuilt),
       looseParse(currentText),
       options.signing,
+      options.keepSignature,
     );
     validateLockfile(lockfile, file);
     if (text === currentText) return { written: false };

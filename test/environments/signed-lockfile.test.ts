@@ -337,6 +337,52 @@ describe("writing a lockfile when signing is configured", () => {
   });
 });
 
+describe("a merge of two signed activations", () => {
+  it("leaves a signature over neither side; lock without the key drops it, the release job's lock --sign signs the merge", async () => {
+    const key = await keygen();
+    await configureSigning({ publicKey: key.publicKeyFile });
+    const sign = ["--sign", key.keyFile];
+    expect((await repo.cli("activate", "support@2", "--env", "production", ...sign)).code).toBe(0);
+    await repo.commit("Activate support v2 in production");
+
+    await repo.git("checkout", "--quiet", "-b", "staging-work");
+    expect((await repo.cli("activate", "support@3", "--env", "staging", ...sign)).code).toBe(0);
+    await repo.commit("Activate support v3 in staging");
+    await repo.git("checkout", "--quiet", "main");
+    expect((await repo.cli("activate", "billing/refund@2", "--env", "production", ...sign)).code).toBe(0);
+    await repo.commit("Activate refund v2 in production");
+
+    const merge = await repo.git("merge", "--quiet", "staging-work").then(
+      () => "merged",
+      (error: Error) => error.message,
+    );
+    expect(merge).toContain("exited 1");
+    // Resolved as people do: each conflict block keeps our side.
+    const conflicted = (await repo.lockText())!;
+    expect(conflicted).toMatch(/^<{7} HEAD\n {4}"value": /m);
+    const resolved = conflicted.replace(/^<{7}.*\n([\s\S]*?)^={7}\n[\s\S]*?^>{7}.*\n/gm, "$1");
+    expect(resolved).not.toMatch(/^[<=>]{7}/m);
+    await repo.writeLock(resolved);
+
+    const local = await repo.cli("lock");
+    expect(local.code, local.stdout + local.stderr).toBe(0);
+    expect(local.stdout).toContain(`removed the signature of key ${key.keyId}`);
+    const lockfile = await repo.lockfile();
+    expect(lockfile.signature).toBeUndefined();
+    expect(lockfile.environments.staging?.support?.version).toBe(3);
+    expect(lockfile.environments.production?.["billing/refund"]?.version).toBe(2);
+    await repo.commit("Merge staging-work");
+    expect((await repo.cli("verify")).code).toBe(1);
+
+    const release = await repo.cli("lock", ...sign);
+    expect(release.code, release.stderr).toBe(0);
+    expect(release.stdout).toContain(`signed promptops.lock with key ${key.keyId}`);
+    await repo.commit("Sign the merged lockfile");
+    const verify = await repo.cli("verify");
+    expect(verify.code, verify.stdout).toBe(0);
+  });
+});
+
 describe("rotating the signing key", () => {
   it("names both key ids wherever the old key's signature meets the new key, until lock re-signs", async () => {
     const old = await signedRelease();
