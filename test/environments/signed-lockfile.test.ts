@@ -281,6 +281,34 @@ describe("writing a lockfile when signing is configured", () => {
     expect((await repo.cli("verify")).code).toBe(0);
   });
 
+  it("a formatter's rewrite keeps the signature valid, and lock without the key restores the layout and keeps it", async () => {
+    const key = await signedRelease();
+    await repo.commit("Activate support v2 in production");
+    const signed = (await repo.lockText())!;
+    const reordered = (value: unknown): unknown =>
+      value === null || typeof value !== "object" || Array.isArray(value)
+        ? value
+        : Object.fromEntries(
+            Object.entries(value)
+              .reverse()
+              .map(([k, v]) => [k, reordered(v)]),
+          );
+    await repo.writeLock(`${JSON.stringify(reordered(JSON.parse(signed)), null, 4)}\n`);
+
+    const check = await repo.cli("lock", "--check");
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("is stale or was edited by hand");
+    expect(check.stdout).not.toContain("without the key");
+    const relock = await runCli(["lock"], { cwd: repo.root, env: { PROMPTOPS_SIGNING_KEY: undefined } });
+    // The config names a key, so every write needs it: nothing is written without it.
+    expect(relock.code).toBe(2);
+    await configureSigning({ publicKey: key.publicKeyFile });
+    const reformatted = await repo.cli("lock");
+    expect(reformatted.code, reformatted.stderr).toBe(0);
+    expect(reformatted.stdout).not.toContain("signature");
+    expect(await repo.lockText()).toBe(signed);
+  });
+
   it("a configured key that is not there fails the command before anything is written", async () => {
     const key = await keygen();
     await configureSigning({ key: "env:PROMPTOPS_SIGNING_KEY", publicKey: key.publicKeyFile });
