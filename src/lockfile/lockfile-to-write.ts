@@ -55,11 +55,17 @@ export function looseParse(text: string | undefined): unknown {
   }
 }
 
+/** The file's signature if it has the shape promptops writes; anything else is not kept. */
 function signatureOf(value: unknown): LockfileSignature | undefined {
   if (value === null || typeof value !== "object") return undefined;
-  const signature = (value as { signature?: LockfileSignature }).signature;
-  return signature !== null && typeof signature === "object" && typeof signature.keyId === "string"
-    ? signature
+  const signature = (value as { signature?: Partial<Record<keyof LockfileSignature, unknown>> }).signature;
+  if (signature === null || typeof signature !== "object") return undefined;
+  const { alg, keyId, value: bytes } = signature;
+  return alg === "ed25519" &&
+    typeof keyId === "string" &&
+    /^[0-9a-f]{16}$/.test(keyId) &&
+    typeof bytes === "string"
+    ? { alg, keyId, value: bytes }
     : undefined;
 }
 

@@ -158,4 +158,11 @@ describe("what a write does to the signature", () => {
     expect(changed.text).not.toContain('"signature"');
     expect(changed.droppedSignature).toBe(release.keyId);
   });
+
+  it("never carries over a signature field that is not one promptops writes", () => {
+    const odd = { ...signedV2, signature: { ...signedV2.signature, keyId: "not hex", extra: 1 } };
+    const written = lockfileToWrite(v2, odd, undefined);
+    expect(written.lockfile.signature).toBeUndefined();
+    expect(() => parseLockfile(written.text, FILE)).not.toThrow();
+  });
 });
