@@ -32,6 +32,11 @@ const SHAPES: Array<[RegExp, string]> = [
     ),
     `$1$2${HIDDEN}`,
   ],
+  // A PEM private key (a signing key), whatever kind: the markers stay, so a reader sees one was there.
+  [
+    /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g,
+    `-----BEGIN $1PRIVATE KEY-----${HIDDEN}-----END $1PRIVATE KEY-----`,
+  ],
   // Azure keys are 32 hex digits, the shape of every MD5 and dashless UUID a model may rightly
   // write: they are caught by their exact value (the run's own keys) and by the header names
   // above, never by shape alone, so that an assertion on a digest still sees the digest.

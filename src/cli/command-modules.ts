@@ -14,6 +14,7 @@ export const commandModules = {
   verify: () => import("./commands/verify.js"),
   activation: () => import("./commands/activation.js"),
   lock: () => import("./commands/lock.js"),
+  keygen: () => import("./commands/keygen.js"),
   types: () => import("./commands/types-command.js"),
   report: () => import("./commands/report.js"),
   test: () => import("./commands/test.js"),

@@ -186,6 +186,10 @@ export function buildProgram(
     .argument("<id@version>", "e.g. support-agent@3")
     .requiredOption("--env <env>", "environment, e.g. production")
     .option("-m, --message <why>", "why, kept in the lockfile")
+    .option(
+      "--sign <keyfile>",
+      "sign promptops.lock with this Ed25519 private key (default: config signing.key)",
+    )
     .option("--json", "print as JSON")
     .action(async (target: string, opts, command: Command) => {
       const { runActivate } = await modules.activation();
@@ -195,6 +199,7 @@ export function buildProgram(
           target,
           env: opts.env,
           message: opts.message,
+          sign: opts.sign,
           json: Boolean(opts.json),
         }),
       );
@@ -205,6 +210,10 @@ export function buildProgram(
     .argument("<id>", "prompt id")
     .requiredOption("--env <env>", "environment")
     .option("-m, --message <why>", "why, kept in the lockfile")
+    .option(
+      "--sign <keyfile>",
+      "sign promptops.lock with this Ed25519 private key (default: config signing.key)",
+    )
     .option("--json", "print as JSON")
     .action(async (id: string, opts, command: Command) => {
       const { runRollback } = await modules.activation();
@@ -214,6 +223,7 @@ export function buildProgram(
           id,
           env: opts.env,
           message: opts.message,
+          sign: opts.sign,
           json: Boolean(opts.json),
         }),
       );
@@ -226,6 +236,10 @@ export function buildProgram(
     .requiredOption("--from <env>", "source environment")
     .requiredOption("--to <env>", "target environment")
     .option("-m, --message <why>", "why, kept in the lockfile")
+    .option(
+      "--sign <keyfile>",
+      "sign promptops.lock with this Ed25519 private key (default: config signing.key)",
+    )
     .option("--json", "print as JSON")
     .action(async (ids: string[], opts, command: Command) => {
       const { runPromote } = await modules.activation();
@@ -237,6 +251,7 @@ export function buildProgram(
           from: opts.from,
           to: opts.to,
           message: opts.message,
+          sign: opts.sign,
           json: Boolean(opts.json),
         }),
       );
@@ -247,11 +262,32 @@ export function buildProgram(
       "recompile the lockfile's content from the tags; --check changes nothing and fails when stale",
     )
     .option("--check", "fail if the lockfile is stale, hand-edited or inconsistent with git")
+    .option(
+      "--sign <keyfile>",
+      "sign promptops.lock with this Ed25519 private key (default: config signing.key)",
+    )
     .option("--json", "print as JSON")
     .action(async (opts, command: Command) => {
       const { runLock } = await modules.lock();
       setExitCode(
-        await runLock({ ...globals(command), check: Boolean(opts.check), json: Boolean(opts.json) }),
+        await runLock({
+          ...globals(command),
+          check: Boolean(opts.check),
+          sign: opts.sign,
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+
+  withCommonOptions(program.command("keygen"))
+    .description("write an Ed25519 key pair for signing promptops.lock: <name>.key (private) and <name>.pub")
+    .argument("<name>", "file name without extension, e.g. keys/prod")
+    .option("--force", "replace an existing key pair")
+    .option("--json", "print as JSON")
+    .action(async (name: string, opts, command: Command) => {
+      const { runKeygen } = await modules.keygen();
+      setExitCode(
+        await runKeygen({ ...globals(command), name, force: Boolean(opts.force), json: Boolean(opts.json) }),
       );
     });
 

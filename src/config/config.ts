@@ -33,6 +33,15 @@ export interface ConfigFile {
   types?: string;
   judgePrompt?: string;
   pairwiseJudgePrompt?: string;
+  signing?: SigningConfig;
+}
+
+/** Signed lockfiles (DESIGN.md section 7): where the private key comes from, and the trusted public key. */
+export interface SigningConfig {
+  /** `env:NAME` (the variable holds the PEM text) or `file:path` (relative to the config file). */
+  key?: string;
+  /** Path of the public key's PEM file (relative to the config file, `file:` optional), or the PEM text. */
+  publicKey?: string;
 }
 
 /** The config with defaults applied and paths made absolute. */
@@ -65,6 +74,8 @@ export interface ProjectConfig {
   judgePrompt: string | undefined;
   /** A prompt id replacing the built-in pairwise judge prompt (--judge-pairwise). */
   pairwiseJudgePrompt: string | undefined;
+  /** As written; keys are read (and files resolved against root) only by the commands that sign or check. */
+  signing: SigningConfig;
 }
 
 export const CONFIG_FILE_NAME = "promptops.config.yaml";
@@ -99,6 +110,7 @@ export const configFileKeys = {
   types: true,
   judgePrompt: true,
   pairwiseJudgePrompt: true,
+  signing: true,
 } as const satisfies Record<keyof ConfigFile, true>;
 
 /** Exactly the keys of ConfigFile's `test:` (checked by the compiler), checked against the schema. */

@@ -98,5 +98,6 @@ function resolveConfig(root: string, configFile: string | undefined, written: Co
     types: written.types,
     judgePrompt: written.judgePrompt,
     pairwiseJudgePrompt: written.pairwiseJudgePrompt,
+    signing: written.signing ?? {},
   };
 }

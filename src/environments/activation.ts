@@ -9,9 +9,12 @@ import {
   readLockfile,
 } from "../lockfile/lockfile.js";
 import { lockfilePathOf } from "../lockfile/lockfile-path.js";
+import type { SigningKey } from "../lockfile/lockfile-signature.js";
+import type { SignatureNote } from "../lockfile/lockfile-to-write.js";
 import { updateLockfile } from "../lockfile/write-lockfile.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { closeMatches } from "../schemas/did-you-mean.js";
+import { signingKeyFor } from "../signing/signing-keys.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { trustedPublishedContent } from "../versions/published-content.js";
 import { type PublishedVersion, readVersionIndex, type VersionIndex } from "../versions/version-index.js";
@@ -25,6 +28,8 @@ export interface ActivationChange {
   to: number;
   changed: boolean;
   entry: LockfileEntry;
+  /** What the write did to the lockfile's signature (absent when nothing was written or signed). */
+  signature?: SignatureNote;
 }
 
 function publishedVersion(
@@ -113,6 +118,7 @@ function refuseIfChanged(lockfile: Lockfile, readBefore: ReadEntry[], command: s
 
 async function setPointers(
   project: GitProject,
+  signing: SigningKey | undefined,
   pointers: Pointer[],
   readBefore: { entries: ReadEntry[]; command: string } = { entries: [], command: "" },
 ): Promise<ActivationChange[]> {
@@ -121,45 +127,57 @@ async function setPointers(
   // Seconds are enough for an audit trail and keep the file's diffs readable.
   const activatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
   const changes: ActivationChange[] = [];
-  await updateLockfile(lockfilePathOf(project), (lockfile: Lockfile) => {
-    refuseIfChanged(lockfile, readBefore.entries, readBefore.command);
-    changes.length = 0;
-    pointers.forEach((pointer, i) => {
-      const result = compiled[i]!;
-      const current = lockfile.environments[pointer.env]?.[pointer.id];
-      if (current && current.version === pointer.version.version && current.hash === result.hash) {
+  const written = await updateLockfile(
+    lockfilePathOf(project),
+    (lockfile: Lockfile) => {
+      refuseIfChanged(lockfile, readBefore.entries, readBefore.command);
+      changes.length = 0;
+      pointers.forEach((pointer, i) => {
+        const result = compiled[i]!;
+        const current = lockfile.environments[pointer.env]?.[pointer.id];
+        if (current && current.version === pointer.version.version && current.hash === result.hash) {
+          changes.push({
+            env: pointer.env,
+            id: pointer.id,
+            from: current.version,
+            to: current.version,
+            changed: false,
+            entry: current,
+          });
+          return;
+        }
+        const entry: LockfileEntry = {
+          version: pointer.version.version,
+          hash: result.hash,
+          commit: pointer.version.commit,
+          activatedAt,
+          activatedBy,
+          ...(pointer.reason ? { reason: pointer.reason } : {}),
+          previous: pointer.previous !== undefined ? pointer.previous : (current?.version ?? null),
+        };
+        lockfile.environments[pointer.env] = { ...lockfile.environments[pointer.env], [pointer.id]: entry };
+        lockfile.prompts[result.hash] ??= lockedPrompt(pointer.id, pointer.version.version, result.compiled);
         changes.push({
           env: pointer.env,
           id: pointer.id,
-          from: current.version,
-          to: current.version,
-          changed: false,
-          entry: current,
+          from: current?.version ?? null,
+          to: entry.version,
+          changed: true,
+          entry,
         });
-        return;
-      }
-      const entry: LockfileEntry = {
-        version: pointer.version.version,
-        hash: result.hash,
-        commit: pointer.version.commit,
-        activatedAt,
-        activatedBy,
-        ...(pointer.reason ? { reason: pointer.reason } : {}),
-        previous: pointer.previous !== undefined ? pointer.previous : (current?.version ?? null),
-      };
-      lockfile.environments[pointer.env] = { ...lockfile.environments[pointer.env], [pointer.id]: entry };
-      lockfile.prompts[result.hash] ??= lockedPrompt(pointer.id, pointer.version.version, result.compiled);
-      changes.push({
-        env: pointer.env,
-        id: pointer.id,
-        from: current?.version ?? null,
-        to: entry.version,
-        changed: true,
-        entry,
       });
-    });
-    return lockfile;
-  });
+      return lockfile;
+    },
+    signing ? { signing } : {},
+  );
+  const { signedWith, droppedSignature } = written;
+  if (signedWith || droppedSignature) {
+    const signature = {
+      ...(signedWith ? { signedWith } : {}),
+      ...(droppedSignature ? { droppedSignature } : {}),
+    };
+    for (const change of changes) change.signature = signature;
+  }
   return changes;
 }
 
@@ -169,15 +187,18 @@ export interface ActivateOptions {
   version: number;
   env: string;
   reason?: string;
+  /** `--sign <keyfile>`: sign the lockfile with this key instead of config signing.key. */
+  sign?: string;
 }
 
 /** Points an environment at a published version: one atomic edit of the lockfile. */
 export async function activateVersion(options: ActivateOptions): Promise<ActivationChange> {
   const project = await openGitProject(options.cwd);
   checkEnvironment(project, options.env);
+  const signing = await signingKeyFor(project.config, options);
   const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
   const version = publishedVersion(project, index, options.id, options.version);
-  const [change] = await setPointers(project, [
+  const [change] = await setPointers(project, signing, [
     { env: options.env, id: options.id, version, reason: options.reason },
   ]);
   return change!;
@@ -191,6 +212,7 @@ export async function activateVersion(options: ActivateOptions): Promise<Activat
 export async function rollbackVersion(options: Omit<ActivateOptions, "version">): Promise<ActivationChange> {
   const project = await openGitProject(options.cwd);
   checkEnvironment(project, options.env);
+  const signing = await signingKeyFor(project.config, options);
   const lockfilePath = lockfilePathOf(project);
   const current = (await readLockfile(lockfilePath)).environments[options.env]?.[options.id];
   if (!current) {
@@ -220,6 +242,7 @@ export async function rollbackVersion(options: Omit<ActivateOptions, "version">)
   const reason = options.reason ?? `roll back v${current.version} to v${target}`;
   const [change] = await setPointers(
     project,
+    signing,
     [{ env: options.env, id: options.id, version, reason, previous }],
     {
       entries: [{ env: options.env, id: options.id, entry: current }],
@@ -270,6 +293,7 @@ export interface PromoteOptions {
   from: string;
   to: string;
   reason?: string;
+  sign?: string;
 }
 
 /** Copies the `from` environment's pointers to `to` (the named prompts, or all with `all`). */
@@ -294,10 +318,12 @@ export async function promoteVersions(options: PromoteOptions): Promise<Activati
       exitCode: 2,
     });
   }
+  const signing = await signingKeyFor(project.config, options);
   const index = await readVersionIndex(project.repoRoot, project.config.tagPrefix);
   const reason = options.reason ?? `promote from ${options.from}`;
   return setPointers(
     project,
+    signing,
     ids.map((id) => ({
       env: options.to,
       id,

@@ -12,12 +12,15 @@ import {
 } from "../lockfile/lockfile.js";
 import { shortHash } from "../lockfile/lockfile-errors.js";
 import { lockfilePathOf } from "../lockfile/lockfile-path.js";
+import { checkLockfileSignature, type SigningKey, type TrustedKey } from "../lockfile/lockfile-signature.js";
+import { lockfileToWrite, looseParse, type SignatureNote } from "../lockfile/lockfile-to-write.js";
 import { readLockfileTextIfExists } from "../lockfile/read-lockfile-text.js";
 import { readableEntries } from "../lockfile/readable-entries.js";
-import { pruneLockfile, serializeLockfile } from "../lockfile/serialize-lockfile.js";
+import { pruneLockfile } from "../lockfile/serialize-lockfile.js";
 import { rebuildLockfile } from "../lockfile/write-lockfile.js";
 import type { CompiledPrompt } from "../prompt/prompt-file.js";
 import { compilePromptTemplates } from "../prompt/render.js";
+import { signingKeyFor, trustedKeyFor } from "../signing/signing-keys.js";
 import { generateTypes } from "../typegen/generate-types.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { type PublishedContent, readPublishedContent } from "../versions/published-content.js";
@@ -43,7 +46,7 @@ export interface LockRepair {
   message: string;
 }
 
-export interface LockReport {
+export interface LockReport extends SignatureNote {
   file: string;
   /** The lockfile exists. */
   exists: boolean;
@@ -64,6 +67,8 @@ export interface LockReport {
 export async function lockProject(options: {
   cwd: string;
   check: boolean;
+  /** `--sign <keyfile>` (relative to cwd): sign with this key instead of config signing.key. */
+  sign?: string | undefined;
   /** Already read by the caller (verify): not asked of git again. */
   project?: GitProject;
   index?: VersionIndex;
@@ -80,6 +85,13 @@ export async function lockProject(options: {
     repaired: [],
   };
   if (text === undefined) return report;
+  // Resolved before any work, so a missing key fails the command before anything is written.
+  const signing = options.check ? undefined : await signingKeyFor(project.config, options);
+  const trusted = await trustedKeyFor(project.config);
+  // Without a key to re-sign it, the signature must be the trusted key's, over this content:
+  // --check reports it; `lock` drops one that is not and says so (after a merge resolved by hand,
+  // a signature over neither side is left), for the release job to sign again.
+  const badSignature = trusted && !signing ? signatureProblem(text, trusted, file) : undefined;
 
   const index = options.index ?? (await readVersionIndex(project.repoRoot, project.config.tagPrefix));
   const batch = new CatFileBatch(project.repoRoot);
@@ -89,6 +101,8 @@ export async function lockProject(options: {
   const context: RelockContext = {
     project,
     index,
+    signing,
+    keepSignature: badSignature === undefined,
     history() {
       history ??= lockfileHistory(project, file);
       return history;
@@ -112,6 +126,7 @@ export async function lockProject(options: {
     report.problems.push(...first.problems);
     report.stale = first.stale;
     report.repaired = first.repaired;
+    if (badSignature && options.check) report.problems.push(badSignature);
     if (project.config.types) {
       const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
       if (typesProblem) report.problems.push({ message: typesProblem });
@@ -120,13 +135,19 @@ export async function lockProject(options: {
     if (report.problems.length > 0) throw lockFailed(report.problems);
     // What was read above may be stale already (an activation since): the file is read again,
     // and rebuilt from what it says then, inside the lock every writer of it takes.
-    report.written = await rebuildLockfile(file, async (current) => {
-      if (current === undefined) return undefined;
-      const again = current === text ? first : await examine(current, false, context);
-      if (again.problems.length > 0) throw lockFailed(again.problems);
-      report.repaired = again.repaired;
-      return again.rebuilt;
-    });
+    const rebuilt = await rebuildLockfile(
+      file,
+      async (current) => {
+        if (current === undefined) return undefined;
+        const again = current === text ? first : await examine(current, false, context);
+        if (again.problems.length > 0) throw lockFailed(again.problems);
+        report.repaired = again.repaired;
+        return again.rebuilt;
+      },
+      signing ? { signing } : { keepSignature: context.keepSignature },
+    );
+    const { written, ...note } = rebuilt;
+    Object.assign(report, { written }, note);
     return report;
   } finally {
     await batch.close();
@@ -136,6 +157,10 @@ export async function lockProject(options: {
 interface RelockContext {
   project: GitProject;
   index: VersionIndex;
+  /** `lock` signs what it writes with it: a file not signed so is stale. */
+  signing: SigningKey | undefined;
+  /** Without `signing`: keep a signature over unchanged content (false: it does not verify). */
+  keepSignature: boolean;
   commitExists(commit: string): Promise<boolean>;
   history(): Promise<LockfileSnapshot[]>;
   read(version: PublishedVersion): Promise<PublishedContent>;
@@ -245,7 +270,9 @@ async function examine(text: string, check: boolean, context: RelockContext): Pr
     });
   // Pruned as every write prunes: content shared by several entries is labelled the same way.
   const pruned = pruneLockfile(rebuilt);
-  const stale = serializeLockfile(pruned) !== text;
+  // A signature of the same content is kept as it is; `lock` with a key signs afresh.
+  const stale =
+    lockfileToWrite(pruned, looseParse(text), context.signing, context.keepSignature).text !== text;
   if (!check) {
     try {
       validateLockfile(pruned, file);
@@ -263,6 +290,21 @@ async function examine(text: string, check: boolean, context: RelockContext): Pr
         stale,
         rebuilt,
       };
+}
+
+/** Why the lockfile's signature is not the trusted key's over its content; undefined when it is. */
+function signatureProblem(text: string, trusted: TrustedKey, file: string): LockProblem | undefined {
+  const data = looseParse(text);
+  // A file that is not JSON is reported as such already.
+  if (data === undefined) return undefined;
+  try {
+    // Printed after the file's name already.
+    checkLockfileSignature(data, trusted, { file }, "the lockfile");
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof PromptOpsError)) throw error;
+    return { field: "signature", message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+  }
 }
 
 /** `lock` cannot rebuild a file it cannot read: the error's usual hint would send the user back to it. */

@@ -5,6 +5,7 @@ import { lockfileValidator } from "../schemas/generated/lockfile-validator.js";
 import { escapePointerSegment } from "../schemas/json-pointer.js";
 import { lineColAt, pointerOffset, syntaxErrorOffset } from "./json-position.js";
 import { lockfileInvalid, schemaError, shortHash } from "./lockfile-errors.js";
+import { checkLockfileSignature, type LockfileSignature, type TrustedKey } from "./lockfile-signature.js";
 import { readLockfileText } from "./read-lockfile-text.js";
 
 // The shapes of promptops.lock, mirroring schemas/lockfile.schema.json (a test keeps them in step).
@@ -37,12 +38,15 @@ export interface Lockfile {
   environments: Record<string, Record<string, LockfileEntry>>;
   /** Content hash -> content. */
   prompts: Record<string, LockedPrompt>;
+  /** Present when the lockfile was signed (DESIGN.md section 7). */
+  signature?: LockfileSignature;
 }
 
 export const lockfileKeys = {
   lockfileVersion: true,
   environments: true,
   prompts: true,
+  signature: true,
 } as const satisfies Record<keyof Lockfile, true>;
 
 export const lockfileEntryKeys = {
@@ -115,7 +119,12 @@ function offsetPastDepth(text: string, max: number): number | undefined {
   return undefined;
 }
 
-export function parseLockfile(text: string, file: string): Lockfile {
+export interface ParseLockfileOptions {
+  /** Refuse the lockfile unless one of these keys signed it (checked before anything else in it). */
+  publicKey?: TrustedKey | readonly TrustedKey[];
+}
+
+export function parseLockfile(text: string, file: string, options: ParseLockfileOptions = {}): Lockfile {
   // Some Windows editors add a byte-order mark; it is not content.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const tooDeep = offsetPastDepth(body, MAX_LOCKFILE_DEPTH);
@@ -145,6 +154,13 @@ export function parseLockfile(text: string, file: string): Lockfile {
           : "the lockfile is written by promptops; restore it from git (`git checkout -- <file>`) or run `promptops lock`",
       },
     );
+  }
+  if (options.publicKey) {
+    const offset = pointerOffset(body, "/signature", "key");
+    checkLockfileSignature(data, options.publicKey, {
+      file,
+      ...(offset === undefined ? {} : lineColAt(body, offset)),
+    });
   }
   validateLockfile(data, file, body);
   return data;

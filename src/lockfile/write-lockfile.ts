@@ -6,17 +6,23 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { PromptOpsError } from "../errors.js";
 import { writeFileAtomic } from "../fs/write-file-atomic.js";
 import { emptyLockfile, type Lockfile, parseLockfile, validateLockfile } from "./lockfile.js";
+import { checkLockfileSignature, type SigningKey } from "./lockfile-signature.js";
+import { lockfileToWrite, looseParse, type SignatureNote } from "./lockfile-to-write.js";
 import { readLockfileTextIfExists } from "./read-lockfile-text.js";
-import { pruneLockfile, serializeLockfile } from "./serialize-lockfile.js";
+import { pruneLockfile } from "./serialize-lockfile.js";
 
 export type LockfileUpdater = (current: Lockfile) => Lockfile | Promise<Lockfile>;
 
 export interface LockfileWriteOptions {
   /** How long to wait for another process's update to finish. Default 5000 ms. */
   lockTimeoutMs?: number;
+  /** Sign what is written with this key; without one, a signature the change makes stale is dropped. */
+  signing?: SigningKey;
+  /** False: drop the signature even over unchanged content (it is known not to verify). */
+  keepSignature?: boolean;
 }
 
-export interface LockfileUpdate {
+export interface LockfileUpdate extends SignatureNote {
   before: Lockfile;
   /** What was written (pruned), or what is already there when nothing changed. */
   after: Lockfile;
@@ -37,13 +43,14 @@ export async function updateLockfile(
   return withFileLock(file, options, async () => {
     const currentText = await readLockfileTextIfExists(file);
     const current = currentText === undefined ? emptyLockfile() : parseLockfile(currentText, file);
+    if (options.signing && current.signature) refuseToSignOver(current, options.signing, file);
     const before = structuredClone(current);
-    const after = pruneLockfile(await update(current));
+    const written = lockfileToWrite(pruneLockfile(await update(current)), before, options.signing);
+    const { lockfile: after, text, ...note } = written;
     validateLockfile(after, file);
-    const text = serializeLockfile(after);
     if (text === currentText) return { before, after, changed: false };
     await writeFileAtomic(file, text);
-    return { before, after, changed: true };
+    return { before, after, changed: true, ...note };
   });
 }
 
@@ -57,18 +64,49 @@ export async function rebuildLockfile(
   file: string,
   rebuild: (currentText: string | undefined) => Promise<Lockfile | undefined>,
   options: LockfileWriteOptions = {},
-): Promise<boolean> {
+): Promise<{ written: boolean } & SignatureNote> {
   return withFileLock(file, options, async () => {
     const currentText = await readLockfileTextIfExists(file);
     const rebuilt = await rebuild(currentText);
-    if (!rebuilt) return false;
-    const pruned = pruneLockfile(rebuilt);
-    validateLockfile(pruned, file);
-    const text = serializeLockfile(pruned);
-    if (text === currentText) return false;
+    if (!rebuilt) return { written: false };
+    // `lock` checks every entry against the tags: it is what re-signs a lockfile (after a merge,
+    // with a new key), so it signs over whatever signature was there.
+    const { lockfile, text, ...note } = lockfileToWrite(
+      pruneLockfile(rebuilt),
+      looseParse(currentText),
+      options.signing,
+      options.keepSignature,
+    );
+    validateLockfile(lockfile, file);
+    if (text === currentText) return { written: false };
     await writeFileAtomic(file, text);
-    return true;
+    return { written: true, ...note };
   });
+}
+
+/**
+ * activate, rollback and promote sign only on top of a lockfile that is unsigned or carries a
+ * good signature of the same key: re-signing what someone changed without the key would launder it.
+ */
+function refuseToSignOver(current: Lockfile, signing: SigningKey, file: string): void {
+  try {
+    checkLockfileSignature(current, { key: signing.publicKey, keyId: signing.keyId }, { file });
+  } catch (error) {
+    if (!(error instanceof PromptOpsError)) throw error;
+    const rotating = error.code === "lockfile-wrong-key";
+    throw new PromptOpsError(
+      error.code,
+      rotating
+        ? `${file} is signed with key ${current.signature?.keyId}, not with the signing key ${signing.keyId}: nothing was written`
+        : `${error.message}: nothing was written, as signing it would vouch for that change`,
+      {
+        exitCode: error.exitCode,
+        hint: rotating
+          ? "to move to a new key, re-sign the lockfile first: promptops lock --sign <new key file>"
+          : "`promptops lock --check` shows what changed; restore promptops.lock from git, or run `promptops lock`, which checks every entry against the tags and signs the result",
+      },
+    );
+  }
 }
 
 interface LockOwner {

@@ -1,8 +1,10 @@
 // What applications import (`import { loadPrompts } from "promptops"`). This module and everything
 // it imports stay free of git, the CLI (commander, chalk) and provider SDKs, and of top-level await,
 // so that CommonJS apps can require() it (require(esm), Node 20.19+).
+import type { KeyObject } from "node:crypto";
 import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
+import { type TrustedKey, trustedKeys } from "../lockfile/lockfile-signature.js";
 import type { LockfileText } from "../lockfile/read-lockfile-text.js";
 import type { CompiledTemplate } from "../prompt/compile-template.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
@@ -49,6 +51,13 @@ export interface LoadPromptsOptions extends SourceOptions {
    * version changed.
    */
   onReload?: (event: { changed: string[]; from?: "url" | "fallback" }) => void;
+  /**
+   * Accept only lockfiles signed with this Ed25519 key: the PEM text of the `.pub` file
+   * `promptops keygen` wrote, or a KeyObject; a list accepts any of them (the old and the new key
+   * while rotating). An unsigned or wrongly signed lockfile is refused (at start: loadPrompts
+   * rejects; on reload: onError, and the last good one is kept). Uses node:crypto.
+   */
+  publicKey?: string | KeyObject | ReadonlyArray<string | KeyObject>;
 }
 
 /** One active prompt's metadata: spread `model` and `params` into an SDK call. */
@@ -115,6 +124,8 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   const { env } = options;
   const source = lockfileSource(options);
   const reportError = options.onError ?? ((error: Error) => process.emitWarning(error));
+  const trusted =
+    options.publicKey === undefined ? undefined : trustedKeys(options.publicKey, "loadPrompts' publicKey");
   let current: Loaded | undefined;
   let currentFrom: LoadedFrom | undefined;
 
@@ -125,7 +136,7 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
    * the new one, never a mix; it throws, changing nothing, when the candidate is refused.
    */
   const accept: AcceptLockfile = (candidate, origin, from) => {
-    const next = build(candidate, origin, env, current?.templates);
+    const next = build(candidate, origin, env, trusted, current?.templates);
     const required = options.expectedPrompts ?? (from === "url" ? current?.prompts.keys() : undefined);
     requirePrompts(next.prompts, required, origin, env);
     const previous = current;
@@ -178,13 +189,18 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   };
 }
 
+/**
+ * The checks of one candidate lockfile (signature, schema, hashes, environment, templates); called
+ * only through `accept`, at start and at every reload, from a file or a URL.
+ */
 function build(
   source: LockfileText,
   file: string,
   env: string,
+  trusted: TrustedKey[] | undefined,
   previous?: ReadonlyMap<string, CompiledTemplate>,
 ): Loaded {
-  const lockfile = parseLockfile(source.text, file);
+  const lockfile = parseLockfile(source.text, file, trusted ? { publicKey: trusted } : {});
   const entries = Object.hasOwn(lockfile.environments, env) ? lockfile.environments[env] : undefined;
   if (!entries) {
     const envs = Object.keys(lockfile.environments).sort();

@@ -1,5 +1,6 @@
 import type { ErrorObject } from "ajv";
 import type { Diagnostic } from "../diagnostics.js";
+import { redactSecrets } from "../redact-secrets.js";
 import { truncate } from "../text/truncate.js";
 import type { PathSegment, YamlSource } from "../yaml/yaml-source.js";
 import { closestMatch } from "./did-you-mean.js";
@@ -17,7 +18,8 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  if (typeof value === "string") return JSON.stringify(truncate(value, 40));
+  // Redacted before it is cut: a key pasted where a reference belongs (signing.key) stays hidden.
+  if (typeof value === "string") return JSON.stringify(truncate(redactSecrets(value), 40));
   return String(value);
 }
 

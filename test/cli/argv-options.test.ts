@@ -32,7 +32,7 @@ function recordingModules(calls: Call[]): CommandModules {
   const load = async () => module;
   return Object.fromEntries(
     ["init", "validate", "render", "status", "publish", "log", "diff", "verify"]
-      .concat(["activation", "lock", "types", "report", "test", "serve"])
+      .concat(["activation", "lock", "keygen", "types", "report", "test", "serve"])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
 }
@@ -270,6 +270,25 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
 
   ["lock", ["lock"], "runLock", { ...at, check: false, json: false }],
   ["lock --check --json", ["lock", "--check", "--json"], "runLock", { ...at, check: true, json: true }],
+  [
+    "lock --sign",
+    ["lock", "--sign", "k.key"],
+    "runLock",
+    { ...at, check: false, sign: "k.key", json: false },
+  ],
+  [
+    "activate --sign",
+    ["activate", "a@2", "--env", "production", "--sign", "keys/prod.key"],
+    "runActivate",
+    { ...at, target: "a@2", env: "production", message: undefined, sign: "keys/prod.key", json: false },
+  ],
+  ["keygen", ["keygen", "keys/prod"], "runKeygen", { ...at, name: "keys/prod", force: false, json: false }],
+  [
+    "keygen: --force, --json",
+    ["keygen", "prod", "--force", "--json"],
+    "runKeygen",
+    { ...at, name: "prod", force: true, json: true },
+  ],
 
   [
     "audit",

@@ -1,8 +1,10 @@
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Lockfile, type LockfileEntry, lockedPrompt } from "../../src/lockfile/lockfile.js";
+import { keyIdOf, type SigningKey } from "../../src/lockfile/lockfile-signature.js";
 import { hashCompiledPrompt } from "../../src/prompt/hash.js";
 import type { CompiledPrompt } from "../../src/prompt/prompt-file.js";
 
@@ -104,4 +106,16 @@ export function requireBuild(): void {
     !existsSync(join(DIST, "schemas", "generated", "lockfile-validator.js"))
   )
     throw new Error("dist/ is missing: run `npm run build` before these tests");
+}
+
+/** A fresh Ed25519 key pair as promptops signs with it, and both halves as PEM text. */
+export function newSigningKey(): SigningKey & { pem: string; publicPem: string } {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return {
+    key: privateKey,
+    publicKey,
+    keyId: keyIdOf(publicKey),
+    pem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
 }

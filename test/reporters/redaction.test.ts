@@ -111,3 +111,16 @@ describe("one redaction policy for every key promptops may meet", () => {
     expect(redactSecrets(ordinary)).toBe(ordinary);
   });
 });
+
+describe("a signing key pasted into a reply or an error", () => {
+  it("is hidden whole, the PEM markers kept so that a reader sees one was there", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const pem = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const body = pem.split("\n")[1]!;
+    const text = redactSecrets(`the model said: ${pem} and went on`);
+    expect(text).not.toContain(body);
+    expect(text).toBe(
+      "the model said: -----BEGIN PRIVATE KEY-----[redacted]-----END PRIVATE KEY-----\n and went on",
+    );
+  });
+});

@@ -4,12 +4,14 @@ import { build as esbuild } from "esbuild";
 import { rolldown } from "rolldown";
 import { build as viteBuild } from "vite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { lockfileToWrite } from "../../src/lockfile/lockfile-to-write.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import { type NodeResult, runNode } from "../helpers/run-node.js";
 import {
   buildLockfile,
   DIST,
   makeTempDir,
+  newSigningKey,
   requireBuild,
   type TempDir,
 } from "../lockfile/lockfile-fixtures.js";
@@ -17,8 +19,11 @@ import {
 // Serverless functions and Next.js server code ship as one bundled file, with no node_modules and no
 // package.json beside it. The runtime must work there: nothing it needs may be found by path.
 
-const APP = `import { loadPrompts } from "promptops";
-loadPrompts({ lockfile: "promptops.lock", env: "production" }).then(
+const APP = `import { existsSync, readFileSync } from "node:fs";
+import { loadPrompts } from "promptops";
+// With a public key beside it, the app accepts only lockfiles signed with that key.
+const publicKey = existsSync("promptops.pub") ? readFileSync("promptops.pub", "utf8") : undefined;
+loadPrompts({ lockfile: "promptops.lock", env: "production", publicKey }).then(
   (prompts) => {
     const messages = prompts.messages("support-agent", { userMessage: "Refund?", customer: { name: "Ann", plan: "pro" } });
     process.stdout.write(JSON.stringify({ ids: prompts.ids(), messages }));
@@ -137,6 +142,26 @@ describe.each([
       expect(code).toBe(0);
       expect(JSON.parse(stdout)).toEqual({
         error: { code: "lockfile-invalid", message: expect.stringMatching(/tampered with/) },
+      });
+    });
+
+    it("checks a signed lockfile with node:crypto: signed loads, hand-edited is refused", async () => {
+      await bundler("esm", deploy.path("app.mjs"));
+      const signer = newSigningKey();
+      writeFileSync(deploy.path("promptops.pub"), signer.publicPem);
+      const content = buildLockfile({ production: { "support-agent": 3 } });
+      const { text } = lockfileToWrite(content, undefined, signer);
+
+      writeFileSync(deploy.path("promptops.lock"), text);
+      const signed = await run(deploy.path("app.mjs"));
+      expect(signed.stderr).toBe("");
+      expect(JSON.parse(signed.stdout)).toMatchObject({ ids: ["support-agent"] });
+
+      writeFileSync(deploy.path("promptops.lock"), text.replace("Ann <ann@acme.io>", "Bob <ann@acme.io>"));
+      const edited = await run(deploy.path("app.mjs"));
+      expect(edited.stderr).toBe("");
+      expect(JSON.parse(edited.stdout)).toEqual({
+        error: { code: "lockfile-signature-invalid", message: expect.stringMatching(/without the key/) },
       });
     });
   },

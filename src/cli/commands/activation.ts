@@ -7,6 +7,7 @@ import {
 import { PromptOpsError } from "../../errors.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, printJson } from "../output.js";
+import { signatureNote } from "../signature-note.js";
 
 function describe(change: ActivationChange): string {
   if (!change.changed) return `${change.env}: ${change.id} is already at v${change.to}`;
@@ -20,6 +21,8 @@ function print(changes: ActivationChange[], json: boolean): number {
     const c = colourFor(process.stdout);
     for (const change of changes)
       process.stdout.write(`${change.changed ? c.green(describe(change)) : c.dim(describe(change))}\n`);
+    const note = signatureNote(changes[0]?.signature);
+    if (note) process.stdout.write(`${note}\n`);
   }
   return 0;
 }
@@ -37,7 +40,7 @@ export function parseVersionedId(text: string): { id: string; version: number } 
 }
 
 export async function runActivate(
-  options: GlobalOptions & { target: string; env: string; message?: string; json: boolean },
+  options: GlobalOptions & { target: string; env: string; message?: string; sign?: string; json: boolean },
 ) {
   const { id, version } = parseVersionedId(options.target);
   const change = await activateVersion({
@@ -46,18 +49,20 @@ export async function runActivate(
     version,
     env: options.env,
     ...(options.message ? { reason: options.message } : {}),
+    ...(options.sign !== undefined ? { sign: options.sign } : {}),
   });
   return print([change], options.json);
 }
 
 export async function runRollback(
-  options: GlobalOptions & { id: string; env: string; message?: string; json: boolean },
+  options: GlobalOptions & { id: string; env: string; message?: string; sign?: string; json: boolean },
 ) {
   const change = await rollbackVersion({
     cwd: options.cwd,
     id: options.id,
     env: options.env,
     ...(options.message ? { reason: options.message } : {}),
+    ...(options.sign !== undefined ? { sign: options.sign } : {}),
   });
   return print([change], options.json);
 }
@@ -69,6 +74,7 @@ export async function runPromote(
     from: string;
     to: string;
     message?: string;
+    sign?: string;
     json: boolean;
   },
 ) {
@@ -79,6 +85,7 @@ export async function runPromote(
     from: options.from,
     to: options.to,
     ...(options.message ? { reason: options.message } : {}),
+    ...(options.sign !== undefined ? { sign: options.sign } : {}),
   });
   return print(changes, options.json);
 }

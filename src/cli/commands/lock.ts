@@ -2,9 +2,12 @@ import { auditActivation } from "../../environments/audit.js";
 import { lockProject } from "../../environments/lock-project.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, displayPath, printJson } from "../output.js";
+import { signatureNote } from "../signature-note.js";
 
-export async function runLock(options: GlobalOptions & { check: boolean; json: boolean }): Promise<number> {
-  const report = await lockProject({ cwd: options.cwd, check: options.check });
+export async function runLock(
+  options: GlobalOptions & { check: boolean; sign?: string; json: boolean },
+): Promise<number> {
+  const report = await lockProject({ cwd: options.cwd, check: options.check, sign: options.sign });
   const failed = report.problems.length > 0 || (options.check && report.stale);
   if (options.json) {
     printJson({ ok: !failed, ...report, file: displayPath(report.file) });
@@ -28,6 +31,8 @@ export async function runLock(options: GlobalOptions & { check: boolean; json: b
     if (!failed) process.stdout.write(c.green(`${file} is up to date\n`));
   } else if (report.written) process.stdout.write(`rewrote ${file} from the tags\n`);
   else if (!failed) process.stdout.write(`${file} is up to date\n`);
+  const note = options.check ? undefined : signatureNote(report);
+  if (note) process.stdout.write(`${note}\n`);
   return failed ? 1 : 0;
 }
 
