@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { PromptOpsError } from "../../src/errors.js";
+import { lockfileToWrite } from "../../src/lockfile/lockfile-to-write.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import { type LoadPromptsOptions, loadPrompts, type PromptRegistry } from "../../src/runtime/index.js";
 import { runNode } from "../helpers/run-node.js";
@@ -9,6 +10,7 @@ import {
   buildLockfile,
   DIST,
   makeTempDir,
+  newSigningKey,
   requireBuild,
   supportAgent,
   type TempDir,
@@ -304,5 +306,52 @@ console.log(prompts.get("support-agent").version);`,
         message: expect.stringMatching(message),
       });
     }
+  });
+});
+
+describe("loadPrompts from a URL with publicKey", () => {
+  const release = newSigningKey();
+  const signed = (version: number) =>
+    lockfileToWrite(buildLockfile({ production: { "support-agent": version } }), undefined, release).text;
+
+  it("takes a signed rollback from the bucket, and keeps the last good lockfile when someone without the key changes it", async () => {
+    const { prompts, errors, reloads } = await loadFrom(
+      { kind: "serve", text: signed(4) },
+      { publicKey: release.publicPem },
+    );
+    expect(prompts.get("support-agent").version).toBe(4);
+    const rendering = keepRendering(prompts);
+
+    // Someone with write access to the bucket, but not the key, points production at v5.
+    const forged = JSON.parse(signed(4));
+    forged.environments.production["support-agent"] = JSON.parse(signed(5)).environments.production[
+      "support-agent"
+    ];
+    forged.prompts = { ...forged.prompts, ...JSON.parse(signed(5)).prompts };
+    server!.behave({ kind: "serve", text: `${JSON.stringify(forged, null, 2)}\n` });
+    await vi.waitFor(
+      () => expect(errors.map((e) => (e as PromptOpsError).code)).toContain("lockfile-signature-invalid"),
+      {
+        timeout: 5000,
+      },
+    );
+    expect(prompts.get("support-agent").version).toBe(4);
+
+    // The release job's signed rollback gets in at the next poll.
+    server!.behave({ kind: "serve", text: signed(3) });
+    await vi.waitFor(() => expect(prompts.get("support-agent").version).toBe(3), { timeout: 5000 });
+    expect(reloads.at(-1)).toEqual({ changed: ["support-agent"], from: "url" });
+    expect(await rendering.stop(3)).toEqual({ seen: [3, 4], failures: 0 });
+  });
+
+  it("refuses an unsigned lockfile from the URL at start-up and serves the signed fallback instead", async () => {
+    const fallback = dir.path("promptops.lock");
+    writeFileSync(fallback, signed(2));
+    const { prompts, errors } = await loadFrom(
+      { kind: "serve", text: lockfileText(4) },
+      { publicKey: release.publicPem, fallback },
+    );
+    expect(prompts.get("support-agent").version).toBe(2);
+    expect(errors.map((e) => (e as PromptOpsError).code)).toContain("lockfile-unsigned");
   });
 });
