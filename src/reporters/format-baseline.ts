@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { BaselineVerdict, CaseBaseline } from "../regression/baseline/baseline-results.js";
 import { describePairwise } from "../regression/judge/pairwise-verdict.js";
 import { type CaseResult, type RunResults, versionLabel } from "../regression/results.js";
+import { padEndToWidth, wrapToWidth } from "../text/display-width.js";
 import { caseTitle, excerpt, formatCost } from "./format-results.js";
 
 // --baseline in the reports: the verdict per prompt × provider, and each regressed case with
@@ -150,7 +151,7 @@ function formatRegression(
   const width = Math.min(Math.max(columns ?? 120, 60), 160);
   const column = Math.floor((width - 4 - 3) / 2);
   const rows = sideBySide(baseline.diff, column);
-  const cell = (text: string, colour: (s: string) => string) => colour(text.padEnd(column));
+  const cell = (text: string, colour: (s: string) => string) => colour(padEndToWidth(text, column));
   lines.push(
     `    ${c.bold(cell(`v${baseline.version}`, (s) => s))} ${c.dim("│")} ${c.bold(versionLabel(result.version))}`,
   );
@@ -172,7 +173,8 @@ interface Row {
 
 /**
  * The rows of a unified diff laid side by side: context lines on both sides, removed lines on
- * the left facing the added ones on the right, hunks apart by a gap; each line wrapped to `column`.
+ * the left facing the added ones on the right, hunks apart by a gap; each line wrapped to `column`
+ * display columns.
  */
 export function sideBySide(diff: string, column: number): Row[] {
   const rows: Row[] = [];
@@ -206,20 +208,5 @@ export function sideBySide(diff: string, column: number): Row[] {
   return rows;
 }
 
-/**
- * Lines of at most `width` characters (code points, so an emoji is never cut in half), broken at
- * the last space that fits when there is one.
- */
-function wrap(text: string, width: number): string[] {
-  const chars = Array.from(text.replace(/\t/g, "  "));
-  const lines: string[] = [];
-  let start = 0;
-  while (chars.length - start > width) {
-    const space = chars.lastIndexOf(" ", start + width);
-    const end = space > start ? space : start + width;
-    lines.push(chars.slice(start, end).join(""));
-    start = space > start ? space + 1 : end;
-  }
-  lines.push(chars.slice(start).join(""));
-  return lines;
-}
+/** Tabs as two spaces, then wrapped to the column's display width (wide CJK and emoji count two). */
+const wrap = (text: string, width: number) => wrapToWidth(text.replace(/\t/g, "  "), width);
