@@ -1,7 +1,7 @@
 import type { ChalkInstance } from "chalk";
-import type { BaselineVerdict, CaseBaseline } from "../regression/baseline/baseline-results.js";
+import type { BaselineVerdict, CaseBaseline, CaseDelta } from "../regression/baseline/baseline-results.js";
 import { describePairwise } from "../regression/judge/pairwise-verdict.js";
-import { type CaseResult, type RunResults, versionLabel } from "../regression/results.js";
+import { type CaseResult, type RunResults, type TokenCounts, versionLabel } from "../regression/results.js";
 import { padEndToWidth, wrapToWidth } from "../text/display-width.js";
 import { caseTitle, excerpt, formatCost } from "./format-results.js";
 
@@ -16,32 +16,38 @@ export const isRegressed = (result: CaseResult): result is Compared =>
 /** `+12`, `−3`; a zero without a sign. */
 const signed = (n: number, text: string) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${text}`;
 
+const NONE = "—";
+const scoreChange = (score: number | null) =>
+  score === null ? NONE : signed(score, Math.abs(score).toFixed(2));
+const tokensChange = ({ input, output }: TokenCounts) =>
+  `${signed(input, `${Math.abs(input)}`)} in / ${signed(output, `${Math.abs(output)}`)} out`;
+const costChange = (cost: number | null) =>
+  cost === null ? "unknown" : cost === 0 ? "$0" : signed(cost, formatCost(Math.abs(cost)));
+const latencyChange = (ms: number) => signed(ms, `${Math.abs(ms)}ms`);
+
 /** A verdict's deltas as text: `−33%`, `+0.20`, `+12 in / −3 out`, `+$0.0001`, `+35ms` (— when not measured). */
 export function verdictDeltas(verdict: BaselineVerdict) {
-  const none = "—";
   const measured = verdict.compared > 0;
-  const { input, output } = verdict.tokensDelta;
   return {
     // "pass rate 0%" would read as nothing passing: a change of zero says so.
     passRate:
       verdict.passDelta === 0
         ? "±0%"
         : signed(verdict.passDelta, `${Math.round(Math.abs(verdict.passDelta) * 100)}%`),
-    score:
-      verdict.scoreDelta === null
-        ? none
-        : signed(verdict.scoreDelta, Math.abs(verdict.scoreDelta).toFixed(2)),
-    tokens: measured
-      ? `${signed(input, `${Math.abs(input)}`)} in / ${signed(output, `${Math.abs(output)}`)} out`
-      : none,
-    cost: !measured
-      ? none
-      : verdict.costDelta === null
-        ? "unknown"
-        : verdict.costDelta === 0
-          ? "$0"
-          : signed(verdict.costDelta, formatCost(Math.abs(verdict.costDelta))),
-    latency: measured ? signed(verdict.latencyDelta, `${Math.abs(verdict.latencyDelta)}ms`) : none,
+    score: scoreChange(verdict.scoreDelta),
+    tokens: measured ? tokensChange(verdict.tokensDelta) : NONE,
+    cost: measured ? costChange(verdict.costDelta) : NONE,
+    latency: measured ? latencyChange(verdict.latencyDelta) : NONE,
+  };
+}
+
+/** A case's deltas against its baseline twin, as a verdict's are written. */
+export function caseDeltas(delta: CaseDelta) {
+  return {
+    score: scoreChange(delta.score),
+    tokens: tokensChange(delta.tokens),
+    cost: costChange(delta.costUsd),
+    latency: latencyChange(delta.latencyMs),
   };
 }
 

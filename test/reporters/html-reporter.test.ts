@@ -1,60 +1,40 @@
 import { describe, expect, it } from "vitest";
-import type { CaseResult, RunResults } from "../../src/regression/results.js";
-import { formatHtmlReport } from "../../src/reporters/html-reporter.js";
+import { formatHtmlReport } from "../../src/reporters/html/format-html-report.js";
+import type { ReportPayload } from "../../src/reporters/html/report-payload.js";
+import { everydayRun, HOSTILE_OUTPUT } from "../fixtures/html-report/report-runs.js";
+import { reportDataText } from "../helpers/html-report-data.js";
+import { failed, OPENAI_KEY, passed, runResults } from "./fixtures.js";
 
-const base: CaseResult = {
-  prompt: "support-agent",
-  version: "draft",
-  hash: `sha256:${"a".repeat(64)}`,
-  provider: "openai:gpt-4o-mini",
-  test: "mentions the refund window",
-  status: "pass",
-  output: "Refunds within 30 days.",
-  latencyMs: 812,
-  cached: false,
-  tokens: { input: 350, output: 75 },
-  costUsd: 0.0002,
-  assertions: [{ type: "contains", pass: true, score: 1, message: "found" }],
-};
+// What the page is made of; how it looks and behaves is html-report-browser.test.ts.
 
-const run: RunResults = {
-  summary: {
-    total: 2,
-    passed: 1,
-    failed: 1,
-    errors: 0,
-    durationMs: 1200,
-    tokens: { input: 700, output: 150 },
-    costUsd: 0.0004,
-  },
-  results: [
-    base,
-    {
-      ...base,
-      test: "never names a <competitor>",
-      status: "fail",
-      output: "Try <script>alert(1)</script> at Rival Corp, key sk-abcdefghijklmnopqrstuvwxyz123456",
-      assertions: [
-        { type: "not-contains", pass: false, score: 0, message: 'expected no "Rival" but found it' },
-      ],
-    },
-  ],
-};
-
-describe("html reporter", () => {
-  it("is one self-contained page listing every case, with failures' details", () => {
-    const html = formatHtmlReport(run);
-    expect(html.startsWith("<!doctype html>")).toBe(true);
-    expect(html).toContain("1 passed, 1 failed, 0 errors, 2 total");
-    expect(html).toContain("mentions the refund window");
-    expect(html).toContain("expected no &#34;Rival&#34; but found it");
-    expect(html).not.toMatch(/<script|src=|href=/);
+describe("the HTML report's page", () => {
+  it("embeds the run as JSON that no reply can end early, and reads back unchanged", () => {
+    const html = formatHtmlReport(everydayRun());
+    const text = reportDataText(html);
+    expect(text).not.toContain("<");
+    const payload = JSON.parse(text) as ReportPayload;
+    expect(payload.cases.map((c) => c.result.output)).toContain(HOSTILE_OUTPUT);
+    expect(payload.cases.map((c) => c.result.test)).toContain("never names a <b>competitor</b>");
   });
 
-  it("escapes model output and test names, and redacts keys", () => {
-    const html = formatHtmlReport(run);
-    expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
-    expect(html).toContain("never names a &#60;competitor&#62;");
-    expect(html).not.toContain("sk-abcdefghijklmnopqrstuvwxyz123456");
+  it("redacts API keys from replies and errors", () => {
+    const html = formatHtmlReport(
+      runResults([passed, { ...failed, output: `the key is ${OPENAI_KEY}`, error: `echo ${OPENAI_KEY}` }]),
+    );
+    expect(html).not.toContain(OPENAI_KEY);
+    expect(JSON.parse(reportDataText(html)).cases[1].result.output).toBe("the key is sk-…[redacted]");
+  });
+
+  it("allows itself no request: a policy of default-src 'none', its own script and style by hash", () => {
+    const html = formatHtmlReport(everydayRun());
+    const policy = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    expect(policy?.split("; ")).toEqual([
+      "default-src 'none'",
+      expect.stringMatching(/^style-src 'sha256-[A-Za-z0-9+/]+=*'$/),
+      expect.stringMatching(/^script-src 'sha256-[A-Za-z0-9+/]+=*'$/),
+      "img-src data:",
+      "base-uri 'none'",
+      "form-action 'none'",
+    ]);
   });
 });
