@@ -135,11 +135,17 @@ describe("the HTML report, opened in a browser", () => {
     expect(await page.locator(".details pre.output").textContent()).toBe(HOSTILE_OUTPUT);
     const dom = await page.evaluate(() => ({
       pwned: (window as unknown as { __pwned?: number }).__pwned,
-      scripts: document.scripts.length,
+      scripts: [...document.scripts].map((script) => `${script.type}#${script.id}`),
       images: document.images.length,
       bold: document.querySelectorAll("b").length,
     }));
-    expect(dom).toEqual({ pwned: undefined, scripts: 2, images: 0, bold: 0 });
+    // The page's own three: the index, the script, the results.
+    expect(dom).toEqual({
+      pwned: undefined,
+      scripts: ["application/json#report-index", "#", "application/json#report-data"],
+      images: 0,
+      bold: 0,
+    });
     expect(requests).toHaveLength(1);
     expect(errors).toEqual([]);
   });
@@ -186,8 +192,13 @@ describe("the HTML report, opened in a browser", () => {
     expect(await page.locator("ul.missing li").allTextContents()).toEqual([
       "no baseline for newbie: newbie is not active in production",
     ]);
+    // In the list, what moved against the baseline is marked on its row.
+    expect(await page.locator("tr.case .badge").allTextContents()).toEqual(["regressed", "improved"]);
     await page.getByRole("button", { name: "quotes the refund window" }).click();
     const details = page.locator(".details");
+    expect(await details.locator("h4", { hasText: "Pairwise" }).locator("+ p").textContent()).toBe(
+      'pairwise: baseline preferred for "Quotes the refund window"',
+    );
     expect(await details.locator(".side-by-side h5").allTextContents()).toEqual(["v3 (baseline)", "draft"]);
     expect(await details.locator(".side-by-side pre").allTextContents()).toEqual([
       "Hello Ada.\nRefunds are possible within 30 days of purchase.\nAnything else?",

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatHtmlReport } from "../../src/reporters/html/format-html-report.js";
-import type { ReportPayload } from "../../src/reporters/html/report-payload.js";
 import { everydayRun, HOSTILE_OUTPUT } from "../fixtures/html-report/report-runs.js";
-import { reportDataText } from "../helpers/html-report-data.js";
+import { reportDataOf, reportDataText } from "../helpers/html-report-data.js";
 import { failed, OPENAI_KEY, passed, runResults } from "./fixtures.js";
 
 // What the page is made of; how it looks and behaves is html-report-browser.test.ts.
@@ -10,11 +9,11 @@ import { failed, OPENAI_KEY, passed, runResults } from "./fixtures.js";
 describe("the HTML report's page", () => {
   it("embeds the run as JSON that no reply can end early, and reads back unchanged", () => {
     const html = formatHtmlReport(everydayRun());
-    const text = reportDataText(html);
-    expect(text).not.toContain("<");
-    const payload = JSON.parse(text) as ReportPayload;
+    for (const id of ["report-index", "report-data"] as const)
+      expect(reportDataText(html, id)).not.toContain("<");
+    const payload = reportDataOf(html);
     expect(payload.cases.map((c) => c.result.output)).toContain(HOSTILE_OUTPUT);
-    expect(payload.cases.map((c) => c.result.test)).toContain("never names a <b>competitor</b>");
+    expect(payload.index.cases.map((c) => c.test)).toContain("never names a <b>competitor</b>");
   });
 
   it("redacts API keys from replies and errors", () => {
@@ -22,7 +21,7 @@ describe("the HTML report's page", () => {
       runResults([passed, { ...failed, output: `the key is ${OPENAI_KEY}`, error: `echo ${OPENAI_KEY}` }]),
     );
     expect(html).not.toContain(OPENAI_KEY);
-    expect(JSON.parse(reportDataText(html)).cases[1].result.output).toBe("the key is sk-…[redacted]");
+    expect(reportDataOf(html).cases[1]!.result.output).toBe("the key is sk-…[redacted]");
   });
 
   it("allows itself no request: a policy of default-src 'none', its own script and style by hash", () => {

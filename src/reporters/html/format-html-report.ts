@@ -23,8 +23,8 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * One self-contained page: the run's data as JSON, and a script that draws the summary, the
- * filters and the cases from it. Its Content-Security-Policy allows only its own style and
+ * One self-contained page: the run's index and its cases' results as JSON, and a script that draws
+ * the summary, the filters and the cases from them (the results last: see report-app.ts). Its Content-Security-Policy allows only its own style and
  * script (by hash) and no request of any kind, so the page works offline and, should markup ever
  * slip into it, nothing injected would run or load.
  */
@@ -48,9 +48,10 @@ export function formatHtmlReport(run: RunResults): string {
 <link rel="icon" href="data:,">
 <style>${REPORT_STYLE}</style>
 </head><body>
-<main id="report"><h1>promptops test report</h1><p>${escapeHtml(payload.counts)}</p><noscript>The report needs JavaScript to show its cases.</noscript></main>
-<script type="application/json" id="report-data">${scriptSafeJson(payload)}</script>
+<main id="report"><h1>promptops test report</h1><p>${escapeHtml(payload.index.counts)}</p><noscript>The report needs JavaScript to show its cases.</noscript></main>
+<script type="application/json" id="report-index">${scriptSafeJson(payload.index)}</script>
 <script>${script}</script>
+<script type="application/json" id="report-data">${scriptSafeJson(payload.cases)}</script>
 </body></html>
 `;
 }

@@ -1,10 +1,15 @@
 /// <reference lib="dom" />
-import type { CaseView, ReportPayload } from "./report-payload.js";
+import type { CaseSummary, CaseView, ReportIndex } from "./report-payload.js";
 
 // The HTML report's page script. format-html-report.ts inlines this function's source text into the
 // page, so it must stand alone: it uses nothing from this module's scope, only its parameter and
 // the browser's DOM. Every text, the model's output above all, reaches the page through
 // textContent or a text node, never as markup.
+//
+// It draws from the run's index (a few short fields a case), which comes before it in the page. The
+// cases' full results (outputs, diffs, assertions: most of a large page) come after it, and are read
+// only when a case is opened or searched, so a report of 10,000 cases shows its first page without
+// waiting for them.
 
 /** Makes an element: `text` sets its textContent, other keys are attributes; children are nodes or text. */
 export type Make = <K extends keyof HTMLElementTagNameMap>(
@@ -40,28 +45,40 @@ export function reportApp(renderDetails: RenderDetails): void {
       make("thead", {}, make("tr", {}, ...headings.map((h) => make("th", { scope: "col", text: h })))),
     );
 
-  const data = JSON.parse(document.getElementById("report-data")?.textContent ?? "{}") as ReportPayload;
+  const data = JSON.parse(document.getElementById("report-index")?.textContent ?? "{}") as ReportIndex;
   const root = document.getElementById("report") as HTMLElement;
+  let details: CaseView[] | undefined;
+  let waiting = false;
+  /** Whether the full results are read; if the page is still arriving, draws again once it has. */
+  function detailsReady(): boolean {
+    if (details) return true;
+    if (document.readyState === "loading") {
+      if (!waiting) document.addEventListener("DOMContentLoaded", () => renderCases(), { once: true });
+      waiting = true;
+      return false;
+    }
+    details = JSON.parse(document.getElementById("report-data")?.textContent ?? "[]") as CaseView[];
+    return true;
+  }
 
   // Failures first (those that fail the run, then allowed ones), each group in run order.
-  const rank = (v: CaseView) => (v.result.status === "pass" ? 2 : v.result.allowedFailure ? 1 : 0);
-  const ordered = data.cases
-    .map((view, index) => ({ view, index }))
-    .sort((a, b) => rank(a.view) - rank(b.view) || a.index - b.index)
-    .map(({ view }) => view);
+  const rank = (v: CaseSummary) => (v.status === "pass" ? 2 : v.allowed ? 1 : 0);
+  const ordered = [...data.cases].sort((a, b) => rank(a) - rank(b) || a.i - b.i);
   // Lower-cased text of each case for the search box, made at the first search.
-  const haystacks = new Map<CaseView, string>();
-  const haystack = (v: CaseView) => {
+  const haystacks = new Map<CaseSummary, string>();
+  const haystack = (v: CaseSummary) => {
     let text = haystacks.get(v);
     if (text === undefined) {
-      const r = v.result;
-      text = [v.label, r.test, r.provider, r.output, r.error ?? "", ...v.problems].join("\n").toLowerCase();
+      const { result, problems } = details![v.i]!;
+      text = [v.label, v.test, v.provider, result.output, result.error ?? "", ...problems]
+        .join("\n")
+        .toLowerCase();
       haystacks.set(v, text);
     }
     return text;
   };
-  const distinct = (pick: (v: CaseView) => string) => [...new Set(data.cases.map(pick))];
-  const providers = distinct((v) => v.result.provider);
+  const distinct = (pick: (v: CaseSummary) => string) => [...new Set(data.cases.map(pick))];
+  const providers = distinct((v) => v.provider);
 
   const state = {
     statuses: new Set<Status>(["fail", "error", "pass"]),
@@ -71,7 +88,7 @@ export function reportApp(renderDetails: RenderDetails): void {
     search: "",
     view: "list" as "list" | "matrix",
     page: 0,
-    open: new Set<CaseView>(),
+    open: new Set<CaseSummary>(),
   };
 
   // --- the run's summary, per prompt × provider, and the baseline's verdicts: drawn once.
@@ -164,7 +181,7 @@ export function reportApp(renderDetails: RenderDetails): void {
 
   // --- filters.
   const statusButtons = (Object.keys(STATUS_NAMES) as Status[]).map((status) => {
-    const n = data.cases.filter((v) => v.result.status === status).length;
+    const n = data.cases.filter((v) => v.status === status).length;
     const button = make("button", {
       type: "button",
       class: `toggle ${status}`,
@@ -198,7 +215,7 @@ export function reportApp(renderDetails: RenderDetails): void {
   const selects = {
     prompt: select(
       "prompt",
-      distinct((v) => v.result.prompt),
+      distinct((v) => v.prompt),
       "prompt",
     ),
     provider: select("provider", providers, "provider"),
@@ -255,10 +272,10 @@ export function reportApp(renderDetails: RenderDetails): void {
 
   // --- the cases: a page at a time, as a list or a matrix of tests × providers.
   const results = make("section", { id: "cases", "aria-label": "cases" });
-  const matches = (v: CaseView) =>
-    state.statuses.has(v.result.status) &&
-    (!state.prompt || v.result.prompt === state.prompt) &&
-    (!state.provider || v.result.provider === state.provider) &&
+  const matches = (v: CaseSummary) =>
+    state.statuses.has(v.status) &&
+    (!state.prompt || v.prompt === state.prompt) &&
+    (!state.provider || v.provider === state.provider) &&
     (!state.version || v.version === state.version) &&
     (!state.search || haystack(v).includes(state.search));
 
@@ -289,46 +306,50 @@ export function reportApp(renderDetails: RenderDetails): void {
     );
   }
 
-  const mark = (v: CaseView) =>
+  const mark = (v: CaseSummary) =>
     make("span", {
-      class: `mark ${v.result.status}${v.result.allowedFailure ? " allowed" : ""}`,
-      title: v.result.status,
-      text: MARKS[v.result.status],
+      class: `mark ${v.status}${v.allowed ? " allowed" : ""}`,
+      title: v.status,
+      text: MARKS[v.status],
     });
 
-  function renderList(views: CaseView[]) {
+  function renderList(views: CaseSummary[]) {
     const list = table(["", "test", "prompt", "provider", "latency", "tokens", "cost"], "cases");
     const body = make("tbody");
     for (const v of views.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE)) {
-      const r = v.result;
       const title = make("button", {
         type: "button",
         class: "link",
         "aria-expanded": String(state.open.has(v)),
-        text: r.test,
+        text: v.test,
       });
-      const note = v.problems[0] ?? v.repeats;
       const row = make(
         "tr",
-        { class: `case ${r.status}` },
+        { class: `case ${v.status}` },
         make("td", {}, mark(v)),
         make(
           "td",
           {},
           title,
-          r.allowedFailure ? make("span", { class: "badge", text: "allowed to fail" }) : null,
-          note ? make("div", { class: "note", text: note }) : null,
+          v.allowed ? make("span", { class: "badge", text: "allowed to fail" }) : null,
+          // Against a baseline, what moved: a regression or an improvement, at a glance.
+          v.change ? make("span", { class: `badge change-${v.change}`, text: v.change }) : null,
+          v.note ? make("div", { class: "note", text: v.note }) : null,
         ),
         make("td", { text: v.label }),
-        make("td", { text: r.provider }),
-        make("td", { text: r.cached ? `${v.latency} (cached)` : v.latency }),
+        make("td", { text: v.provider }),
+        make("td", { text: v.cached ? `${v.latency} (cached)` : v.latency }),
         make("td", { text: v.tokens }),
         make("td", { text: v.cost }),
       );
       body.append(row);
       if (state.open.has(v))
         body.append(
-          make("tr", { class: "details-row" }, make("td", { colspan: "7" }, renderDetails(v, make))),
+          make(
+            "tr",
+            { class: "details-row" },
+            make("td", { colspan: "7" }, renderDetails(details![v.i]!, make)),
+          ),
         );
       title.addEventListener("click", () => {
         if (state.open.has(v)) state.open.delete(v);
@@ -340,26 +361,26 @@ export function reportApp(renderDetails: RenderDetails): void {
     return list;
   }
 
-  type MatrixRow = { label: string; test: string; cells: Map<string, CaseView[]> };
+  type MatrixRow = { label: string; test: string; cells: Map<string, CaseSummary[]> };
   /** One row per prompt version × test, one column per provider, in the order of `views`. */
-  function matrixRows(views: CaseView[]): MatrixRow[] {
+  function matrixRows(views: CaseSummary[]): MatrixRow[] {
     const rows = new Map<string, MatrixRow>();
     for (const v of views) {
-      const key = JSON.stringify([v.label, v.result.test]);
+      const key = JSON.stringify([v.label, v.test]);
       let row = rows.get(key);
       if (!row) {
-        row = { label: v.label, test: v.result.test, cells: new Map() };
+        row = { label: v.label, test: v.test, cells: new Map() };
         rows.set(key, row);
       }
-      const cell = row.cells.get(v.result.provider) ?? [];
+      const cell = row.cells.get(v.provider) ?? [];
       cell.push(v);
-      row.cells.set(v.result.provider, cell);
+      row.cells.set(v.provider, cell);
     }
     return [...rows.values()];
   }
 
-  function renderMatrix(views: CaseView[], all: MatrixRow[]) {
-    const columns = providers.filter((p) => views.some((v) => v.result.provider === p));
+  function renderMatrix(views: CaseSummary[], all: MatrixRow[]) {
+    const columns = providers.filter((p) => views.some((v) => v.provider === p));
     const matrix = table(["prompt", "test", ...columns], "matrix");
     const body = make("tbody");
     for (const row of all.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE)) {
@@ -369,7 +390,7 @@ export function reportApp(renderDetails: RenderDetails): void {
         make("td", { text: row.label }),
         make("th", { scope: "row", text: row.test }),
       );
-      const opened: CaseView[] = [];
+      const opened: CaseSummary[] = [];
       for (const provider of columns) {
         const td = make("td", { class: "cell" });
         for (const v of row.cells.get(provider) ?? []) {
@@ -377,12 +398,12 @@ export function reportApp(renderDetails: RenderDetails): void {
             "button",
             {
               type: "button",
-              class: `cell-button ${v.result.status}`,
+              class: `cell-button ${v.status}`,
               "aria-expanded": String(state.open.has(v)),
-              "aria-label": `${row.test} on ${provider}: ${v.result.status}`,
+              "aria-label": `${row.test} on ${provider}: ${v.status}`,
             },
             mark(v),
-            v.result.repeats ? ` ${Math.round(v.result.repeats.passRate * 100)}%` : "",
+            v.passRate === undefined ? "" : ` ${Math.round(v.passRate * 100)}%`,
           );
           button.addEventListener("click", () => {
             if (state.open.has(v)) state.open.delete(v);
@@ -403,8 +424,8 @@ export function reportApp(renderDetails: RenderDetails): void {
             make(
               "td",
               { colspan: String(columns.length + 2) },
-              make("h3", { text: `${v.result.test} [${v.result.provider}]` }),
-              renderDetails(v, make),
+              make("h3", { text: `${v.test} [${v.provider}]` }),
+              renderDetails(details![v.i]!, make),
             ),
           ),
         );
@@ -414,6 +435,10 @@ export function reportApp(renderDetails: RenderDetails): void {
   }
 
   function renderCases() {
+    if ((state.search || state.open.size > 0) && !detailsReady()) {
+      results.replaceChildren(make("p", { class: "shown", text: "reading the cases' results…" }));
+      return;
+    }
     const views = ordered.filter(matches);
     if (state.view === "list") {
       const nav = pager(views.length, "cases");

@@ -79,7 +79,7 @@ export function renderCaseDetails(view: CaseView, make: Make): HTMLElement {
     );
     if (b.diff !== "") {
       const diff = make("pre", { class: "diff" });
-      for (const line of b.diff.split("\n")) {
+      for (const line of b.diff.replace(/\n$/, "").split("\n")) {
         const kind = line.startsWith("@@")
           ? "hunk"
           : line.startsWith("+")
@@ -92,7 +92,7 @@ export function renderCaseDetails(view: CaseView, make: Make): HTMLElement {
       box.append(heading("Diff"), diff);
     } else box.append(make("p", { text: "the same output on both versions" }));
     if (b.pairwise && b.pairwise.length > 0) {
-      box.append(heading(`Pairwise: ${view.pairwise ?? ""}`));
+      box.append(heading("Pairwise judgments"), make("p", { text: view.pairwise ?? "" }));
       const list = make("ul", { class: "pairwise" });
       for (const outcome of b.pairwise) {
         if ("error" in outcome) {

@@ -15,11 +15,36 @@ import {
   promptLabel,
 } from "../format-results.js";
 
-// What the HTML report's page script gets: the run's results as the JSON reporter writes them,
-// with the figures already written as the other reports write them, so the page formats nothing
-// itself and says what the console says.
+// What the HTML report's page script gets: an index to draw the summary, filters, list and matrix
+// from, and each case's result as the JSON reporter writes it, for its details. Figures come
+// written as the other reports write them, so the page formats nothing itself and says what the
+// console says.
 
-/** One case: the result as in results.json, and how the report shows it. */
+/** One case in the index: what the list, the matrix and the filters need. */
+export interface CaseSummary {
+  /** Its place in the run's results, and in `ReportPayload.cases`. */
+  i: number;
+  status: CaseResult["status"];
+  allowed: boolean;
+  /** The prompt id, and with the version ("support v3") as the report names it. */
+  prompt: string;
+  label: string;
+  version: string;
+  provider: string;
+  test: string;
+  latency: string;
+  tokens: string;
+  cost: string;
+  cached: boolean;
+  /** The first reason it did not pass, or its repeats' pass rate. */
+  note?: string;
+  /** How it moved against its baseline, when it did. */
+  change?: "regressed" | "improved";
+  /** With --repeat: the share of its samples that passed. */
+  passRate?: number;
+}
+
+/** One case in full: the result as in results.json, and how the report shows it. */
 export interface CaseView {
   result: CaseResult;
   /** "support" or "support v3". */
@@ -66,7 +91,7 @@ export interface VerdictView {
   latency: string;
 }
 
-export interface ReportPayload {
+export interface ReportIndex {
   /** `10 passed, 1 failed, 1 error, 12 total`. */
   counts: string;
   /** Whether a failure or error that is not allowed fails the run. */
@@ -79,6 +104,12 @@ export interface ReportPayload {
     verdicts: VerdictView[];
     missing: Array<{ prompt: string; reason: string }>;
   };
+  cases: CaseSummary[];
+}
+
+export interface ReportPayload {
+  index: ReportIndex;
+  /** In run order, as `CaseSummary.i` counts. */
   cases: CaseView[];
 }
 
@@ -97,7 +128,8 @@ export function reportPayload(run: RunResults): ReportPayload {
     totals.push(
       `rate-limited: ${summary.rateLimited.responses} × 429, waited ${formatMs(summary.rateLimited.waitedMs)}`,
     );
-  const payload: ReportPayload = {
+  const cases = safe.results.map(caseView);
+  const index: ReportIndex = {
     counts: formatRunCounts(summary, safe.results),
     failedRun: hasBlockingProblem(safe.results),
     totals,
@@ -120,10 +152,10 @@ export function reportPayload(run: RunResults): ReportPayload {
         latency: formatMs(sum((r) => r.latencyMs) / group.cases.length),
       };
     }),
-    cases: safe.results.map(caseView),
+    cases: cases.map(caseSummary),
   };
   if (safe.baseline) {
-    payload.baseline = {
+    index.baseline = {
       ref: safe.baseline.ref,
       missing: safe.baseline.missing,
       verdicts: safe.baseline.verdicts.map((verdict) => ({
@@ -136,7 +168,31 @@ export function reportPayload(run: RunResults): ReportPayload {
       })),
     };
   }
-  return payload;
+  return { index, cases };
+}
+
+function caseSummary(view: CaseView, i: number): CaseSummary {
+  const r = view.result;
+  const summary: CaseSummary = {
+    i,
+    status: r.status,
+    allowed: r.allowedFailure === true,
+    prompt: r.prompt,
+    label: view.label,
+    version: view.version,
+    provider: r.provider,
+    test: r.test,
+    latency: view.latency,
+    tokens: view.tokens,
+    cost: view.cost,
+    cached: r.cached,
+  };
+  const note = view.problems[0] ?? view.repeats;
+  if (note !== undefined) summary.note = note;
+  const change = r.baseline?.change;
+  if (change === "regressed" || change === "improved") summary.change = change;
+  if (r.repeats) summary.passRate = r.repeats.passRate;
+  return summary;
 }
 
 function caseView(result: CaseResult): CaseView {
