@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunResults } from "../../src/regression/results.js";
 import { formatHtmlReport } from "../../src/reporters/html/format-html-report.js";
@@ -247,5 +249,44 @@ describe("the HTML report, opened in a browser", () => {
     await page.getByRole("button", { name: "Matrix" }).click();
     expect(await shown(page)).toBe("1–100 of 1,515 tests");
     expect(errors).toEqual([]);
+  });
+});
+
+describe("the HTML report, while a large page is still arriving", () => {
+  it("draws its first page from the index at once, and a case opened meanwhile once its results are in", async () => {
+    const html = formatHtmlReport(everydayRun());
+    const cut = html.indexOf('<script type="application/json" id="report-data">');
+    let release!: () => void;
+    const rest = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Served over HTTP in two parts: everything before the results, then (when the test says) the rest.
+    const server = createServer(async (_request, response) => {
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      response.write(html.slice(0, cut));
+      await rest;
+      response.end(html.slice(cut));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(String(error)));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const loaded = page.goto(`http://127.0.0.1:${port}/report.html`);
+      await page.waitForSelector("html[data-ready]");
+      expect(await listRows(page)).toHaveLength(8);
+      await page.getByRole("button", { name: "answers the same each time" }).click();
+      expect(await page.locator("#cases").textContent()).toBe("reading the cases' results…");
+      release();
+      await loaded;
+      await page.locator(".details table.samples").waitFor();
+      expect(await page.locator(".details table.samples tbody tr").count()).toBe(3);
+      expect(errors).toEqual([]);
+    } finally {
+      release();
+      await page.close();
+      server.close();
+    }
   });
 });
