@@ -54,6 +54,8 @@ describe("the HTML report, opened in a browser", () => {
       ["support-agent", "anthropic:claude-haiku-4-5", "1", "0", "0", "100%"],
       ["billing/refund v3", "openai:gpt-4o-mini", "1", "0", "0", "100%"],
     ]);
+    // Without --baseline there is nothing to filter by change.
+    expect(await page.getByLabel("change", { exact: true }).count()).toBe(0);
     expect(errors).toEqual([]);
     expect(requests).toHaveLength(1);
     expect(requests[0]).toMatch(/^file:\/\/.*\.html$/);
@@ -194,8 +196,11 @@ describe("the HTML report, opened in a browser", () => {
     expect(await page.locator("ul.missing li").allTextContents()).toEqual([
       "no baseline for newbie: newbie is not active in production",
     ]);
-    // In the list, what moved against the baseline is marked on its row.
+    // In the list, what moved against the baseline is marked on its row, and can be filtered on.
     expect(await page.locator("tr.case .badge").allTextContents()).toEqual(["regressed", "improved"]);
+    await page.getByLabel("change", { exact: true }).selectOption("improved");
+    expect(await listRows(page)).toEqual(["✓ greets by name · support · openai:gpt-4o-mini"]);
+    await page.getByLabel("change", { exact: true }).selectOption("");
     await page.getByRole("button", { name: "quotes the refund window" }).click();
     const details = page.locator(".details");
     expect(await details.locator("h4", { hasText: "Pairwise" }).locator("+ p").textContent()).toBe(

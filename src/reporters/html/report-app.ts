@@ -85,6 +85,7 @@ export function reportApp(renderDetails: RenderDetails): void {
     prompt: "",
     provider: "",
     version: "",
+    change: "",
     search: "",
     view: "list" as "list" | "matrix",
     page: 0,
@@ -198,7 +199,7 @@ export function reportApp(renderDetails: RenderDetails): void {
     });
     return button;
   });
-  const select = (label: string, options: string[], key: "prompt" | "provider" | "version") => {
+  const select = (label: string, options: string[], key: "prompt" | "provider" | "version" | "change") => {
     const node = make(
       "select",
       { "aria-label": label },
@@ -223,6 +224,12 @@ export function reportApp(renderDetails: RenderDetails): void {
       "version",
       distinct((v) => v.version),
       "version",
+    ),
+    // In a --baseline run: only the cases that regressed, or improved.
+    change: select(
+      "change",
+      ["regressed", "improved"].filter((c) => data.cases.some((v) => v.change === c)),
+      "change",
     ),
   };
   const search = make("input", {
@@ -266,6 +273,7 @@ export function reportApp(renderDetails: RenderDetails): void {
     selects.prompt,
     selects.version,
     selects.provider,
+    data.baseline ? selects.change : null,
     search,
     make("div", { class: "group", role: "group", "aria-label": "view" }, ...viewButtons),
   );
@@ -277,6 +285,7 @@ export function reportApp(renderDetails: RenderDetails): void {
     (!state.prompt || v.prompt === state.prompt) &&
     (!state.provider || v.provider === state.provider) &&
     (!state.version || v.version === state.version) &&
+    (!state.change || v.change === state.change) &&
     (!state.search || haystack(v).includes(state.search));
 
   function pager(total: number, noun: string): HTMLElement {
