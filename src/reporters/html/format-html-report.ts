@@ -4,6 +4,7 @@ import { reportApp } from "./report-app.js";
 import { renderCaseDetails } from "./report-details.js";
 import { reportPayload } from "./report-payload.js";
 import { REPORT_STYLE } from "./report-style.js";
+import { renderSummary } from "./report-summary.js";
 
 /**
  * JSON that can sit inside a <script> element: every `<` escaped, so no text of a model's reply
@@ -31,7 +32,7 @@ function escapeHtml(text: string): string {
 export function formatHtmlReport(run: RunResults): string {
   const payload = reportPayload(run);
   // The functions' own source text: each uses nothing outside itself but its parameters.
-  const script = `(${reportApp.toString()})(${renderCaseDetails.toString()});`;
+  const script = `(${reportApp.toString()})({ summary: ${renderSummary.toString()}, details: ${renderCaseDetails.toString()} });`;
   const policy = [
     "default-src 'none'",
     `style-src ${sha256(REPORT_STYLE)}`,

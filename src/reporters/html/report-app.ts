@@ -18,10 +18,25 @@ export type Make = <K extends keyof HTMLElementTagNameMap>(
   ...children: Array<Node | string | null | undefined | false>
 ) => HTMLElementTagNameMap[K];
 
-/** Renders one case's details (report-details.ts), passed in so each file keeps to one job. */
-export type RenderDetails = (view: CaseView, make: Make) => HTMLElement;
+/** The page's DOM helpers, shared with the parts below. */
+export interface Kit {
+  make: Make;
+  /** A table with these column headings and an empty body to fill. */
+  table(headings: string[], className?: string): { table: HTMLTableElement; body: HTMLTableSectionElement };
+}
 
-export function reportApp(renderDetails: RenderDetails): void {
+/** What the page shows a prompt × provider's cases with: the filters by prompt, version and provider. */
+export type ShowCases = (filters: { prompt: string; version: string; provider: string }) => void;
+
+/** The parts drawn by functions of their own, passed in so each file keeps to one job. */
+export interface ReportParts {
+  /** The header, the table per prompt × provider and the baseline's verdicts (report-summary.ts). */
+  summary(data: ReportIndex, kit: Kit, show: ShowCases): HTMLElement[];
+  /** One case's details (report-details.ts). */
+  details(view: CaseView, kit: Kit): HTMLElement;
+}
+
+export function reportApp(parts: ReportParts): void {
   const PAGE_SIZE = 100;
   const STATUS_NAMES = { fail: "failed", error: "errors", pass: "passed" } as const;
   const MARKS = { pass: "✓", fail: "✗", error: "!" } as const;
@@ -38,12 +53,18 @@ export function reportApp(renderDetails: RenderDetails): void {
     return node;
   };
   const count = (n: number) => n.toLocaleString("en-US");
-  const table = (headings: string[], className = "") =>
-    make(
-      "table",
-      className ? { class: className } : {},
-      make("thead", {}, make("tr", {}, ...headings.map((h) => make("th", { scope: "col", text: h })))),
-    );
+  const kit: Kit = {
+    make,
+    table(headings, className = "") {
+      const body = make("tbody");
+      const head = make(
+        "thead",
+        {},
+        make("tr", {}, ...headings.map((h) => make("th", { scope: "col", text: h }))),
+      );
+      return { table: make("table", className ? { class: className } : {}, head, body), body };
+    },
+  };
 
   const data = JSON.parse(document.getElementById("report-index")?.textContent ?? "{}") as ReportIndex;
   const root = document.getElementById("report") as HTMLElement;
@@ -92,93 +113,8 @@ export function reportApp(renderDetails: RenderDetails): void {
     open: new Set<CaseSummary>(),
   };
 
-  // --- the run's summary, per prompt × provider, and the baseline's verdicts: drawn once.
-  const header = make(
-    "header",
-    {},
-    make("h1", { text: "promptops test report" }),
-    make("p", { class: data.failedRun ? "counts failed" : "counts passed", id: "counts", text: data.counts }),
-    make("p", { class: "totals", text: data.totals.join(" · ") }),
-  );
-  const groupTable = table(
-    ["prompt", "provider", "passed", "failed", "errors", "pass rate", "tokens", "cost", "mean latency"],
-    "groups",
-  );
-  const groupBody = make("tbody");
-  for (const g of data.groups) {
-    const show = make("button", { type: "button", class: "link", text: g.prompt, title: "show these cases" });
-    show.addEventListener("click", () => {
-      setFilters({ prompt: g.promptId, version: g.version, provider: g.provider });
-    });
-    const row = make("tr", { class: g.failed + g.errors > 0 ? "has-problems" : "" }, make("td", {}, show));
-    for (const text of [
-      g.provider,
-      count(g.passed),
-      count(g.failed),
-      count(g.errors),
-      g.passRate,
-      g.tokens,
-      g.cost,
-      g.latency,
-    ])
-      row.append(make("td", { text }));
-    groupBody.append(row);
-  }
-  groupTable.append(groupBody);
-  const sections: HTMLElement[] = [
-    header,
-    make("section", { "aria-label": "summary" }, make("h2", { text: "By prompt × provider" }), groupTable),
-  ];
-
-  if (data.baseline) {
-    const b = data.baseline;
-    const verdicts = table(
-      [
-        "prompt",
-        "provider",
-        "versions",
-        "verdict",
-        "cases",
-        "pass rate",
-        "score",
-        "tokens",
-        "cost",
-        "latency",
-      ],
-      "verdicts",
-    );
-    const body = make("tbody");
-    for (const v of b.verdicts) {
-      const row = make("tr", { class: `verdict-${v.verdict}` });
-      for (const text of [
-        v.prompt,
-        v.provider,
-        v.versions,
-        v.verdict,
-        v.counts,
-        v.passRate,
-        v.score,
-        v.tokens,
-        v.cost,
-        v.latency,
-      ])
-        row.append(make("td", { text }));
-      body.append(row);
-    }
-    verdicts.append(body);
-    const missing = make("ul", { class: "missing" });
-    for (const m of b.missing)
-      missing.append(make("li", { text: `no baseline for ${m.prompt}: ${m.reason}` }));
-    sections.push(
-      make(
-        "section",
-        { "aria-label": "baseline" },
-        make("h2", { text: `Baseline ${b.ref}` }),
-        verdicts,
-        missing,
-      ),
-    );
-  }
+  // The run's summary, per prompt × provider, and the baseline's verdicts: drawn once.
+  const sections = parts.summary(data, kit, setFilters);
 
   // --- filters.
   const statusButtons = (Object.keys(STATUS_NAMES) as Status[]).map((status) => {
@@ -257,7 +193,7 @@ export function reportApp(renderDetails: RenderDetails): void {
     });
     return button;
   });
-  function setFilters(filters: { prompt: string; version: string; provider: string }) {
+  function setFilters(filters: Parameters<ShowCases>[0]) {
     for (const key of ["prompt", "version", "provider"] as const) {
       state[key] = filters[key];
       selects[key].value = filters[key];
@@ -323,8 +259,10 @@ export function reportApp(renderDetails: RenderDetails): void {
     });
 
   function renderList(views: CaseSummary[]) {
-    const list = table(["", "test", "prompt", "provider", "latency", "tokens", "cost"], "cases");
-    const body = make("tbody");
+    const { table: list, body } = kit.table(
+      ["", "test", "prompt", "provider", "latency", "tokens", "cost"],
+      "cases",
+    );
     for (const v of views.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE)) {
       const title = make("button", {
         type: "button",
@@ -357,7 +295,7 @@ export function reportApp(renderDetails: RenderDetails): void {
           make(
             "tr",
             { class: "details-row" },
-            make("td", { colspan: "7" }, renderDetails(details![v.i]!, make)),
+            make("td", { colspan: "7" }, parts.details(details![v.i]!, kit)),
           ),
         );
       title.addEventListener("click", () => {
@@ -366,7 +304,6 @@ export function reportApp(renderDetails: RenderDetails): void {
         renderCases();
       });
     }
-    list.append(body);
     return list;
   }
 
@@ -390,8 +327,7 @@ export function reportApp(renderDetails: RenderDetails): void {
 
   function renderMatrix(views: CaseSummary[], all: MatrixRow[]) {
     const columns = providers.filter((p) => views.some((v) => v.provider === p));
-    const matrix = table(["prompt", "test", ...columns], "matrix");
-    const body = make("tbody");
+    const { table: matrix, body } = kit.table(["prompt", "test", ...columns], "matrix");
     for (const row of all.slice(state.page * PAGE_SIZE, (state.page + 1) * PAGE_SIZE)) {
       const tr = make(
         "tr",
@@ -434,12 +370,11 @@ export function reportApp(renderDetails: RenderDetails): void {
               "td",
               { colspan: String(columns.length + 2) },
               make("h3", { text: `${v.test} [${v.provider}]` }),
-              renderDetails(details![v.i]!, make),
+              parts.details(details![v.i]!, kit),
             ),
           ),
         );
     }
-    matrix.append(body);
     return matrix;
   }
 

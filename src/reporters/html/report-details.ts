@@ -1,24 +1,19 @@
 /// <reference lib="dom" />
-import type { Make } from "./report-app.js";
+import type { Kit } from "./report-app.js";
 import type { CaseView } from "./report-payload.js";
 
 // One case's details in the HTML report: inlined into the page like report-app.ts, so it too uses
 // nothing but its parameters and the DOM, and sets every text through `make` (textContent).
 
-export function renderCaseDetails(view: CaseView, make: Make): HTMLElement {
+export function renderCaseDetails(view: CaseView, { make, table }: Kit): HTMLElement {
   const r = view.result;
   const box = make("div", { class: "details" });
   const heading = (text: string) => make("h4", { text });
   const pre = (text: string, className = "") => make("pre", className ? { class: className } : {}, text);
   const rows = (headings: string[], cells: string[][], className: string) => {
-    const table = make("table", { class: className });
-    table.append(
-      make("thead", {}, make("tr", {}, ...headings.map((h) => make("th", { scope: "col", text: h })))),
-    );
-    const body = make("tbody");
-    for (const row of cells) body.append(make("tr", {}, ...row.map((text) => make("td", { text }))));
-    table.append(body);
-    return table;
+    const filled = table(headings, className);
+    for (const row of cells) filled.body.append(make("tr", {}, ...row.map((text) => make("td", { text }))));
+    return filled.table;
   };
 
   const facts = [`${view.label} · ${r.provider} · ${r.status}`];
