@@ -107,6 +107,15 @@ describe("the HTML report, opened in a browser", () => {
     ]);
     await page.getByLabel("search").fill("no such text anywhere");
     expect(await shown(page)).toBe("no cases match");
+    await page.getByLabel("search").fill("");
+
+    // A prompt × provider of the summary table shows its cases, and says so in the filters.
+    await page.locator("table.groups").getByRole("button", { name: "billing/refund v3" }).click();
+    expect(await listRows(page)).toEqual(["✓ quotes the policy · billing/refund v3 · openai:gpt-4o-mini"]);
+    const filters = await page
+      .locator(".controls select")
+      .evaluateAll((selects) => selects.map((select) => (select as HTMLSelectElement).value));
+    expect(filters).toEqual(["billing/refund", "v3", "openai:gpt-4o-mini"]);
     expect(errors).toEqual([]);
   });
 
