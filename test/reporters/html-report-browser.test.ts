@@ -5,7 +5,7 @@ import type { RunResults } from "../../src/regression/results.js";
 import { formatHtmlReport } from "../../src/reporters/html/format-html-report.js";
 import { baselineRun, everydayRun, HOSTILE_OUTPUT, largeRun } from "../fixtures/html-report/report-runs.js";
 import { type Chromium, launchChromium, type OpenedPage, openHtml } from "../helpers/chromium.js";
-import { tempDir } from "./fixtures.js";
+import { runResults, tempDir } from "./fixtures.js";
 
 // The HTML report as a user sees it: opened from disk in headless Chromium, driven by clicks and
 // typing, read back from what the page shows.
@@ -244,6 +244,15 @@ describe("the HTML report, opened in a browser", () => {
       "current-first: baseline — v3 quotes 30 days",
       "baseline-first: baseline — the first is right",
     ]);
+    expect(errors).toEqual([]);
+  });
+
+  it("opens a run with no case at all, saying so", async () => {
+    const { page, errors } = await open(runResults([]));
+    expect(await page.locator("#counts").textContent()).toBe("0 passed, 0 failed, 0 errors, 0 total");
+    expect(await shown(page)).toBe("no cases match");
+    await page.getByRole("button", { name: "Matrix" }).click();
+    expect(await shown(page)).toBe("no tests match");
     expect(errors).toEqual([]);
   });
 
