@@ -247,6 +247,35 @@ describe("the HTML report, opened in a browser", () => {
     expect(errors).toEqual([]);
   });
 
+  it("keeps the filters in the address, so a reload or a shared link opens the same view", async () => {
+    const { page, errors } = await open(everydayRun());
+    await page.getByLabel("provider", { exact: true }).selectOption("anthropic:claude-haiku-4-5");
+    await page.getByLabel("search").fill("Refund");
+    await page.getByRole("button", { name: /^errors/ }).click();
+    await page.getByRole("button", { name: "Matrix" }).click();
+    expect(new URL(page.url()).hash).toBe(
+      "#status=fail%2Cpass&provider=anthropic%3Aclaude-haiku-4-5&query=Refund&view=matrix",
+    );
+    await page.reload();
+    await page.waitForSelector("html[data-ready]");
+    expect(await page.getByLabel("provider", { exact: true }).inputValue()).toBe(
+      "anthropic:claude-haiku-4-5",
+    );
+    expect(await page.getByLabel("search").inputValue()).toBe("Refund");
+    expect(await page.getByRole("button", { name: /^errors/ }).getAttribute("aria-pressed")).toBe("false");
+    expect(await page.locator("table.matrix tbody th").allTextContents()).toEqual(["mentions refund window"]);
+
+    // An address naming what this run does not have is the page as it starts.
+    const url = new URL(page.url());
+    url.hash = "prompt=%3Cimg%20src%3Dx%3E&page=-3";
+    await page.goto(url.href);
+    await page.reload();
+    await page.waitForSelector("html[data-ready]");
+    expect(await shown(page)).toBe("1–8 of 8 cases");
+    expect(await page.getByLabel("prompt", { exact: true }).inputValue()).toBe("");
+    expect(errors).toEqual([]);
+  });
+
   it("opens a run with no case at all, saying so", async () => {
     const { page, errors } = await open(runResults([]));
     expect(await page.locator("#counts").textContent()).toBe("0 passed, 0 failed, 0 errors, 0 total");

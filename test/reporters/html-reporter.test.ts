@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatHtmlReport } from "../../src/reporters/html/format-html-report.js";
+import { readAddress, writeAddress } from "../../src/reporters/html/report-address.js";
 import { everydayRun, HOSTILE_OUTPUT } from "../fixtures/html-report/report-runs.js";
 import { reportDataOf, reportDataText } from "../helpers/html-report-data.js";
 import { failed, OPENAI_KEY, passed, runResults } from "./fixtures.js";
@@ -35,5 +36,23 @@ describe("the HTML report's page", () => {
       "base-uri 'none'",
       "form-action 'none'",
     ]);
+  });
+
+  it("writes the view into the address and reads it back, leaving out what is as the page starts", () => {
+    const start = readAddress("");
+    expect(writeAddress(start)).toBe("#");
+    const view = {
+      ...start,
+      statuses: ["fail"],
+      provider: "openai:gpt-4o",
+      query: "a & b #1",
+      view: "matrix" as const,
+      page: 2,
+    };
+    expect(writeAddress(view)).toBe(
+      "#status=fail&provider=openai%3Agpt-4o&query=a+%26+b+%231&view=matrix&page=3",
+    );
+    expect(readAddress(writeAddress(view))).toEqual(view);
+    expect(readAddress("#page=0&view=grid")).toEqual(start);
   });
 });

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import type { RunResults } from "../../regression/results.js";
-import { reportApp } from "./report-app.js";
+import { readAddress, writeAddress } from "./report-address.js";
+import { type ReportParts, reportApp } from "./report-app.js";
 import { renderCaseDetails } from "./report-details.js";
+import { createKit } from "./report-kit.js";
 import { reportPayload } from "./report-payload.js";
 import { REPORT_STYLE } from "./report-style.js";
 import { renderSummary } from "./report-summary.js";
@@ -32,7 +34,16 @@ function escapeHtml(text: string): string {
 export function formatHtmlReport(run: RunResults): string {
   const payload = reportPayload(run);
   // The functions' own source text: each uses nothing outside itself but its parameters.
-  const script = `(${reportApp.toString()})({ summary: ${renderSummary.toString()}, details: ${renderCaseDetails.toString()} });`;
+  const parts: ReportParts = {
+    kit: createKit,
+    summary: renderSummary,
+    details: renderCaseDetails,
+    readAddress,
+    writeAddress,
+  };
+  const script = `(${reportApp.toString()})({ ${Object.entries(parts)
+    .map(([name, fn]) => `${name}: ${fn.toString()}`)
+    .join(", ")} });`;
   const policy = [
     "default-src 'none'",
     `style-src ${sha256(REPORT_STYLE)}`,

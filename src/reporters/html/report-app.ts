@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import type { ReportView } from "./report-address.js";
 import type { CaseSummary, CaseView, ReportIndex } from "./report-payload.js";
 
 // The HTML report's page script. format-html-report.ts inlines this function's source text into the
@@ -30,10 +31,15 @@ export type ShowCases = (filters: { prompt: string; version: string; provider: s
 
 /** The parts drawn by functions of their own, passed in so each file keeps to one job. */
 export interface ReportParts {
+  /** The DOM helpers (report-kit.ts). */
+  kit(): Kit;
   /** The header, the table per prompt × provider and the baseline's verdicts (report-summary.ts). */
   summary(data: ReportIndex, kit: Kit, show: ShowCases): HTMLElement[];
   /** One case's details (report-details.ts). */
   details(view: CaseView, kit: Kit): HTMLElement;
+  /** The filters in the page's address (report-address.ts). */
+  readAddress(hash: string): ReportView;
+  writeAddress(view: ReportView): string;
 }
 
 export function reportApp(parts: ReportParts): void {
@@ -42,29 +48,9 @@ export function reportApp(parts: ReportParts): void {
   const MARKS = { pass: "✓", fail: "✗", error: "!" } as const;
   type Status = keyof typeof MARKS;
 
-  const make: Make = (tag, attributes = {}, ...children) => {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (name === "text") node.textContent = value;
-      else node.setAttribute(name, value);
-    }
-    for (const child of children)
-      if (child !== null && child !== undefined && child !== false) node.append(child);
-    return node;
-  };
+  const kit = parts.kit();
+  const { make } = kit;
   const count = (n: number) => n.toLocaleString("en-US");
-  const kit: Kit = {
-    make,
-    table(headings, className = "") {
-      const body = make("tbody");
-      const head = make(
-        "thead",
-        {},
-        make("tr", {}, ...headings.map((h) => make("th", { scope: "col", text: h }))),
-      );
-      return { table: make("table", className ? { class: className } : {}, head, body), body };
-    },
-  };
 
   const data = JSON.parse(document.getElementById("report-index")?.textContent ?? "{}") as ReportIndex;
   const root = document.getElementById("report") as HTMLElement;
@@ -101,17 +87,27 @@ export function reportApp(parts: ReportParts): void {
   const distinct = (pick: (v: CaseSummary) => string) => [...new Set(data.cases.map(pick))];
   const providers = distinct((v) => v.provider);
 
+  // As the address asks (a reloaded or shared view), keeping only the values this run has.
+  const asked = parts.readAddress(location.hash);
+  const known = (value: string, values: string[]) => (values.includes(value) ? value : "");
   const state = {
-    statuses: new Set<Status>(["fail", "error", "pass"]),
-    prompt: "",
-    provider: "",
-    version: "",
-    change: "",
-    search: "",
-    view: "list" as "list" | "matrix",
-    page: 0,
+    statuses: new Set<Status>((Object.keys(MARKS) as Status[]).filter((s) => asked.statuses.includes(s))),
+    prompt: known(
+      asked.prompt,
+      distinct((v) => v.prompt),
+    ),
+    provider: known(asked.provider, providers),
+    version: known(
+      asked.version,
+      distinct((v) => v.version),
+    ),
+    change: known(asked.change, ["regressed", "improved"]),
+    query: asked.query,
+    view: asked.view,
+    page: asked.page,
     open: new Set<CaseSummary>(),
   };
+  const needle = () => state.query.trim().toLowerCase();
 
   // The run's summary, per prompt × provider, and the baseline's verdicts: drawn once.
   const sections = parts.summary(data, kit, setFilters);
@@ -122,7 +118,7 @@ export function reportApp(parts: ReportParts): void {
     const button = make("button", {
       type: "button",
       class: `toggle ${status}`,
-      "aria-pressed": "true",
+      "aria-pressed": String(state.statuses.has(status)),
       "data-status": status,
       text: `${STATUS_NAMES[status]} (${count(n)})`,
     });
@@ -142,6 +138,7 @@ export function reportApp(parts: ReportParts): void {
       make("option", { value: "", text: `every ${label}` }),
     );
     for (const option of options) node.append(make("option", { value: option, text: option }));
+    node.value = state[key];
     node.addEventListener("change", () => {
       state[key] = node.value;
       state.page = 0;
@@ -173,8 +170,9 @@ export function reportApp(parts: ReportParts): void {
     placeholder: "search tests, outputs, errors",
     "aria-label": "search",
   });
+  search.value = state.query;
   search.addEventListener("input", () => {
-    state.search = search.value.trim().toLowerCase();
+    state.query = search.value;
     state.page = 0;
     renderCases();
   });
@@ -222,7 +220,7 @@ export function reportApp(parts: ReportParts): void {
     (!state.provider || v.provider === state.provider) &&
     (!state.version || v.version === state.version) &&
     (!state.change || v.change === state.change) &&
-    (!state.search || haystack(v).includes(state.search));
+    (!needle() || haystack(v).includes(needle()));
 
   function pager(total: number, noun: string): HTMLElement {
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -378,9 +376,17 @@ export function reportApp(parts: ReportParts): void {
     return matrix;
   }
 
+  function showAddress() {
+    const statuses = (Object.keys(STATUS_NAMES) as Status[]).filter((s) => state.statuses.has(s));
+    const address = parts.writeAddress({ ...state, statuses });
+    // replaceState: filtering is not a step the Back button should undo one at a time.
+    if (address !== (location.hash || "#")) history.replaceState(null, "", address);
+  }
+
   function renderCases() {
-    if ((state.search || state.open.size > 0) && !detailsReady()) {
+    if ((needle() || state.open.size > 0) && !detailsReady()) {
       results.replaceChildren(make("p", { class: "shown", text: "reading the cases' results…" }));
+      showAddress();
       return;
     }
     const views = ordered.filter(matches);
@@ -392,6 +398,7 @@ export function reportApp(parts: ReportParts): void {
       const nav = pager(rows.length, "tests");
       results.replaceChildren(make("h2", { text: "Tests × providers" }), nav, renderMatrix(views, rows));
     }
+    showAddress();
   }
 
   renderCases();
