@@ -105,6 +105,9 @@ describe("the HTML report, opened in a browser", () => {
     expect(await listRows(page)).toEqual([
       "! mentions refund window · support-agent · anthropic:claude-3-5-haiku",
     ]);
+    // …and the names of the tools a model called.
+    await page.getByLabel("search").fill("lookup_order");
+    expect(await listRows(page)).toEqual(["✓ looks the order up · support-agent · openai:gpt-4o-mini"]);
     await page.getByLabel("search").fill("no such text anywhere");
     expect(await shown(page)).toBe("no cases match");
     await page.getByLabel("search").fill("");

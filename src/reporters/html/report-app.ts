@@ -77,7 +77,9 @@ export function reportApp(parts: ReportParts): void {
     let text = haystacks.get(v);
     if (text === undefined) {
       const { result, problems } = details![v.i]!;
-      text = [v.label, v.test, v.provider, result.output, result.error ?? "", ...problems]
+      const { toolCalls } = result as { toolCalls?: Array<{ name: string }> };
+      const called = Array.isArray(toolCalls) ? toolCalls.map((call) => call.name) : [];
+      text = [v.label, v.test, v.provider, result.output, result.error ?? "", ...problems, ...called]
         .join("\n")
         .toLowerCase();
       haystacks.set(v, text);
