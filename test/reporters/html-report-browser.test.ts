@@ -179,11 +179,10 @@ describe("the HTML report, opened in a browser", () => {
 
     await page.getByRole("button", { name: "looks the order up" }).click();
     const calls = page.locator(".details ol.tool-calls li");
-    expect(await calls.locator("code").allTextContents()).toEqual(["lookup_order"]);
-    expect(JSON.parse((await calls.locator("pre").textContent())!)).toEqual({
-      orderId: "4711",
-      include: ["items"],
-    });
+    expect(await calls.locator("code").allTextContents()).toEqual(["lookup_order", "send_email"]);
+    const args = await calls.locator("pre").allTextContents();
+    expect(JSON.parse(args[0]!)).toEqual({ orderId: "4711", include: ["items"] });
+    expect(args[1]).toBe('{"to": "ann@');
   });
 
   it("for a --baseline run: the verdicts, and a case's outputs side by side with the diff, deltas and pairwise votes", async () => {
@@ -247,6 +246,11 @@ describe("the HTML report, opened in a browser", () => {
       "current-first: baseline — v3 quotes 30 days",
       "baseline-first: baseline — the first is right",
     ]);
+    // A case whose baseline errored says so under it.
+    await page.getByRole("button", { name: "signs off" }).click();
+    const signOff = page.locator(".details").last();
+    expect(await signOff.locator("h4").allTextContents()).toContain("Error on v3");
+    expect(await signOff.locator("pre.error").textContent()).toBe("v3: 503 upstream unavailable");
     expect(errors).toEqual([]);
   });
 

@@ -36,7 +36,8 @@ export function renderCaseDetails(view: CaseView, { make, table }: Kit): HTMLEle
       s.status,
       s.score.toFixed(2),
       `${Math.round(s.latencyMs)}ms`,
-      s.error ?? s.output.slice(0, 200),
+      // The first 200 characters, cut between code points (never half an emoji).
+      s.error ?? Array.from(s.output).slice(0, 200).join(""),
     ]);
     box.append(
       heading(`Repeats: ${view.repeats}`),
@@ -49,13 +50,22 @@ export function renderCaseDetails(view: CaseView, { make, table }: Kit): HTMLEle
     box.append(heading("Tool calls"));
     const list = make("ol", { class: "tool-calls" });
     for (const call of toolCalls)
-      list.append(make("li", {}, make("code", { text: call.name }), pre(JSON.stringify(call.args, null, 2))));
+      list.append(
+        make(
+          "li",
+          {},
+          make("code", { text: call.name }),
+          // Arguments as the model wrote them when they are not JSON a provider could parse.
+          pre(typeof call.args === "string" ? call.args : (JSON.stringify(call.args, null, 2) ?? "")),
+        ),
+      );
     box.append(list);
   }
   const b = r.baseline;
   if (b) {
     box.append(heading(`Against v${b.version}: ${b.change}`));
     box.append(make("p", { text: `v${b.version} ${b.status} → ${view.version} ${r.status}` }));
+    if (b.error) box.append(heading(`Error on v${b.version}`), pre(b.error, "error"));
     if (view.delta) {
       const d = view.delta;
       box.append(
