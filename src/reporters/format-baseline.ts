@@ -1,7 +1,8 @@
 import type { ChalkInstance } from "chalk";
-import type { BaselineVerdict, CaseBaseline } from "../regression/baseline/baseline-results.js";
+import type { BaselineVerdict, CaseBaseline, CaseDelta } from "../regression/baseline/baseline-results.js";
 import { describePairwise } from "../regression/judge/pairwise-verdict.js";
-import { type CaseResult, type RunResults, versionLabel } from "../regression/results.js";
+import { type CaseResult, type RunResults, type TokenCounts, versionLabel } from "../regression/results.js";
+import { padEndToWidth, wrapToWidth } from "../text/display-width.js";
 import { caseTitle, excerpt, formatCost } from "./format-results.js";
 import { toolCallsChange } from "./format-tool-calls.js";
 
@@ -16,32 +17,38 @@ export const isRegressed = (result: CaseResult): result is Compared =>
 /** `+12`, `−3`; a zero without a sign. */
 const signed = (n: number, text: string) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${text}`;
 
+const NONE = "—";
+const scoreChange = (score: number | null) =>
+  score === null ? NONE : signed(score, Math.abs(score).toFixed(2));
+const tokensChange = ({ input, output }: TokenCounts) =>
+  `${signed(input, `${Math.abs(input)}`)} in / ${signed(output, `${Math.abs(output)}`)} out`;
+const costChange = (cost: number | null) =>
+  cost === null ? "unknown" : cost === 0 ? "$0" : signed(cost, formatCost(Math.abs(cost)));
+const latencyChange = (ms: number) => signed(ms, `${Math.abs(ms)}ms`);
+
 /** A verdict's deltas as text: `−33%`, `+0.20`, `+12 in / −3 out`, `+$0.0001`, `+35ms` (— when not measured). */
 export function verdictDeltas(verdict: BaselineVerdict) {
-  const none = "—";
   const measured = verdict.compared > 0;
-  const { input, output } = verdict.tokensDelta;
   return {
     // "pass rate 0%" would read as nothing passing: a change of zero says so.
     passRate:
       verdict.passDelta === 0
         ? "±0%"
         : signed(verdict.passDelta, `${Math.round(Math.abs(verdict.passDelta) * 100)}%`),
-    score:
-      verdict.scoreDelta === null
-        ? none
-        : signed(verdict.scoreDelta, Math.abs(verdict.scoreDelta).toFixed(2)),
-    tokens: measured
-      ? `${signed(input, `${Math.abs(input)}`)} in / ${signed(output, `${Math.abs(output)}`)} out`
-      : none,
-    cost: !measured
-      ? none
-      : verdict.costDelta === null
-        ? "unknown"
-        : verdict.costDelta === 0
-          ? "$0"
-          : signed(verdict.costDelta, formatCost(Math.abs(verdict.costDelta))),
-    latency: measured ? signed(verdict.latencyDelta, `${Math.abs(verdict.latencyDelta)}ms`) : none,
+    score: scoreChange(verdict.scoreDelta),
+    tokens: measured ? tokensChange(verdict.tokensDelta) : NONE,
+    cost: measured ? costChange(verdict.costDelta) : NONE,
+    latency: measured ? latencyChange(verdict.latencyDelta) : NONE,
+  };
+}
+
+/** A case's deltas against its baseline twin, as a verdict's are written. */
+export function caseDeltas(delta: CaseDelta) {
+  return {
+    score: scoreChange(delta.score),
+    tokens: tokensChange(delta.tokens),
+    cost: costChange(delta.costUsd),
+    latency: latencyChange(delta.latencyMs),
   };
 }
 
@@ -153,7 +160,7 @@ function formatRegression(
   const width = Math.min(Math.max(columns ?? 120, 60), 160);
   const column = Math.floor((width - 4 - 3) / 2);
   const rows = sideBySide(baseline.diff, column);
-  const cell = (text: string, colour: (s: string) => string) => colour(text.padEnd(column));
+  const cell = (text: string, colour: (s: string) => string) => colour(padEndToWidth(text, column));
   lines.push(
     `    ${c.bold(cell(`v${baseline.version}`, (s) => s))} ${c.dim("│")} ${c.bold(versionLabel(result.version))}`,
   );
@@ -175,7 +182,8 @@ interface Row {
 
 /**
  * The rows of a unified diff laid side by side: context lines on both sides, removed lines on
- * the left facing the added ones on the right, hunks apart by a gap; each line wrapped to `column`.
+ * the left facing the added ones on the right, hunks apart by a gap; each line wrapped to `column`
+ * display columns.
  */
 export function sideBySide(diff: string, column: number): Row[] {
   const rows: Row[] = [];
@@ -209,20 +217,5 @@ export function sideBySide(diff: string, column: number): Row[] {
   return rows;
 }
 
-/**
- * Lines of at most `width` characters (code points, so an emoji is never cut in half), broken at
- * the last space that fits when there is one.
- */
-function wrap(text: string, width: number): string[] {
-  const chars = Array.from(text.replace(/\t/g, "  "));
-  const lines: string[] = [];
-  let start = 0;
-  while (chars.length - start > width) {
-    const space = chars.lastIndexOf(" ", start + width);
-    const end = space > start ? space : start + width;
-    lines.push(chars.slice(start, end).join(""));
-    start = space > start ? space + 1 : end;
-  }
-  lines.push(chars.slice(start).join(""));
-  return lines;
-}
+/** Tabs as two spaces, then wrapped to the column's display width (wide CJK and emoji count two). */
+const wrap = (text: string, width: number) => wrapToWidth(text.replace(/\t/g, "  "), width);

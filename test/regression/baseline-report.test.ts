@@ -6,18 +6,18 @@ import { sideBySide } from "../../src/reporters/format-baseline.js";
 import { formatJsonReport } from "../../src/reporters/json-reporter.js";
 import { formatMarkdownSummary } from "../../src/reporters/markdown-summary.js";
 import { mergeResultFiles } from "../../src/reporters/merge-results.js";
-import { createPrettyReporter } from "../../src/reporters/pretty-reporter.js";
 import { schemaValidator } from "../../src/schemas/ajv.js";
 import {
   baseline,
   current,
   draftCase,
   listPrice,
+  prettyText,
   productionPlan,
   runWith,
   v3Case,
 } from "../fixtures/baseline/compared-run.js";
-import { fakeStream, OPENAI_KEY, tempDir } from "../reporters/fixtures.js";
+import { OPENAI_KEY, tempDir } from "../reporters/fixtures.js";
 
 const validateResults = schemaValidator("results");
 
@@ -91,16 +91,8 @@ describe("comparing a run with its baseline", () => {
 
 describe("the reports of a baseline run", () => {
   it("pretty: the verdicts, the prompts without a baseline, and a regressed case's outputs side by side", async () => {
-    const out = fakeStream(false, 100);
     const { results, report } = compared();
-    await createPrettyReporter({
-      stream: out.stream,
-      streamName: "stdout",
-      env: {},
-      projectRoot: "/work/proj",
-      cwd: "/work/proj",
-    }).finish(runWith(results, report));
-    const text = out.text();
+    const text = await prettyText(runWith(results, report), 100);
     const section = text.slice(text.indexOf("Baseline env:production:"));
     expect(section).toContain(
       "  ✗ regressed support v3 → draft [openai:gpt-4o-mini] · 1 of 3 regressed, 1 improved · pass rate ±0% · +10 in / +4 out tokens · cost +<$0.0001 · latency +33ms\n",

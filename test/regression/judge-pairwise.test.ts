@@ -11,6 +11,7 @@ import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { allMessages } from "../fixtures/baseline/baseline-repo.js";
 import { isJudgeRequest, requestText } from "../fixtures/judge/judge-project.js";
 import { openaiEnv } from "../fixtures/runner/runner-project.js";
+import { reportDataOf } from "../helpers/html-report-data.js";
 import { runCli } from "../helpers/run-cli.js";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";
 
@@ -354,8 +355,9 @@ response_format:
       `- greeting › greets the customer \\[openai:gpt-4o-mini\\]: pairwise: ${verdict}`,
     );
     expect(await readFile(summaryFile, "utf8")).toContain(`pairwise: ${verdict}`);
-    expect(await report("report.html")).toContain(
-      `<div class="pairwise">pairwise: current preferred for &#34;Greets the customer by name.&#34;</div>`,
+    const html = reportDataOf(await report("report.html"));
+    expect(html.cases.find((c) => c.result.test === "greets the customer")?.pairwise).toBe(
+      `pairwise: ${verdict}`,
     );
     expect(await report("junit.xml")).toContain(
       '<property name="pairwise" value="pairwise: current preferred for &quot;Greets the customer by name.&quot;" />',

@@ -1,74 +1,58 @@
 import { describe, expect, it } from "vitest";
-import type { CaseResult, RunResults } from "../../src/regression/results.js";
-import { formatHtmlReport } from "../../src/reporters/html-reporter.js";
+import { formatHtmlReport } from "../../src/reporters/html/format-html-report.js";
+import { readAddress, writeAddress } from "../../src/reporters/html/report-address.js";
+import { everydayRun, HOSTILE_OUTPUT } from "../fixtures/html-report/report-runs.js";
+import { reportDataOf, reportDataText } from "../helpers/html-report-data.js";
+import { failed, OPENAI_KEY, passed, runResults } from "./fixtures.js";
 
-const base: CaseResult = {
-  prompt: "support-agent",
-  version: "draft",
-  hash: `sha256:${"a".repeat(64)}`,
-  provider: "openai:gpt-4o-mini",
-  test: "mentions the refund window",
-  status: "pass",
-  output: "Refunds within 30 days.",
-  latencyMs: 812,
-  cached: false,
-  tokens: { input: 350, output: 75 },
-  costUsd: 0.0002,
-  assertions: [{ type: "contains", pass: true, score: 1, message: "found" }],
-};
+// What the page is made of; how it looks and behaves is html-report-browser.test.ts.
 
-const run: RunResults = {
-  summary: {
-    total: 2,
-    passed: 1,
-    failed: 1,
-    errors: 0,
-    durationMs: 1200,
-    tokens: { input: 700, output: 150 },
-    costUsd: 0.0004,
-  },
-  results: [
-    base,
-    {
-      ...base,
-      test: "never names a <competitor>",
-      status: "fail",
-      output: "Try <script>alert(1)</script> at Rival Corp, key sk-abcdefghijklmnopqrstuvwxyz123456",
-      assertions: [
-        { type: "not-contains", pass: false, score: 0, message: 'expected no "Rival" but found it' },
-      ],
-    },
-  ],
-};
-
-describe("html reporter", () => {
-  it("is one self-contained page listing every case, with failures' details", () => {
-    const html = formatHtmlReport(run);
-    expect(html.startsWith("<!doctype html>")).toBe(true);
-    expect(html).toContain("1 passed, 1 failed, 0 errors, 2 total");
-    expect(html).toContain("mentions the refund window");
-    expect(html).toContain("expected no &#34;Rival&#34; but found it");
-    expect(html).not.toMatch(/<script|src=|href=/);
+describe("the HTML report's page", () => {
+  it("embeds the run as JSON that no reply can end early, and reads back unchanged", () => {
+    const html = formatHtmlReport(everydayRun());
+    for (const id of ["report-index", "report-data"] as const)
+      expect(reportDataText(html, id)).not.toContain("<");
+    const payload = reportDataOf(html);
+    expect(payload.cases.map((c) => c.result.output)).toContain(HOSTILE_OUTPUT);
+    expect(payload.index.cases.map((c) => c.test)).toContain("never names a <b>competitor</b>");
   });
 
-  it("shows the tool calls of every case, passed ones too, escaped, and says when the model called none", () => {
-    const html = formatHtmlReport({
-      ...run,
-      results: [
-        { ...base, toolCalls: [{ name: "lookup_order", args: { order_id: "<A-17>" } }] },
-        { ...base, test: "answers in text", toolCalls: [] },
-      ],
-    });
-    expect(html).toContain(
-      '<div class="tool-calls">tool calls: lookup_order {&#34;order_id&#34;:&#34;&#60;A-17&#62;&#34;}</div>',
+  it("redacts API keys from replies and errors", () => {
+    const html = formatHtmlReport(
+      runResults([passed, { ...failed, output: `the key is ${OPENAI_KEY}`, error: `echo ${OPENAI_KEY}` }]),
     );
-    expect(html).toContain('<div class="tool-calls">tool calls: none</div>');
+    expect(html).not.toContain(OPENAI_KEY);
+    expect(reportDataOf(html).cases[1]!.result.output).toBe("the key is sk-…[redacted]");
   });
 
-  it("escapes model output and test names, and redacts keys", () => {
-    const html = formatHtmlReport(run);
-    expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
-    expect(html).toContain("never names a &#60;competitor&#62;");
-    expect(html).not.toContain("sk-abcdefghijklmnopqrstuvwxyz123456");
+  it("allows itself no request: a policy of default-src 'none', its own script and style by hash", () => {
+    const html = formatHtmlReport(everydayRun());
+    const policy = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1];
+    expect(policy?.split("; ")).toEqual([
+      "default-src 'none'",
+      expect.stringMatching(/^style-src 'sha256-[A-Za-z0-9+/]+=*'$/),
+      expect.stringMatching(/^script-src 'sha256-[A-Za-z0-9+/]+=*'$/),
+      "img-src data:",
+      "base-uri 'none'",
+      "form-action 'none'",
+    ]);
+  });
+
+  it("writes the view into the address and reads it back, leaving out what is as the page starts", () => {
+    const start = readAddress("");
+    expect(writeAddress(start)).toBe("#");
+    const view = {
+      ...start,
+      statuses: ["fail"],
+      provider: "openai:gpt-4o",
+      query: "a & b #1",
+      view: "matrix" as const,
+      page: 2,
+    };
+    expect(writeAddress(view)).toBe(
+      "#status=fail&provider=openai%3Agpt-4o&query=a+%26+b+%231&view=matrix&page=3",
+    );
+    expect(readAddress(writeAddress(view))).toEqual(view);
+    expect(readAddress("#page=0&view=grid")).toEqual(start);
   });
 });
