@@ -1,11 +1,17 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { regexProblem } from "../schemas/safe-regexp.js";
-import type { PathSegment } from "../yaml/yaml-source.js";
+import type { PathSegment, YamlSource } from "../yaml/yaml-source.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
-import type { Assertion, PromptFile } from "./prompt-file.js";
+import { type Assertion, isDatasetEntry, type PromptFile } from "./prompt-file.js";
 import { isRegexProblem, regexSpec } from "./regex-value.js";
 import { analyseTemplate, TemplateSyntaxError } from "./template-analysis.js";
-import { checkVariables, type SchemaProblem, variableSchemaProblem, variableValidator } from "./variables.js";
+import {
+  checkVariables,
+  type SchemaProblem,
+  type VariableProblem,
+  variableSchemaProblem,
+  variableValidator,
+} from "./variables.js";
 
 /** The variable schemas themselves, and the response_format schema, must be usable JSON Schemas. */
 export function checkSchemas(loaded: LoadedPrompt, prompt: PromptFile): Diagnostic[] {
@@ -80,6 +86,13 @@ export function checkTests(
   );
   const names = new Map<string, number>();
   (prompt.tests ?? []).forEach((test, i) => {
+    // A dataset's rows are checked with its file (check-datasets.ts); its shared assertions here.
+    if (isDatasetEntry(test)) {
+      (test.assert ?? []).forEach((assertion, j) => {
+        diagnostics.push(...checkAssertion(loaded, ["tests", i, "assert", j], assertion, declared, options));
+      });
+      return;
+    }
     const first = names.get(test.name);
     if (first !== undefined) {
       diagnostics.push(
@@ -95,22 +108,8 @@ export function checkTests(
 
     if (schemasUsable) {
       const { problems } = checkVariables(declared, test.vars ?? {});
-      for (const problem of problems) {
-        const path: PathSegment[] =
-          problem.kind === "missing"
-            ? test.vars
-              ? ["tests", i, "vars"]
-              : ["tests", i, "name"]
-            : ["tests", i, "vars", problem.variable, ...problem.path];
-        diagnostics.push(
-          diagnosticAt(source, path, `test-vars-${problem.kind}`, `test "${test.name}": ${problem.message}`, {
-            target: problem.kind === "unknown" ? "key" : "value",
-            ...(problem.kind === "missing"
-              ? { hint: "give it a value under vars:, or a default in its schema" }
-              : {}),
-          }),
-        );
-      }
+      for (const problem of problems)
+        diagnostics.push(varsProblemDiagnostic(source, ["tests", i], test, problem));
     }
     test.assert.forEach((assertion, j) => {
       diagnostics.push(...checkAssertion(loaded, ["tests", i, "assert", j], assertion, declared, options));
@@ -122,8 +121,29 @@ export function checkTests(
   return diagnostics;
 }
 
-function checkAssertion(
-  loaded: LoadedPrompt,
+/** A test's variable problem, at its value under `vars:` (or at the test, when it has none). */
+export function varsProblemDiagnostic(
+  source: YamlSource,
+  testPath: readonly PathSegment[],
+  test: { name: string; vars?: unknown },
+  problem: VariableProblem,
+): Diagnostic {
+  const path: PathSegment[] =
+    problem.kind === "missing"
+      ? test.vars
+        ? [...testPath, "vars"]
+        : [...testPath, "name"]
+      : [...testPath, "vars", problem.variable, ...problem.path];
+  return diagnosticAt(source, path, `test-vars-${problem.kind}`, `test "${test.name}": ${problem.message}`, {
+    target: problem.kind === "unknown" ? "key" : "value",
+    ...(problem.kind === "missing"
+      ? { hint: "give it a value under vars:, or a default in its schema" }
+      : {}),
+  });
+}
+
+export function checkAssertion(
+  loaded: Pick<LoadedPrompt, "source">,
   path: PathSegment[],
   assertion: Assertion,
   declared: Record<string, unknown>,
@@ -214,7 +234,7 @@ function checkAssertion(
 
 /** A `regex`/`not-regex` value: its shape, its flags and, unless it is a template, its pattern. */
 function checkRegex(
-  loaded: LoadedPrompt,
+  loaded: Pick<LoadedPrompt, "source">,
   valuePath: PathSegment[],
   type: string,
   value: unknown,
@@ -257,7 +277,7 @@ export const NO_JUDGE_HINT =
   'set `judge: "openai:gpt-4o"` in promptops.config.yaml, or give the assertion its own `provider:`';
 
 /** An llm-judge with nobody to ask is a configuration problem, found before anything is sent. */
-function noJudge(loaded: LoadedPrompt, path: PathSegment[]): Diagnostic {
+function noJudge(loaded: Pick<LoadedPrompt, "source">, path: PathSegment[]): Diagnostic {
   return diagnosticAt(
     loaded.source,
     path,

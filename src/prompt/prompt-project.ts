@@ -6,6 +6,7 @@ import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
 import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
 import { checkSchemas, checkTests } from "./check-tests.js";
 import { type CompiledResult, compilePrompt } from "./compile-prompt.js";
+import type { PromptDatasets } from "./dataset-source.js";
 import { discoverPartialNames, discoverPromptFiles, type PromptFileRef } from "./discover.js";
 import { type LoadedPrompt, loadPrompt } from "./load-prompt.js";
 import { isPartialProblem, PartialStore } from "./partials.js";
@@ -13,6 +14,8 @@ import { isPartialProblem, PartialStore } from "./partials.js";
 export interface CheckedPrompt extends LoadedPrompt {
   /** Present when the prompt has no errors. */
   result: CompiledResult | undefined;
+  /** Its datasets' rows, once checkDatasets (check-datasets.ts) has read them. */
+  datasets?: PromptDatasets;
 }
 
 export interface PromptCheckRun {

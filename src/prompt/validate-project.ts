@@ -4,6 +4,7 @@ import { loadConfig } from "../config/load-config.js";
 import { inspectLocalState } from "../config/local-state.js";
 import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import { PromptOpsError } from "../errors.js";
+import { checkDatasets } from "./check-datasets.js";
 import { discoverPartialNames, discoverPromptFiles, type PromptFileRef } from "./discover.js";
 import { PROMPT_FILE_SUFFIX } from "./prompt-id.js";
 import { checkPrompts } from "./prompt-project.js";
@@ -30,6 +31,7 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
     ? []
     : discoverPartialNames(config.promptsDir).filter((n) => n.endsWith(".njk"));
   const run = checkPrompts(config, selected, extraPartials);
+  await checkDatasets(config, run.prompts);
   for (const prompt of run.prompts) diagnostics.push(...prompt.diagnostics);
   diagnostics.push(...run.partialDiagnostics);
   // A pull request that commits .promptops/ would steer what `test` checks: said where it shows.

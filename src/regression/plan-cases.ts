@@ -1,7 +1,7 @@
 import { dirname, relative } from "node:path";
 import type { ProjectConfig } from "../config/config.js";
 import { PromptOpsError } from "../errors.js";
-import type { CompiledPrompt, PromptTest } from "../prompt/prompt-file.js";
+import { type CompiledPrompt, isDatasetEntry, type PromptTest } from "../prompt/prompt-file.js";
 import { checkVariables } from "../prompt/variables.js";
 import type { PromptAtVersion } from "../versions/versions-under-test.js";
 import { type BoundaryCaseInfo, planBoundaryCases } from "./boundary/boundary-cases.js";
@@ -49,10 +49,13 @@ export function planCases(
   const cases: TestCase[] = [];
   for (const unit of units) {
     const { prompt } = unit;
-    const tests = prompt.prompt?.tests ?? [];
-    tests.forEach((test, index) => {
-      if (needle && !test.name.toLowerCase().includes(needle)) return;
-      const { values, problems } = checkVariables(unit.compiled.variables ?? {}, test.vars ?? {});
+    for (const { test, values: checked, file: absolute, line } of plannedTests(prompt)) {
+      if (needle && !test.name.toLowerCase().includes(needle)) continue;
+      // A published version's variables may differ from the draft's the tests were checked with.
+      const { values, problems } =
+        checked && unit.version === "draft"
+          ? { values: checked, problems: [] }
+          : checkVariables(unit.compiled.variables ?? {}, test.vars ?? {});
       if (problems.length > 0) {
         throw new PromptOpsError(
           "test-vars-invalid",
@@ -63,8 +66,7 @@ export function planCases(
           },
         );
       }
-      const line = prompt.source.locate(["tests", index, "name"]).line;
-      const file = relative(config.root, prompt.file).split("\\").join("/");
+      const file = relative(config.root, absolute).split("\\").join("/");
       for (const provider of selection.providers) {
         for (let sample = 1; sample <= selection.repeat; sample++) {
           cases.push({
@@ -82,11 +84,25 @@ export function planCases(
           });
         }
       }
-    });
+    }
     if (selection.boundary) cases.push(...planBoundaryCases(config, unit, selection));
   }
   // The samples of one case stay in one shard: its pass rate is decided where all of them ran.
   return selection.shard ? shardCases(groupSamples(cases), selection.shard).flat() : cases;
+}
+
+/** A prompt's tests in file order, each dataset's rows in its place, with where each is written. */
+function* plannedTests(prompt: PromptUnderTest["prompt"]): Generator<{
+  test: PromptTest;
+  values?: Record<string, unknown>;
+  file: string;
+  line: number;
+}> {
+  const entries = prompt.prompt?.tests ?? [];
+  for (const [index, entry] of entries.entries()) {
+    if (isDatasetEntry(entry)) yield* prompt.datasets?.tests.get(index) ?? [];
+    else yield { test: entry, file: prompt.file, line: prompt.source.locate(["tests", index, "name"]).line };
+  }
 }
 
 /**

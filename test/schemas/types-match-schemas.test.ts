@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { configFileKeys, configTestKeys } from "../../src/config/config.js";
 import {
   ASSERTION_TYPES,
+  datasetEntryKeys,
+  datasetRowKeys,
   modelSpecKeys,
   promptFileKeys,
   promptTestKeys,
@@ -18,6 +20,10 @@ describe("the TypeScript types and the JSON Schemas describe the same files", ()
 
   it("prompt file keys", () => expect(Object.keys(promptFileKeys).sort()).toEqual(keys(prompt)));
   it("test case keys", () => expect(Object.keys(promptTestKeys).sort()).toEqual(keys(prompt.$defs?.test)));
+  it("dataset entry keys", () =>
+    expect(Object.keys(datasetEntryKeys).sort()).toEqual(keys(prompt.$defs?.dataset)));
+  it("dataset row keys", () =>
+    expect(Object.keys(datasetRowKeys).sort()).toEqual(keys(prompt.$defs?.datasetRow)));
   it("model keys", () => expect(Object.keys(modelSpecKeys).sort()).toEqual(keys(prompt.$defs?.model)));
   it("assertion types", () => expect([...ASSERTION_TYPES].sort()).toEqual(keys(prompt.$defs?.assertion)));
   it("config keys", () => expect(Object.keys(configFileKeys).sort()).toEqual(keys(config)));
