@@ -110,7 +110,14 @@ export function parseCsv(
         if (cell !== "") row.description = cell;
       } else {
         const value = csvCellValue(declared[column]!, cell);
-        if (value !== undefined) row.vars[column] = value;
+        // Defined, not assigned: a variable named `__proto__` must stay a variable.
+        if (value !== undefined)
+          Object.defineProperty(row.vars, column, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
       }
     });
     const raw = bytes.subarray(start, end).toString("utf8");

@@ -1,10 +1,11 @@
 import { dirname, relative } from "node:path";
 import type { ProjectConfig } from "../config/config.js";
 import { PromptOpsError } from "../errors.js";
-import { type CompiledPrompt, isDatasetEntry, type PromptTest } from "../prompt/prompt-file.js";
+import type { CompiledPrompt, PromptTest } from "../prompt/prompt-file.js";
 import { checkVariables } from "../prompt/variables.js";
 import type { PromptAtVersion } from "../versions/versions-under-test.js";
 import { type BoundaryCaseInfo, planBoundaryCases } from "./boundary/boundary-cases.js";
+import { plannedTests } from "./planned-tests.js";
 import { groupSamples } from "./repeats.js";
 
 /** One prompt version's tests, ready to run. */
@@ -89,20 +90,6 @@ export function planCases(
   }
   // The samples of one case stay in one shard: its pass rate is decided where all of them ran.
   return selection.shard ? shardCases(groupSamples(cases), selection.shard).flat() : cases;
-}
-
-/** A prompt's tests in file order, each dataset's rows in its place, with where each is written. */
-function* plannedTests(prompt: PromptUnderTest["prompt"]): Generator<{
-  test: PromptTest;
-  values?: Record<string, unknown>;
-  file: string;
-  line: number;
-}> {
-  const entries = prompt.prompt?.tests ?? [];
-  for (const [index, entry] of entries.entries()) {
-    if (isDatasetEntry(entry)) yield* prompt.datasets?.tests.get(index) ?? [];
-    else yield { test: entry, file: prompt.file, line: prompt.source.locate(["tests", index, "name"]).line };
-  }
 }
 
 /**

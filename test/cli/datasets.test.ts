@@ -155,6 +155,35 @@ describe("a JSONL dataset next to the prompt", () => {
   });
 });
 
+describe("the entry's settings apply to every row", () => {
+  it("allow-fail on the entry reports a failing row without failing the run", async () => {
+    await repo.write(
+      "prompts/refund.prompt.yaml",
+      REFUND_PROMPT.replace(
+        "  - file: cases/refund-cases.jsonl\n",
+        "  - file: cases/refund-cases.jsonl\n    allow-fail: true\n",
+      ),
+    );
+    server.reply = (request) => (userText(request).includes("money") ? "No." : userText(request));
+    const run = await promptops("test", "refund", "--reporter", "json");
+    expect(run.code).toBe(0);
+    const failed = results(run.stdout).filter((r) => r.status === "fail");
+    expect(failed.map((r) => [r.test, r.allowedFailure])).toEqual([["cases/refund-cases.jsonl:3", true]]);
+  });
+
+  it("an llm-judge in a row with no judge configured stops the run with exit 2 before sending", async () => {
+    await repo.write(
+      "prompts/cases/refund-cases.jsonl",
+      '{"vars": {"question": "Refund?", "order": 1}, "assert": [{"llm-judge": {"rubric": "Polite"}}]}\n',
+    );
+    const run = await promptops("test");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("prompts/cases/refund-cases.jsonl:1:");
+    expect(run.stderr).toContain("llm-judge has no judge to ask");
+    expect(server.stats.total).toBe(0);
+  });
+});
+
 describe("a CSV dataset exported from a spreadsheet", () => {
   beforeEach(async () => {
     await repo.write(
@@ -225,6 +254,7 @@ describe("a bad row is an error at the dataset's file and line", () => {
         '{"vars": {"question": 42, "order": 4}}',
         '{"vars": {"question": "Extra", "order": 5, "tone": "warm"}}',
         '{"vars": {"question": "Fine"}, "asserts": []}',
+        '{"name": "answers a refund question", "vars": {"question": "Twice", "order": 7}}',
       ].join("\n"),
     );
   });
@@ -239,6 +269,7 @@ describe("a bad row is an error at the dataset's file and line", () => {
       'prompts/cases/refund-cases.jsonl:4:23: error: test "cases/refund-cases.jsonl:4": variable question must be string (found 42)',
       'prompts/cases/refund-cases.jsonl:5:44: error: test "cases/refund-cases.jsonl:5": unknown variable "tone"',
       'prompts/cases/refund-cases.jsonl:6:32: error: unknown key "asserts" in top level (did you mean "assert"?)',
+      'prompts/cases/refund-cases.jsonl:7:10: error: test name "answers a refund question" is already used',
     ]);
   });
 
