@@ -22,6 +22,14 @@ const READ_HINTS = {
  * it is read as partials are (regular file, size-capped, checked through the open descriptor).
  */
 export function readDatasetFile(promptFile: string, promptsDir: string, entry: DatasetEntry): DatasetFile {
+  // promptfoo writes `file://cases.csv`; here a path is a path.
+  if (/^file:/i.test(entry.file))
+    return {
+      ok: false,
+      code: "dataset-format",
+      message: `dataset "${entry.file}" is a URL, not a path`,
+      hint: `write the path relative to the prompt file: file: ${entry.file.replace(/^file:(\/\/)?/i, "")}`,
+    };
   const format = /\.jsonl$/i.test(entry.file) ? "jsonl" : /\.csv$/i.test(entry.file) ? "csv" : undefined;
   if (!format)
     return {

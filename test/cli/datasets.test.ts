@@ -286,20 +286,26 @@ describe("a bad row is an error at the dataset's file and line", () => {
 describe("a dataset is untrusted input", () => {
   const entry = (file: string) => REFUND_PROMPT.replace("cases/refund-cases.jsonl", file);
 
-  it("refuses a path that leaves promptsDir, a link out of it, a missing file and another format", async () => {
+  it("refuses a path that leaves promptsDir, a link out of it, a missing file, another format, a URL", async () => {
     writeFileSync(join(repo.dir, "secret.jsonl"), '{"vars": {"question": "AWS_SECRET=abc", "order": 1}}\n');
     symlinkSync(join(repo.dir, "secret.jsonl"), join(repo.root, "prompts/cases/linked.jsonl"));
-    const cases: Array<[string, string]> = [
+    const cases: Array<[string, string, string?]> = [
       ["../../secret.jsonl", 'dataset "../../secret.jsonl" is outside promptsDir: not read'],
       ["cases/linked.jsonl", 'dataset "cases/linked.jsonl" is a link to a file outside promptsDir: not read'],
       ["cases/nowhere.jsonl", 'dataset "cases/nowhere.jsonl" does not exist'],
       ["cases/refund-cases.txt", 'dataset "cases/refund-cases.txt" is neither .jsonl nor .csv'],
+      [
+        "file://cases/refund-cases.jsonl",
+        'dataset "file://cases/refund-cases.jsonl" is a URL, not a path',
+        "hint: write the path relative to the prompt file: file: cases/refund-cases.jsonl",
+      ],
     ];
-    for (const [file, message] of cases) {
+    for (const [file, message, hint = "hint: "] of cases) {
       await repo.write("prompts/refund.prompt.yaml", entry(file));
       const run = await promptops("validate");
       expect(run.code, file).toBe(1);
       expect(run.stdout).toContain(`prompts/refund.prompt.yaml:15:11: error: ${message}`);
+      expect(run.stdout).toContain(hint);
       expect(run.stdout + run.stderr).not.toContain("AWS_SECRET");
     }
     expect(server.stats.total).toBe(0);
