@@ -46,6 +46,7 @@ export function parseCsv(
 ): ParsedDataset {
   // Offsets are csv-parse's byte counts: lines are found in the same bytes.
   const bytes = Buffer.from(text.replace(/^\uFEFF/, ""), "utf8");
+  const lines = new LineIndex(bytes);
   let records: Array<{ record: string[]; info: { bytes: number } }>;
   try {
     records = parseCsvText(bytes, {
@@ -54,23 +55,29 @@ export function parseCsv(
       skip_empty_lines: true,
     }) as unknown as typeof records;
   } catch (error) {
-    const at = error as Error & { lines?: number };
+    const at = error as Error & { lines?: number; code?: string };
     const message = truncate(at.message.replace(/^[\w ]+: /, ""), 120);
+    // csv-parse names the line where it gave up, the end of the file: point at the quote instead.
+    const open = at.code === "CSV_QUOTE_NOT_CLOSED" ? unclosedQuote(bytes) : undefined;
+    if (open !== undefined) {
+      const { line, col } = lines.position(open);
+      const diagnostic = datasetDiagnostic(
+        file,
+        line,
+        col,
+        "dataset-csv",
+        "this quoted field is never closed",
+        QUOTE_HINT,
+      );
+      return { rows: [], diagnostics: [diagnostic] };
+    }
     return {
       rows: [],
       diagnostics: [
-        datasetDiagnostic(
-          file,
-          at.lines ?? 1,
-          1,
-          "dataset-csv",
-          `not valid CSV: ${message}`,
-          "quote a field that holds commas, quotes or line breaks, and double the quotes inside it",
-        ),
+        datasetDiagnostic(file, at.lines ?? 1, 1, "dataset-csv", `not valid CSV: ${message}`, QUOTE_HINT),
       ],
     };
   }
-  const lines = new LineIndex(bytes);
   const header = records[0];
   if (!header) return { rows: [], diagnostics: [] };
   const headerLine = lines.lineAt(lines.skipBlank(0));
@@ -191,6 +198,15 @@ function fieldColumn(raw: string, index: number): number {
   return col;
 }
 
+const QUOTE_HINT = "quote a field that holds commas, quotes or line breaks, and double the quotes inside it";
+
+/** The offset of the quote that opens a field never closed (doubled quotes inside toggle twice). */
+function unclosedQuote(bytes: Buffer): number | undefined {
+  let open = -1;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x22) open = open < 0 ? i : -1;
+  return open < 0 ? undefined : open;
+}
+
 /** The byte offsets where lines start, to turn csv-parse's offsets into line numbers. */
 class LineIndex {
   private readonly starts: number[] = [0];
@@ -208,6 +224,13 @@ class LineIndex {
     let at = offset;
     while (at < this.bytes.length && (this.bytes[at] === 0x0a || this.bytes[at] === 0x0d)) at++;
     return at;
+  }
+
+  /** Line and column (in characters) of a byte offset. */
+  position(offset: number): { line: number; col: number } {
+    const line = this.lineAt(offset);
+    const col = this.bytes.subarray(this.starts[line - 1], offset).toString("utf8").length + 1;
+    return { line, col };
   }
 
   lineAt(offset: number): number {
