@@ -3,7 +3,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { truncate } from "../text/truncate.js";
 import type { PathSegment } from "../yaml/yaml-source.js";
-import { csvCellValue } from "./dataset-csv-cells.js";
+import { csvCellReader } from "./dataset-csv-cells.js";
 import { tooManyRows } from "./dataset-jsonl.js";
 import {
   csvRowSource,
@@ -36,7 +36,7 @@ const COLUMN_HINTS: Readonly<Record<string, string>> = {
  * A CSV dataset: a header row of variable names (and `__name`, `__description`), one case per row.
  * Quoted fields, embedded commas and newlines, a BOM and CRLF line ends are csv-parse's to read.
  * Cells are text; a variable whose schema wants a number, boolean, object or array gets the cell
- * read as one (csv-cells.ts).
+ * read as one (dataset-csv-cells.ts).
  */
 export function parseCsv(
   file: string,
@@ -85,6 +85,9 @@ export function parseCsv(
   const diagnostics = checkHeader(file, headerLine, columns, declared);
   if (diagnostics.length > 0) return { rows: [], diagnostics };
 
+  const readers = columns.map((column) =>
+    Object.hasOwn(declared, column) ? csvCellReader(declared[column]!) : String,
+  );
   const rows: RawRow[] = [];
   let end = header.info.bytes;
   for (const { record, info } of records.slice(1)) {
@@ -116,7 +119,7 @@ export function parseCsv(
       } else if (column === "__description") {
         if (cell !== "") row.description = cell;
       } else {
-        const value = csvCellValue(declared[column]!, cell);
+        const value = readers[i]!(cell);
         // Defined, not assigned: a variable named `__proto__` must stay a variable.
         if (value !== undefined)
           Object.defineProperty(row.vars, column, {
@@ -127,11 +130,12 @@ export function parseCsv(
           });
       }
     });
-    const raw = bytes.subarray(start, end).toString("utf8");
+    const recordEnd = end;
     const fieldCol = (path: readonly PathSegment[]) => {
       const column =
         path[0] === "vars" ? columns.indexOf(String(path[1])) : columns.indexOf(`__${String(path[0])}`);
-      return column < 0 ? 1 : fieldColumn(raw, column);
+      // Only a row with a problem is located: its text is decoded then, not for every row.
+      return column < 0 ? 1 : fieldColumn(bytes.subarray(start, recordEnd).toString("utf8"), column);
     };
     rows.push({ line, row, source: csvRowSource(file, line, row, fieldCol) });
   }
