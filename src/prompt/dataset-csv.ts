@@ -120,14 +120,16 @@ export function parseCsv(
         if (cell !== "") row.description = cell;
       } else {
         const value = readers[i]!(cell);
+        if (value === undefined) return;
         // Defined, not assigned: a variable named `__proto__` must stay a variable.
-        if (value !== undefined)
+        if (column === "__proto__")
           Object.defineProperty(row.vars, column, {
             value,
             enumerable: true,
             writable: true,
             configurable: true,
           });
+        else row.vars[column] = value;
       }
     });
     const recordEnd = end;
