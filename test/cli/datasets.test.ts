@@ -273,6 +273,20 @@ describe("a bad row is an error at the dataset's file and line", () => {
     ]);
   });
 
+  it("validate given the dataset's path (as a pre-commit hook passes changed files) checks it too", async () => {
+    const run = await promptops("validate", "prompts/cases/refund-cases.jsonl");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("1 prompt checked: 6 errors");
+    expect(run.stdout).toContain(
+      'prompts/cases/refund-cases.jsonl:4:23: error: test "cases/refund-cases.jsonl:4"',
+    );
+    await repo.write("prompts/cases/unused.csv", "question,order\n");
+    const unused = await promptops("validate", "prompts/cases/unused.csv");
+    expect(unused.code).toBe(2);
+    expect(unused.stderr).toContain("prompts/cases/unused.csv is not a prompt file");
+    expect(unused.stderr).toContain("a dataset is checked with a prompt that names it");
+  });
+
   it("test refuses to run before sending anything, pointing at the first bad row", async () => {
     const run = await promptops("test");
     expect(run.code).toBe(1);
