@@ -80,12 +80,14 @@ async function timePlan(root) {
 
 async function timeReport(name, results, root) {
   const samples = [];
-  const devNull = createWriteStream("/dev/null");
+  // stdout redirected to a file, as in CI (`promptops test > log`); never /dev/null by path: were it
+  // ever missing, opening it for writing would create a regular file there for everything to read.
+  const stdout = createWriteStream(join(root, `${name}-stdout.txt`));
   for (let i = 0; i <= runs; i++) {
     const [reporter] = createReporters([name], {
       ...(name === "pretty" ? {} : { outputDir: join(root, "reports") }),
-      stdout: devNull,
-      stderr: devNull,
+      stdout,
+      stderr: stdout,
       env: {},
       projectRoot: root,
       cwd: root,
@@ -94,7 +96,7 @@ async function timeReport(name, results, root) {
     await reporter.finish(results);
     if (i > 0) samples.push(performance.now() - start);
   }
-  devNull.end();
+  await new Promise((resolve) => stdout.end(resolve));
   return median(samples);
 }
 
