@@ -28,6 +28,15 @@ const targets = [
     factory: `${name}Validator`,
     text: readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), "utf8"),
   })),
+  // One line of a JSONL dataset (src/prompt/dataset-rows.ts): the prompt schema's own definitions,
+  // so a row's assertions are checked exactly as a test's are.
+  {
+    name: "dataset-row",
+    factory: "datasetRowValidator",
+    text: datasetRowSchemaText(
+      readFileSync(new URL("../schemas/prompt.schema.json", import.meta.url), "utf8"),
+    ),
+  },
   // Checks users' variable schemas (src/prompt/variables.ts): ajv compiling the 2020-12 meta-schema
   // costs ~40 ms at the first schema of every run.
   { name: "json-schema-2020", factory: "jsonSchema2020Validator", text: undefined },
@@ -65,6 +74,12 @@ function ownSchemaCode(schema) {
     code: { source: true },
   });
   return standaloneCode(ajv, ajv.compile(schema));
+}
+
+function datasetRowSchemaText(promptSchemaText) {
+  const { $schema, $defs } = JSON.parse(promptSchemaText);
+  const id = "https://promptops.dev/schemas/dataset-row.schema.json";
+  return JSON.stringify({ $schema, $id: id, $ref: "#/$defs/datasetRow", $defs });
 }
 
 function metaSchemaCode() {

@@ -1,15 +1,21 @@
 import type { Diagnostic } from "../diagnostics.js";
 import { regexProblem } from "../schemas/safe-regexp.js";
-import type { PathSegment } from "../yaml/yaml-source.js";
+import type { PathSegment, YamlSource } from "../yaml/yaml-source.js";
 import { assertionParts } from "./assertion-parts.js";
 import { toolCallTexts } from "./check-tool-calls.js";
 import { javascriptValueProblem } from "./javascript-value.js";
 import { jsonSchemaOf } from "./json-schema-value.js";
 import { diagnosticAt, type LoadedPrompt } from "./load-prompt.js";
-import type { Assertion, PromptFile, PromptTest } from "./prompt-file.js";
+import { type Assertion, isDatasetEntry, type PromptFile, type PromptTest } from "./prompt-file.js";
 import { isRegexProblem, regexSpec } from "./regex-value.js";
 import { analyseTemplate, TemplateSyntaxError } from "./template-analysis.js";
-import { checkVariables, type SchemaProblem, variableSchemaProblem, variableValidator } from "./variables.js";
+import {
+  checkVariables,
+  type SchemaProblem,
+  type VariableProblem,
+  variableSchemaProblem,
+  variableValidator,
+} from "./variables.js";
 
 /** The variable schemas themselves, and the response_format schema, must be usable JSON Schemas. */
 export function checkSchemas(loaded: LoadedPrompt, prompt: PromptFile): Diagnostic[] {
@@ -89,6 +95,11 @@ export function checkTests(
     Object.values(declared).every((schema) => variableSchemaProblem(schema) === undefined);
   const names = new Map<string, number>();
   (prompt.tests ?? []).forEach((test, i) => {
+    // A dataset's rows are checked with its file (check-datasets.ts); its shared assertions here.
+    if (isDatasetEntry(test)) {
+      checkAssertions(test.assert, i, test.file);
+      return;
+    }
     if (reported("tests", i, "name") || test.name === "") {
       checkAssertions(test.assert, i, test.name);
       return;
@@ -108,22 +119,8 @@ export function checkTests(
 
     if (schemasUsable && !reported("tests", i, "vars")) {
       const { problems } = checkVariables(declared, test.vars ?? {});
-      for (const problem of problems) {
-        const path: PathSegment[] =
-          problem.kind === "missing"
-            ? test.vars
-              ? ["tests", i, "vars"]
-              : ["tests", i, "name"]
-            : ["tests", i, "vars", problem.variable, ...problem.path];
-        diagnostics.push(
-          diagnosticAt(source, path, `test-vars-${problem.kind}`, `test "${test.name}": ${problem.message}`, {
-            target: problem.kind === "unknown" ? "key" : "value",
-            ...(problem.kind === "missing"
-              ? { hint: "give it a value under vars:, or a default in its schema" }
-              : {}),
-          }),
-        );
-      }
+      for (const problem of problems)
+        diagnostics.push(varsProblemDiagnostic(source, ["tests", i], test, problem));
     }
     if (Array.isArray(test.assert) && test.assert.length === 0 && !reported("tests", i, "assert"))
       diagnostics.push(
@@ -163,8 +160,31 @@ export function checkTests(
   return diagnostics;
 }
 
-function checkAssertion(
-  loaded: LoadedPrompt,
+/** A test's variable problem, at its value under `vars:` (or at the test, when it has none). */
+export function varsProblemDiagnostic(
+  source: YamlSource,
+  testPath: readonly PathSegment[],
+  test: { name: string; vars?: unknown },
+  problem: VariableProblem,
+): Diagnostic {
+  const path: PathSegment[] =
+    problem.kind === "missing"
+      ? test.vars
+        ? [...testPath, "vars"]
+        : [...testPath, "name"]
+      : [...testPath, "vars", problem.variable, ...problem.path];
+  return diagnosticAt(source, path, `test-vars-${problem.kind}`, `test "${test.name}": ${problem.message}`, {
+    target: problem.kind === "unknown" ? "key" : "value",
+    ...(problem.kind === "missing"
+      ? { hint: "give it a value under vars:, or a default in its schema" }
+      : {}),
+  });
+}
+
+export function checkAssertion(
+  // The prompt file's name resolves a javascript module path; `source` locates problems (a
+  // dataset row's own source for its assertions).
+  loaded: Pick<LoadedPrompt, "source" | "file">,
   path: PathSegment[],
   assertion: Assertion,
   declared: Record<string, unknown>,
@@ -263,7 +283,7 @@ function checkAssertion(
 
 /** The JSON Schema of a `json-schema` (bare or `{ schema }`) or `contains-json` must be usable. */
 function checkAssertionSchema(
-  loaded: LoadedPrompt,
+  loaded: Pick<LoadedPrompt, "source">,
   valuePath: PathSegment[],
   type: string,
   value: unknown,
@@ -301,7 +321,7 @@ function checkAssertionSchema(
 
 /** A `regex`/`not-regex` value: its shape, its flags and, unless it is a template, its pattern. */
 function checkRegex(
-  loaded: LoadedPrompt,
+  loaded: Pick<LoadedPrompt, "source">,
   valuePath: PathSegment[],
   type: string,
   value: unknown,
@@ -345,7 +365,7 @@ export const NO_JUDGE_HINT =
   'set `judge: "openai:gpt-4o"` in promptops.config.yaml, or give the assertion its own `provider:`';
 
 /** An llm-judge with nobody to ask is a configuration problem, found before anything is sent. */
-function noJudge(loaded: LoadedPrompt, path: PathSegment[]): Diagnostic {
+function noJudge(loaded: Pick<LoadedPrompt, "source">, path: PathSegment[]): Diagnostic {
   return diagnosticAt(
     loaded.source,
     path,

@@ -52,6 +52,31 @@ export interface PromptTest {
   threshold?: number;
 }
 
+/** A `- file:` entry of `tests:`: cases from a JSONL or CSV file beside the prompt (dataset-rows.ts). */
+export interface DatasetEntry {
+  /** Relative to the prompt file. */
+  file: string;
+  description?: string;
+  /** Applied to every row, after the row's own. */
+  assert?: Assertion[];
+  "pass-rate"?: number;
+  "allow-fail"?: boolean;
+}
+
+/** One line of a JSONL dataset. */
+export interface DatasetRow {
+  name?: string;
+  description?: string;
+  vars: Record<string, unknown>;
+  assert?: Assertion[];
+}
+
+export type TestEntry = PromptTest | DatasetEntry;
+
+export function isDatasetEntry(entry: TestEntry): entry is DatasetEntry {
+  return "file" in entry;
+}
+
 export interface PromptFile {
   description?: string;
   owners?: string[];
@@ -60,7 +85,7 @@ export interface PromptFile {
   messages: PromptMessage[];
   response_format?: ResponseFormat;
   tools?: FunctionTool[];
-  tests?: PromptTest[];
+  tests?: TestEntry[];
   boundary?: Assertion[];
   /** The test matrix beside the prompt's own model, instead of the config's `providers:`. */
   providers?: string[];
@@ -108,6 +133,21 @@ export const promptTestKeys = {
   "allow-fail": true,
   threshold: true,
 } as const satisfies Record<keyof PromptTest, true>;
+
+export const datasetEntryKeys = {
+  file: true,
+  description: true,
+  assert: true,
+  "pass-rate": true,
+  "allow-fail": true,
+} as const satisfies Record<keyof DatasetEntry, true>;
+
+export const datasetRowKeys = {
+  name: true,
+  description: true,
+  vars: true,
+  assert: true,
+} as const satisfies Record<keyof DatasetRow, true>;
 
 export const modelSpecKeys = { provider: true, name: true, params: true } as const satisfies Record<
   keyof ModelSpec,

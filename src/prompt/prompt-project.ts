@@ -8,6 +8,7 @@ import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./che
 import { checkSchemas, checkTests } from "./check-tests.js";
 import { checkToolCallAssertions } from "./check-tool-calls.js";
 import { type CompiledResult, compilePrompt } from "./compile-prompt.js";
+import type { PromptDatasets } from "./dataset-source.js";
 import { discoverPartialNames, discoverPromptFiles, type PromptFileRef } from "./discover.js";
 import { type LoadedPrompt, loadPrompt } from "./load-prompt.js";
 import { isPartialProblem, PartialStore } from "./partials.js";
@@ -15,6 +16,8 @@ import { isPartialProblem, PartialStore } from "./partials.js";
 export interface CheckedPrompt extends LoadedPrompt {
   /** Present when the prompt has no errors. */
   result: CompiledResult | undefined;
+  /** Its datasets' rows, once checkDatasets (check-datasets.ts) has read them. */
+  datasets?: PromptDatasets;
 }
 
 export interface PromptCheckRun {

@@ -1,9 +1,11 @@
 import { existsSync, statSync } from "node:fs";
-import { resolve, sep } from "node:path";
+import { basename, resolve, sep } from "node:path";
 import { loadConfig } from "../config/load-config.js";
 import { inspectLocalState } from "../config/local-state.js";
 import { type Diagnostic, sortDiagnostics } from "../diagnostics.js";
 import { PromptOpsError } from "../errors.js";
+import { readProjectFile, realRoot, UnreadableFileError } from "../fs/project-file.js";
+import { checkDatasets } from "./check-datasets.js";
 import { discoverPartialNames, discoverPromptFiles, type PromptFileRef } from "./discover.js";
 import { PROMPT_FILE_SUFFIX } from "./prompt-id.js";
 import { checkPrompts } from "./prompt-project.js";
@@ -26,12 +28,15 @@ export interface ValidateReport {
 export async function validateProject(options: ValidateOptions): Promise<ValidateReport> {
   const { config, diagnostics } = loadConfig(options.cwd);
   const all = discoverPromptFiles(config.promptsDir);
-  const selected = options.paths?.length ? selectByPaths(all, options.cwd, options.paths) : all;
+  const selected = options.paths?.length
+    ? selectByPaths(all, options.cwd, options.paths, config.promptsDir)
+    : all;
   // Partials nobody includes yet still get their syntax checked on a full run.
   const extraPartials = options.paths?.length
     ? []
     : discoverPartialNames(config.promptsDir).filter((n) => n.endsWith(".njk"));
   const run = checkPrompts(config, selected, extraPartials);
+  await checkDatasets(config, run.prompts);
   for (const prompt of run.prompts) diagnostics.push(...prompt.diagnostics);
   diagnostics.push(...run.partialDiagnostics);
   // A pull request that commits .promptops/ would steer what `test` checks: said where it shows.
@@ -52,6 +57,7 @@ function selectByPaths(
   all: readonly PromptFileRef[],
   cwd: string,
   paths: readonly string[],
+  promptsDir: string,
 ): PromptFileRef[] {
   const selected = new Map<string, PromptFileRef>();
   for (const path of paths) {
@@ -60,20 +66,35 @@ function selectByPaths(
       throw new PromptOpsError("path-not-found", `no such file or folder: ${path}`, { exitCode: 2 });
     }
     const isDir = statSync(absolute).isDirectory();
-    const matches = all.filter((ref) =>
-      isDir ? ref.file.startsWith(absolute + sep) : ref.file === absolute,
-    );
+    let matches = all.filter((ref) => (isDir ? ref.file.startsWith(absolute + sep) : ref.file === absolute));
+    // A dataset is checked with the prompts that name it (a pre-commit hook passes changed files).
+    if (matches.length === 0 && !isDir && /\.(jsonl|csv)$/i.test(absolute))
+      matches = promptsNaming(all, absolute, promptsDir);
     if (matches.length === 0) {
       throw new PromptOpsError(
         "path-not-prompt",
         `${path} is not a prompt file (or a folder holding one) under promptsDir`,
         {
           exitCode: 2,
-          hint: `prompt files end in ${PROMPT_FILE_SUFFIX} and live under the config's promptsDir`,
+          hint: `prompt files end in ${PROMPT_FILE_SUFFIX} and live under the config's promptsDir; a dataset is checked with a prompt that names it in \`tests: [ { file: … } ]\``,
         },
       );
     }
     for (const ref of matches) selected.set(ref.file, ref);
   }
   return [...selected.values()];
+}
+
+/** The prompts whose `- file:` entries may name this dataset: those whose text mentions its name. */
+function promptsNaming(all: readonly PromptFileRef[], dataset: string, promptsDir: string): PromptFileRef[] {
+  const root = realRoot(promptsDir);
+  const name = basename(dataset);
+  return all.filter((ref) => {
+    try {
+      return readProjectFile(ref.file, root, "promptsDir").includes(name);
+    } catch (error) {
+      if (error instanceof UnreadableFileError) return false;
+      throw error;
+    }
+  });
 }

@@ -5,6 +5,7 @@ import type { CompiledPrompt, PromptTest } from "../prompt/prompt-file.js";
 import { checkVariables } from "../prompt/variables.js";
 import type { PromptAtVersion } from "../versions/versions-under-test.js";
 import { type BoundaryCaseInfo, planBoundaryCases } from "./boundary/boundary-cases.js";
+import { plannedTests } from "./planned-tests.js";
 import { groupSamples } from "./repeats.js";
 import { providersOf } from "./test-matrix.js";
 
@@ -53,10 +54,13 @@ export function planCases(
   const cases: TestCase[] = [];
   for (const unit of units) {
     const { prompt } = unit;
-    const tests = prompt.prompt?.tests ?? [];
-    tests.forEach((test, index) => {
-      if (needle && !test.name.toLowerCase().includes(needle)) return;
-      const { values, problems } = checkVariables(unit.compiled.variables ?? {}, test.vars ?? {});
+    for (const { test, values: checked, file: absolute, line } of plannedTests(prompt)) {
+      if (needle && !test.name.toLowerCase().includes(needle)) continue;
+      // A published version's variables may differ from the draft's the tests were checked with.
+      const { values, problems } =
+        checked && unit.version === "draft"
+          ? { values: checked, problems: [] }
+          : checkVariables(unit.compiled.variables ?? {}, test.vars ?? {});
       if (problems.length > 0) {
         throw new PromptOpsError(
           "test-vars-invalid",
@@ -67,8 +71,7 @@ export function planCases(
           },
         );
       }
-      const line = prompt.source.locate(["tests", index, "name"]).line;
-      const file = relative(config.root, prompt.file).split("\\").join("/");
+      const file = relative(config.root, absolute).split("\\").join("/");
       for (const provider of providersOf(selection, prompt.id)) {
         for (let sample = 1; sample <= selection.repeat; sample++) {
           cases.push({
@@ -86,7 +89,7 @@ export function planCases(
           });
         }
       }
-    });
+    }
     if (selection.boundary) cases.push(...planBoundaryCases(config, unit, selection));
   }
   // The samples of one case stay in one shard: its pass rate is decided where all of them ran.

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { ProjectConfig } from "../config/config.js";
 import { loadConfigOrThrow } from "../config/load-config.js";
 import { inspectLocalState, type LocalState } from "../config/local-state.js";
+import { checkDatasets } from "../prompt/check-datasets.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
@@ -45,6 +46,7 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
       ? new ParsedYamlCache(parsedYamlFile, buildId)
       : undefined;
   const run = checkPrompts(config, refs, [], parseCache);
+  await checkDatasets(config, run.prompts);
   // A missing judge is the config's problem, not the prompt's: exit 2 before anything is sent.
   refuseMissingJudge(run.prompts);
   refuseInvalidPrompts(run.prompts, "test");

@@ -3,6 +3,8 @@ import { configFileKeys, configTestKeys } from "../../src/config/config.js";
 import { ASSERTION_OPTION_KEYS } from "../../src/prompt/assertion-parts.js";
 import {
   ASSERTION_TYPES,
+  datasetEntryKeys,
+  datasetRowKeys,
   modelSpecKeys,
   promptFileKeys,
   promptTestKeys,
@@ -19,6 +21,10 @@ describe("the TypeScript types and the JSON Schemas describe the same files", ()
 
   it("prompt file keys", () => expect(Object.keys(promptFileKeys).sort()).toEqual(keys(prompt)));
   it("test case keys", () => expect(Object.keys(promptTestKeys).sort()).toEqual(keys(prompt.$defs?.test)));
+  it("dataset entry keys", () =>
+    expect(Object.keys(datasetEntryKeys).sort()).toEqual(keys(prompt.$defs?.dataset)));
+  it("dataset row keys", () =>
+    expect(Object.keys(datasetRowKeys).sort()).toEqual(keys(prompt.$defs?.datasetRow)));
   it("model keys", () => expect(Object.keys(modelSpecKeys).sort()).toEqual(keys(prompt.$defs?.model)));
   it("assertion types, and the weight beside them", () =>
     expect([...ASSERTION_TYPES, ...ASSERTION_OPTION_KEYS].sort()).toEqual(keys(prompt.$defs?.assertion)));

@@ -4,6 +4,7 @@ import type { Assertion, VariableSchema } from "../../prompt/prompt-file.js";
 import { checkVariables } from "../../prompt/variables.js";
 import { caseIdentity } from "../case-results.js";
 import type { CaseSelection, PromptUnderTest, TestCase } from "../plan-cases.js";
+import { plannedTests } from "../planned-tests.js";
 import type { BoundaryLabel, CaseResult } from "../results.js";
 import { providersOf } from "../test-matrix.js";
 import { type BoundaryInput, boundaryInputs, isStringVariable } from "./boundary-inputs.js";
@@ -143,7 +144,7 @@ function promptBoundary(unit: PromptUnderTest): PromptBoundary {
   if (strings.length === 0)
     return { assertions, inputs: [], notes: [`--boundary: ${id} has no string variable to vary`] };
 
-  const firstTest = prompt.prompt?.tests?.[0];
+  const firstTest = plannedTests(prompt).next().value?.test;
   const base: Record<string, unknown> = { ...(firstTest ? {} : fromExamples(declared)), ...firstTest?.vars };
   const inputs: PlannedInput[] = [];
   const notes: string[] = [];
