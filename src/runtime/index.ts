@@ -6,6 +6,13 @@ import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
 import { fileSignature, type LockfileText, readLockfileText } from "../lockfile/read-lockfile-text.js";
+import {
+  type Feedback,
+  type ObserveStats,
+  type PreparedCall,
+  startCallRecorder,
+} from "../observe/call-recorder.js";
+import type { ObserveOptions } from "../observe/observe-options.js";
 import type { CompiledTemplate } from "../prompt/compile-template.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
 import {
@@ -24,6 +31,8 @@ import { closestMatch } from "../schemas/did-you-mean.js";
 import { watchDirectoryEntry } from "./watch-directory-entry.js";
 
 export { PromptOpsError } from "../errors.js";
+export type { CallResult, Feedback, ObserveStats, PreparedCall } from "../observe/call-recorder.js";
+export type { ObserveOptions } from "../observe/observe-options.js";
 export type { AnthropicContentBlock, AnthropicRequestMessages } from "../prompt/provider-formats.js";
 export type { RenderedMessage } from "../prompt/render.js";
 
@@ -44,6 +53,8 @@ export interface LoadPromptsOptions {
    * called when the file changed but this environment's active versions did not.
    */
   onReload?: (event: { changed: string[] }) => void;
+  /** Record each call made through prepare(): a JSONL log, OpenTelemetry spans (README: Observe). */
+  observe?: ObserveOptions;
 }
 
 /** One active prompt's metadata: spread `model` and `params` into an SDK call. */
@@ -83,8 +94,14 @@ export interface PromptRegistry {
   get(id: PromptId): PromptInfo;
   /** The ids active in the environment, sorted. */
   ids(): string[];
-  /** Stops watching; the registry keeps serving what it last loaded. */
-  close(): void;
+  /** Renders for a call and starts timing it; `call.end(...)` records it (with `observe`). */
+  prepare<K extends PromptId>(id: K, ...vars: VarsArgument<K>): PreparedCall;
+  /** A quality signal for a call, any time after it: written as its own line, by trace id. */
+  feedback(traceId: string, feedback: Feedback): void;
+  /** Call records recorded, written, dropped (slow or failing disk), sampled out. */
+  observeStats(): ObserveStats;
+  /** Stops watching and flushes the call records; the registry keeps serving what it last loaded. */
+  close(): Promise<void>;
 }
 
 interface ActivePrompt {
@@ -109,6 +126,7 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   const { env } = options;
   const reportError = options.onError ?? ((error: Error) => process.emitWarning(error));
   let current = build(await read(file), file, env);
+  const recorder = await startCallRecorder(options.observe, env, reportError);
   // What was last looked at, good or bad, so that one broken or missing file is reported once,
   // not again at every event in its directory.
   let seenSignature = current.signature;
@@ -170,7 +188,13 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
     anthropic: (id, ...vars) => toAnthropicMessages(render(id, vars[0])),
     get: (id) => active(id).info,
     ids: () => [...current.prompts.keys()].sort(),
-    close: () => watcher?.close(),
+    prepare: (id, ...vars) => recorder.prepare(active(id).info, render(id, vars[0]), vars[0]),
+    feedback: (traceId, feedback) => recorder.feedback(traceId, feedback),
+    observeStats: () => recorder.stats(),
+    close: async () => {
+      watcher?.close();
+      await recorder.close();
+    },
   };
 }
 
