@@ -9,6 +9,7 @@ import {
   toOpenAIMessages,
 } from "../prompt/provider-formats.js";
 import type { RenderedMessage } from "../prompt/render.js";
+import { callRecordLine, type RecordedPrompt } from "./call-record-line.js";
 import { createJsonlWriter, type JsonlWriter } from "./jsonl-writer.js";
 import { type CheckedObserveOptions, checkObserveOptions, type ObserveOptions } from "./observe-options.js";
 import {
@@ -65,16 +66,6 @@ export interface ObserveStats {
   rotations: number;
 }
 
-/** The prompt as the recorder needs it: PromptInfo's fields. */
-export interface RecordedPrompt {
-  id: string;
-  version: number;
-  hash: string;
-  provider: string | undefined;
-  model: string | undefined;
-  params: Readonly<Record<string, unknown>>;
-}
-
 export interface CallRecorder {
   prepare(prompt: RecordedPrompt, rendered: RenderedMessage[], vars: unknown): PreparedCall;
   feedback(traceId: string, feedback: Feedback): void;
@@ -99,7 +90,7 @@ export async function startCallRecorder(
     ? createJsonlWriter({
         file: resolve(options.file),
         maxFileBytes: options.maxFileBytes,
-        maxBufferChars: options.maxBufferChars,
+        maxBufferBytes: options.maxBufferBytes,
         onError,
       })
     : undefined;
@@ -117,11 +108,11 @@ function createCallRecorder(
   let sampledOut = 0;
 
   /** Serialised now, on the caller's turn: the app may change its objects as soon as we return. */
-  const write = (record: Record<string, unknown>) => {
+  const write = (serialise: () => string) => {
     if (!writer) return;
     let line: string;
     try {
-      line = JSON.stringify(record);
+      line = serialise();
     } catch (error) {
       // A BigInt or a cycle in the variables or the output: the record is lost, the app is not.
       writer.drop(1);
@@ -169,23 +160,16 @@ function createCallRecorder(
             const outcome = outcomeOf(prompt, result, options);
             if (span) endCallSpan(span as OtelSpan, outcome);
             if (!keep(traceId)) return;
-            write({
-              ts: new Date(startedAt).toISOString(),
-              traceId,
-              env,
-              prompt: prompt.id,
-              version: prompt.version,
-              hash: prompt.hash,
-              provider: prompt.provider ?? null,
-              model: prompt.model ?? null,
-              latencyMs,
-              tokens: outcome.tokens,
-              costUsd: outcome.costUsd,
-              status: outcome.error ? "error" : "ok",
-              vars: options.redact.length > 0 ? redactVars(vars ?? {}, options.redact) : (vars ?? {}),
-              output: result.output ?? null,
-              error: outcome.error,
-            });
+            write(() =>
+              callRecordLine(prompt, env, {
+                startedAt,
+                traceId,
+                latencyMs,
+                ...outcome,
+                vars: options.redact.length > 0 ? redactVars(vars ?? {}, options.redact) : vars,
+                output: result.output,
+              }),
+            );
           } catch (error) {
             // A throwing tracer or a hostile getter: recording must never break the application.
             writer?.drop(1);
@@ -206,7 +190,7 @@ function createCallRecorder(
       }
       if (!keep(traceId)) return;
       const comment = typeof feedback.comment === "string" ? feedback.comment : null;
-      write({ ts: new Date().toISOString(), traceId, feedback: { score, comment } });
+      write(() => JSON.stringify({ ts: new Date().toISOString(), traceId, feedback: { score, comment } }));
     },
     stats() {
       const { written = 0, dropped = 0, queued = 0, rotations = 0 } = writer?.stats() ?? {};

@@ -25,8 +25,8 @@ export interface ObserveOptions {
   otel?: boolean | { tracer: OtelTracer };
   /** A file about to grow past this many bytes is renamed aside (default 100 MiB). */
   maxFileBytes?: number;
-  /** Records waiting for a slow disk, in characters (default 8 Mi); past it, records are dropped and counted. */
-  maxBufferChars?: number;
+  /** Memory for records waiting for the disk, in bytes (default 8 MiB); past it, records are dropped and counted. */
+  maxBufferBytes?: number;
   /** Prices per million tokens by "provider:model", over the built-in table (openai, anthropic). */
   prices?: Readonly<Record<string, ModelPrice>>;
   /** Write failures and unusable feedback. Default: loadPrompts' onError. */
@@ -39,12 +39,12 @@ export interface CheckedObserveOptions {
   redact: RedactPath[];
   otel: ObserveOptions["otel"];
   maxFileBytes: number;
-  maxBufferChars: number;
+  maxBufferBytes: number;
   prices: Readonly<Record<string, ModelPrice>>;
 }
 
 const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
-const DEFAULT_MAX_BUFFER_CHARS = 8 * 1024 * 1024;
+const DEFAULT_MAX_BUFFER_BYTES = 8 * 1024 * 1024;
 
 /** Checked once at start-up: a mistake here throws from loadPrompts, never later from a call. */
 export function checkObserveOptions(options: ObserveOptions): CheckedObserveOptions {
@@ -65,7 +65,7 @@ export function checkObserveOptions(options: ObserveOptions): CheckedObserveOpti
     redact: redact.map(parseRedactPath),
     otel,
     maxFileBytes: positive("maxFileBytes", options.maxFileBytes, DEFAULT_MAX_FILE_BYTES),
-    maxBufferChars: positive("maxBufferChars", options.maxBufferChars, DEFAULT_MAX_BUFFER_CHARS),
+    maxBufferBytes: positive("maxBufferBytes", options.maxBufferBytes, DEFAULT_MAX_BUFFER_BYTES),
     prices,
   };
 }

@@ -197,6 +197,19 @@ describe("an application records each call it makes with a prompt", () => {
     ]);
   });
 
+  it("drops and counts a record larger than its buffer, and writes multi-byte text whole", async () => {
+    const prompts = await loadPrompts({
+      lockfile: project.lockfile,
+      env: "production",
+      observe: { file: log, maxBufferBytes: 4000 },
+    });
+    prompts.prepare("support-agent", vars).end({ output: "€".repeat(700) });
+    prompts.prepare("support-agent", vars).end({ output: "€".repeat(300) });
+    await prompts.close();
+    expect(records(log).map((line) => line.output)).toEqual(["€".repeat(300)]);
+    expect(prompts.observeStats()).toMatchObject({ written: 1, dropped: 1 });
+  });
+
   it("refuses bad options at start-up, with the option named", async () => {
     for (const [observe, message] of [
       [{ file: log, sampleRate: 2 }, /sampleRate must be a number from 0 to 1/],

@@ -71,7 +71,7 @@ describe("recording degrades, never the application, when the disk misbehaves", 
     const prompts = await loadPrompts({
       lockfile: project.lockfile,
       env: "production",
-      observe: { file: log, maxBufferChars: 20_000, onError: () => {} },
+      observe: { file: log, maxBufferBytes: 20_000, onError: () => {} },
     });
     let reader: number | undefined;
     try {
