@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type Context, context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import {
   BasicTracerProvider,
@@ -21,6 +21,7 @@ afterEach(async () => {
   await provider?.shutdown();
   provider = undefined;
   trace.disable();
+  context.disable();
   project.cleanup();
 });
 
@@ -93,6 +94,28 @@ describe("with observe.otel, each call is an OpenTelemetry span any OTLP backend
     expect(span!.attributes["gen_ai.usage.input_tokens"]).toBeUndefined();
   });
 
+  it("is a child of the span active where prepare() runs: the app's request span", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracer = registerSdk(exporter).getTracer("my-app");
+    context.setGlobalContextManager(new StackContextManager());
+    const prompts = await loadPrompts({
+      lockfile: project.lockfile,
+      env: "production",
+      observe: { otel: true },
+    });
+    const request = tracer.startSpan("POST /support");
+    const call = context.with(trace.setSpan(context.active(), request), () =>
+      prompts.prepare("support-agent", vars),
+    );
+    call.end({ output: "ok" });
+    request.end();
+    await prompts.close();
+
+    const chat = exporter.getFinishedSpans().find((span) => span.name === "chat gpt-4o-mini")!;
+    expect(chat.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+    expect(call.traceId).toBe(request.spanContext().traceId);
+  });
+
   it("without an SDK registered, calls still get a trace id of their own", async () => {
     const prompts = await loadPrompts({
       lockfile: project.lockfile,
@@ -154,6 +177,38 @@ describe("with observe.otel, each call is an OpenTelemetry span any OTLP backend
     }
   });
 });
+
+/** The smallest context manager: synchronous `with`, as an app's AsyncLocalStorage one behaves within a call. */
+class StackContextManager {
+  private current: Context = ROOT_CONTEXT;
+  active(): Context {
+    return this.current;
+  }
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    const previous = this.current;
+    this.current = ctx;
+    try {
+      return fn.call(thisArg, ...args);
+    } finally {
+      this.current = previous;
+    }
+  }
+  bind<T>(_ctx: Context, target: T): T {
+    return target;
+  }
+  enable(): this {
+    return this;
+  }
+  disable(): this {
+    this.current = ROOT_CONTEXT;
+    return this;
+  }
+}
 
 interface OtlpSpan {
   name: string;
