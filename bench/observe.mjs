@@ -130,7 +130,7 @@ try {
     if (writer.stats().queued >= 20_000) await writer.flush();
     else await yieldToLoop();
   }
-  await writer.close();
+  await writer.close(60_000);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const { written, dropped } = writer.stats();
   const perSecond = Math.round(written / seconds);

@@ -196,7 +196,7 @@ function createCallRecorder(
       const { written = 0, dropped = 0, queued = 0, rotations = 0 } = writer?.stats() ?? {};
       return { recorded, sampledOut, written, dropped, queued, rotations };
     },
-    close: async () => writer?.close(),
+    close: async () => writer?.close(options.closeTimeoutMs),
   };
 }
 

@@ -35,8 +35,12 @@ export interface JsonlWriter {
   drop(count: number): void;
   /** Resolves when everything queued so far has been written or dropped. */
   flush(): Promise<void>;
-  /** Flushes; lines written afterwards are dropped. */
-  close(): Promise<void>;
+  /**
+   * Flushes, waiting at most `timeoutMs` for a disk that does not answer: then what is still
+   * queued or being written counts as dropped, and close resolves (a shutdown must not hang).
+   * Lines written afterwards are dropped.
+   */
+  close(timeoutMs: number): Promise<void>;
   stats(): WriterStats;
 }
 
@@ -61,6 +65,9 @@ export function createJsonlWriter(options: JsonlWriterOptions): JsonlWriter {
   let dropped = 0;
   let rotations = 0;
   let closed = false;
+  /** close() gave up on a write that did not complete: its lines were counted as dropped. */
+  let abandoned = false;
+  let inFlightLines = 0;
   let failing = false;
   /** Bytes in the file, once known: tracked, not stat'ed before every batch. */
   let size: number | undefined;
@@ -96,11 +103,14 @@ export function createJsonlWriter(options: JsonlWriterOptions): JsonlWriter {
       spare = undefined;
       used = 0;
       queuedLines = 0;
+      inFlightLines = lines;
       try {
         await appendBatch(data);
+        if (abandoned) return;
         written += lines;
         failing = false;
       } catch (error) {
+        if (abandoned) return;
         dropped += lines;
         // The file's size is unknown after a failure (a replaced directory, a full disk).
         size = undefined;
@@ -118,6 +128,7 @@ export function createJsonlWriter(options: JsonlWriterOptions): JsonlWriter {
           );
         }
       }
+      inFlightLines = 0;
       spare = full;
     }
   };
@@ -154,9 +165,25 @@ export function createJsonlWriter(options: JsonlWriterOptions): JsonlWriter {
     async flush() {
       while (draining) await draining;
     },
-    async close() {
+    async close(timeoutMs) {
       closed = true;
-      while (draining) await draining;
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = await Promise.race([
+        (async () => {
+          while (draining) await draining;
+          return false;
+        })(),
+        new Promise<boolean>((done) => {
+          timer = setTimeout(() => done(true), timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (!gaveUp || abandoned) return;
+      abandoned = true;
+      dropped += inFlightLines + queuedLines;
+      inFlightLines = 0;
+      queuedLines = 0;
+      used = 0;
     },
     stats: () => ({ written, dropped, queued: queuedLines, rotations }),
   };

@@ -27,6 +27,8 @@ export interface ObserveOptions {
   maxFileBytes?: number;
   /** Memory for records waiting for the disk, in bytes (default 8 MiB); past it, records are dropped and counted. */
   maxBufferBytes?: number;
+  /** How long close() waits for the disk before it counts what is left as dropped (default 5000). */
+  closeTimeoutMs?: number;
   /** Prices per million tokens by "provider:model", over the built-in table (openai, anthropic). */
   prices?: Readonly<Record<string, ModelPrice>>;
   /** Write failures and unusable feedback. Default: loadPrompts' onError. */
@@ -40,6 +42,7 @@ export interface CheckedObserveOptions {
   otel: ObserveOptions["otel"];
   maxFileBytes: number;
   maxBufferBytes: number;
+  closeTimeoutMs: number;
   prices: Readonly<Record<string, ModelPrice>>;
 }
 
@@ -66,6 +69,7 @@ export function checkObserveOptions(options: ObserveOptions): CheckedObserveOpti
     otel,
     maxFileBytes: positive("maxFileBytes", options.maxFileBytes, DEFAULT_MAX_FILE_BYTES),
     maxBufferBytes: positive("maxBufferBytes", options.maxBufferBytes, DEFAULT_MAX_BUFFER_BYTES),
+    closeTimeoutMs: positive("closeTimeoutMs", options.closeTimeoutMs, 5000),
     prices,
   };
 }

@@ -113,4 +113,32 @@ describe("recording degrades, never the application, when the disk misbehaves", 
     }
     expect(readFileSync(project.lockfile, "utf8")).toContain("support-agent");
   });
+
+  it("close() does not hang on a disk that never answers: it gives up after closeTimeoutMs, counting the rest", async () => {
+    const log = project.path("calls.jsonl");
+    expect(spawnSync("mkfifo", [log]).status).toBe(0);
+    const prompts = await loadPrompts({
+      lockfile: project.lockfile,
+      env: "production",
+      observe: { file: log, closeTimeoutMs: 200 },
+    });
+    let reader: number | undefined;
+    try {
+      for (let i = 0; i < 10; i++) prompts.prepare("support-agent", vars).end({ output: `reply ${i}` });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let i = 0; i < 5; i++) prompts.prepare("support-agent", vars).end({ output: `late ${i}` });
+      const started = performance.now();
+      await prompts.close();
+      expect(performance.now() - started).toBeLessThan(2000);
+      expect(prompts.observeStats()).toMatchObject({ written: 0, dropped: 15, queued: 0 });
+
+      // The stuck write finishes after all: its lines were already counted, and stay counted once.
+      reader = openSync(log, constants.O_RDONLY | constants.O_NONBLOCK);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(prompts.observeStats()).toMatchObject({ written: 0, dropped: 15 });
+    } finally {
+      reader ??= openSync(log, constants.O_RDONLY | constants.O_NONBLOCK);
+      closeSync(reader);
+    }
+  });
 });
