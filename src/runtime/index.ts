@@ -6,6 +6,13 @@ import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
 import { type TrustedKey, trustedKeys } from "../lockfile/lockfile-signature.js";
 import type { LockfileText } from "../lockfile/read-lockfile-text.js";
+import {
+  type Feedback,
+  type ObserveStats,
+  type PreparedCall,
+  startCallRecorder,
+} from "../observe/call-recorder.js";
+import type { ObserveOptions } from "../observe/observe-options.js";
 import type { CompiledTemplate } from "../prompt/compile-template.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
 import {
@@ -27,6 +34,8 @@ import { requirePrompts } from "./required-prompts.js";
 import { type AcceptLockfile, type LoadedFrom, loadFromUrl } from "./url-source.js";
 
 export { PromptOpsError } from "../errors.js";
+export type { CallResult, Feedback, ObserveStats, PreparedCall } from "../observe/call-recorder.js";
+export type { ObserveOptions } from "../observe/observe-options.js";
 export type { AnthropicContentBlock, AnthropicRequestMessages } from "../prompt/provider-formats.js";
 export type { RenderedMessage } from "../prompt/render.js";
 
@@ -58,6 +67,8 @@ export interface LoadPromptsOptions extends SourceOptions {
    * rejects; on reload: onError, and the last good one is kept). Uses node:crypto.
    */
   publicKey?: string | KeyObject | ReadonlyArray<string | KeyObject>;
+  /** Record each call made through prepare(): a JSONL log, OpenTelemetry spans (README: Observe). */
+  observe?: ObserveOptions;
 }
 
 /** One active prompt's metadata: spread `model` and `params` into an SDK call. */
@@ -97,8 +108,14 @@ export interface PromptRegistry {
   get(id: PromptId): PromptInfo;
   /** The ids active in the environment, sorted. */
   ids(): string[];
-  /** Stops watching the file or polling the URL; the registry keeps serving what it last loaded. */
-  close(): void;
+  /** Renders for a call and starts timing it; `call.end(...)` records it (with `observe`). */
+  prepare<K extends PromptId>(id: K, ...vars: VarsArgument<K>): PreparedCall;
+  /** A quality signal for a call, any time after it: written as its own line, by trace id. */
+  feedback(traceId: string, feedback: Feedback): void;
+  /** Call records recorded, written, dropped (slow or failing disk), sampled out. */
+  observeStats(): ObserveStats;
+  /** Stops watching and flushes the call records; the registry keeps serving what it last loaded. */
+  close(): Promise<void>;
 }
 
 interface ActivePrompt {
@@ -155,6 +172,10 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
     source.kind === "url"
       ? await loadFromUrl({ ...source, accept, onError: reportError })
       : await loadFromFile(source.file, source.watch, accept, reportError, () => current!);
+  const recorder = await startCallRecorder(options.observe, env, reportError).catch((error: unknown) => {
+    watcher?.close();
+    throw error;
+  });
 
   const active = (id: string): ActivePrompt => {
     const prompt = current!.prompts.get(id);
@@ -185,7 +206,13 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
     anthropic: (id, ...vars) => toAnthropicMessages(render(id, vars[0])),
     get: (id) => active(id).info,
     ids: () => [...current!.prompts.keys()].sort(),
-    close: () => watcher?.close(),
+    prepare: (id, ...vars) => recorder.prepare(active(id).info, render(id, vars[0]), vars[0]),
+    feedback: (traceId, feedback) => recorder.feedback(traceId, feedback),
+    observeStats: () => recorder.stats(),
+    close: async () => {
+      watcher?.close();
+      await recorder.close();
+    },
   };
 }
 

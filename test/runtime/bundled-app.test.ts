@@ -166,3 +166,39 @@ describe.each([
     });
   },
 );
+
+// @opentelemetry/api is an optional peer: an app that does not install it must still bundle, and
+// only asking for observe.otel: true then fails, with a code and a hint, at start-up.
+describe("an app bundled without @opentelemetry/api", () => {
+  const OBSERVED_APP = (otel: boolean) => `import { loadPrompts } from "promptops";
+loadPrompts({ lockfile: "promptops.lock", env: "production", observe: { otel: ${otel} } }).then(
+  (prompts) => process.stdout.write(JSON.stringify({ traceId: prompts.prepare("support-agent", { userMessage: "Hi", customer: { name: "Ann", plan: "pro" } }).traceId })),
+  (error) => process.stdout.write(JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint } })),
+);
+`;
+  const bundleAndRun = async (otel: boolean) => {
+    writeFileSync(source.path("app.js"), OBSERVED_APP(otel));
+    await withEsbuild("esm", deploy.path("app.mjs"));
+    writeFileSync(
+      deploy.path("promptops.lock"),
+      serializeLockfile(buildLockfile({ production: { "support-agent": 3 } })),
+    );
+    return run(deploy.path("app.mjs"));
+  };
+
+  it("gets otel-missing from observe.otel: true, and records without it", async () => {
+    const missing = await bundleAndRun(true);
+    expect(missing.stderr).toBe("");
+    expect(JSON.parse(missing.stdout)).toEqual({
+      error: {
+        code: "otel-missing",
+        message: "observe.otel is on but @opentelemetry/api cannot be loaded",
+        hint: expect.stringContaining("npm install @opentelemetry/api"),
+      },
+    });
+
+    const off = await bundleAndRun(false);
+    expect(off.stderr).toBe("");
+    expect(JSON.parse(off.stdout)).toEqual({ traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+  });
+});
