@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   "lockfile-too-large": 2,
   "lockfile-unreadable": 2,
   "lockfile-wrong-project": 1,
+  "logs-not-found": 2,
   "merge-baseline-mismatch": 2,
   "merge-duplicate": 2,
   "merge-invalid": 2,
