@@ -57,7 +57,8 @@ export async function findCalls(config: ProjectConfig, options: FindCallsOptions
     files,
     config.root,
     {
-      wants: (line) => line.includes(idText) && (traceText === undefined || line.includes(traceText)),
+      // The rarer text of the two: a trace id names one call.
+      needle: traceText ?? idText,
       call(call) {
         if (call.prompt !== options.id) return;
         if (options.version !== undefined && String(call.version) !== String(options.version)) return;
@@ -79,7 +80,7 @@ export async function findCalls(config: ProjectConfig, options: FindCallsOptions
   for (const call of kept) if (call.traceId !== undefined) feedback.set(call.traceId, []);
   if (feedback.size > 0) {
     await scanCallLogs(files, config.root, {
-      wants: (line) => line.includes('"feedback"'),
+      needle: '"feedback"',
       feedback(f) {
         feedback.get(f.traceId)?.push({ score: f.score ?? null, comment: f.comment ?? null });
       },

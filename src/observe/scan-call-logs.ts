@@ -6,10 +6,10 @@ export interface ScanHandlers {
   call?(call: LoggedCall): void;
   feedback?(feedback: LoggedFeedback): void;
   /**
-   * A cheap test on the raw text before it is parsed: false skips the line unparsed (and then it
-   * is never counted as malformed). Parsing is most of a scan's cost.
+   * Only lines containing this text are decoded and parsed (a byte search); the others are skipped
+   * unparsed, and so never counted as malformed. Parsing is most of a scan's cost.
    */
-  wants?(line: string): boolean;
+  needle?: string;
 }
 
 /** Lines that were skipped: counted, with the first few located, so the user can find them. */
@@ -37,16 +37,17 @@ export async function scanCallLogs(
       skipped.count++;
       if (skipped.examples.length < MAX_EXAMPLES) skipped.examples.push(`${name}:${lineNumber}: ${reason}`);
     };
-    await readLines(file, {
-      line(text, lineNumber) {
-        if (text.trim() === "" || (handlers.wants && !handlers.wants(text))) return;
+    const visitor = {
+      line(text: string, lineNumber: number) {
+        if (text.trim() === "") return;
         const parsed = parseCallLogLine(text);
         if (parsed.kind === "call") handlers.call?.(parsed);
         else if (parsed.kind === "feedback") handlers.feedback?.(parsed);
         else skip(lineNumber, parsed.reason);
       },
-      tooLong: (lineNumber) => skip(lineNumber, "line too long"),
-    });
+      tooLong: (lineNumber: number) => skip(lineNumber, "line too long"),
+    };
+    await readLines(file, visitor, { needle: handlers.needle });
   }
   return skipped;
 }

@@ -79,7 +79,10 @@ interface FeedbackTally {
   scored: number;
 }
 
-const dayOf = (at: number) => new Date(at).toISOString().slice(0, 10);
+// The UTC date of a call; a `ts` already in UTC ISO form gives it without a Date (once per call).
+const UTC_ISO = /^\d{4}-\d{2}-\d{2}T[^+]*Z$/;
+const dayOf = (at: number, ts?: string) =>
+  ts !== undefined && UTC_ISO.test(ts) ? ts.slice(0, 10) : new Date(at).toISOString().slice(0, 10);
 
 /**
  * Aggregates call logs and recorded test runs per prompt × version (× --by dimensions). Two
@@ -95,7 +98,7 @@ export async function collectStats(config: ProjectConfig, options: StatsOptions)
 
   const feedback = new Map<string, FeedbackTally>();
   await scanCallLogs(files, config.root, {
-    wants: (line) => line.includes('"feedback"'),
+    needle: '"feedback"',
     feedback(f) {
       const tally = feedback.get(f.traceId) ?? { count: 0, scoreSum: 0, scored: 0 };
       tally.count++;
@@ -109,7 +112,8 @@ export async function collectStats(config: ProjectConfig, options: StatsOptions)
 
   const groups = new Map<string, Group>();
   const groupFor = (keys: Group["keys"]): Group => {
-    const id = JSON.stringify([keys.prompt, String(keys.version), keys.model, keys.env, keys.day]);
+    // A template, not JSON.stringify: this runs once per logged call. NUL never occurs in the keys' text.
+    const id = `${keys.prompt}\u0000${keys.version}\u0000${keys.model ?? ""}\u0000${keys.env ?? ""}\u0000${keys.day ?? ""}`;
     let group = groups.get(id);
     if (!group) {
       group = {
@@ -131,11 +135,19 @@ export async function collectStats(config: ProjectConfig, options: StatsOptions)
     }
     return group;
   };
-  const keysOf = (prompt: string, version: number | string, model?: string, env?: string, at?: number) => {
+  const [byModel, byEnv, byDay] = [extra.includes("model"), extra.includes("env"), extra.includes("day")];
+  const keysOf = (
+    prompt: string,
+    version: number | string,
+    model?: string,
+    env?: string,
+    at?: number,
+    ts?: string,
+  ) => {
     const keys: Group["keys"] = { prompt, version };
-    if (extra.includes("model")) keys.model = model ?? "(unknown)";
-    if (extra.includes("env")) keys.env = env ?? "(unknown)";
-    if (extra.includes("day") && at !== undefined) keys.day = dayOf(at);
+    if (byModel) keys.model = model ?? "(unknown)";
+    if (byEnv) keys.env = env ?? "(unknown)";
+    if (byDay && at !== undefined) keys.day = dayOf(at, ts);
     return keys;
   };
 
@@ -143,7 +155,7 @@ export async function collectStats(config: ProjectConfig, options: StatsOptions)
   const addCall = (call: LoggedCall) => {
     if (options.since !== undefined && call.at < options.since) return;
     if (wanted && !wanted.has(call.prompt)) return;
-    const group = groupFor(keysOf(call.prompt, call.version, call.model, call.env, call.at));
+    const group = groupFor(keysOf(call.prompt, call.version, call.model, call.env, call.at, call.ts));
     group.calls++;
     if (call.status === "error") group.errors++;
     group.input += call.tokens.input;

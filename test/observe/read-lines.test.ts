@@ -1,13 +1,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readLines } from "../../src/observe/read-lines.js";
+import { type ReadLinesOptions, readLines } from "../../src/observe/read-lines.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 
 let dir: ProjectDir;
 afterEach(() => dir?.cleanup());
 
-async function linesOf(content: string, maxLineChars?: number) {
+async function linesOf(content: string, options: ReadLinesOptions = {}) {
   dir = makeProjectDir();
   const file = join(dir.root, "calls.jsonl");
   writeFileSync(file, content);
@@ -16,7 +16,7 @@ async function linesOf(content: string, maxLineChars?: number) {
   const total = await readLines(
     file,
     { line: (text, n) => seen.push(`${n}:${text}`), tooLong: (n) => tooLong.push(n) },
-    maxLineChars,
+    options,
   );
   return { seen, tooLong, total };
 }
@@ -29,7 +29,9 @@ describe("streaming a call log line by line", () => {
   });
 
   it("skips a line over the bound without keeping it, and goes on with the next", async () => {
-    const { seen, tooLong } = await linesOf(`short\n${"x".repeat(5000)}\nafter\n${"y".repeat(5000)}`, 100);
+    const { seen, tooLong } = await linesOf(`short\n${"x".repeat(5000)}\nafter\n${"y".repeat(5000)}`, {
+      maxLineBytes: 100,
+    });
     expect(seen).toEqual(["1:short", "3:after"]);
     expect(tooLong).toEqual([2, 4]);
   });
@@ -41,8 +43,20 @@ describe("streaming a call log line by line", () => {
   });
 
   it("keeps multi-byte characters whole across chunk boundaries", async () => {
-    const line = "é".repeat(600_000);
-    const { seen } = await linesOf(`${line}\n`);
-    expect(seen).toEqual([`1:${line}`]);
+    const line = "é".repeat(200_000); // 400 kB, across the first 1 MiB chunk's end
+    const { seen } = await linesOf(`${"a".repeat(700_001)}\n${line}\n`);
+    expect(seen[1]).toBe(`2:${line}`);
+  });
+
+  it("with a needle, visits only the lines that contain it, numbered as in the file", async () => {
+    const lines = Array.from({ length: 300_000 }, (_, i) =>
+      i % 1000 === 5 ? `{"traceId":"t${i}","feedback":{}}` : `{"n":${i}}`,
+    );
+    const { seen, total } = await linesOf(`${lines.join("\n")}\nlast "feedback"`, { needle: '"feedback"' });
+    expect(seen.length).toBe(301);
+    expect(seen[0]).toBe('6:{"traceId":"t5","feedback":{}}');
+    expect(seen[299]).toBe('299006:{"traceId":"t299005","feedback":{}}');
+    expect(seen[300]).toBe('300001:last "feedback"');
+    expect(total).toBe(300_001);
   });
 });
