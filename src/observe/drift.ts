@@ -1,6 +1,6 @@
 import type { ProjectConfig } from "../config/config.js";
 import { lexicalSimilarity } from "../regression/judge/similarity.js";
-import { type RecordedCase, readTestRuns } from "./test-runs.js";
+import { type RecordedCase, readTestRuns, type SkippedRun } from "./test-runs.js";
 
 /** Defaults of `drift`'s thresholds (documented in the README). */
 // 0.8: the default threshold of `similar` (DEFAULT_SIMILAR_THRESHOLD), so drift and tests agree on "alike".
@@ -44,7 +44,7 @@ export interface DriftReport {
   withoutHistory: number;
   /** Cases skipped: errors (a provider failure is not drift) or served from the response cache. */
   skipped: { errors: number; cached: number };
-  skippedRuns: string[];
+  skippedRuns: SkippedRun[];
 }
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;

@@ -4,7 +4,7 @@ import { LatencySketch } from "./latency-sketch.js";
 import { resolveLogFiles } from "./log-files.js";
 import { NO_OWNER, promptOwners } from "./prompt-owners.js";
 import { noSkippedLines, type SkippedLines, scanCallLogs } from "./scan-call-logs.js";
-import { readTestRuns } from "./test-runs.js";
+import { readTestRuns, type SkippedRun } from "./test-runs.js";
 
 /** What `--by` can add to prompt × version (which are always there). */
 export const STATS_DIMENSIONS = ["prompt", "version", "model", "env", "owner", "day"] as const;
@@ -54,7 +54,7 @@ export interface StatsReport {
   /** Feedback whose call is not in the logs read (or not in the window). */
   unmatchedFeedback: number;
   runsRead: number;
-  skippedRuns: string[];
+  skippedRuns: SkippedRun[];
 }
 
 interface Group {

@@ -28,10 +28,16 @@ export interface RecordedRun {
   cases: RecordedCase[];
 }
 
+export interface SkippedRun {
+  name: string;
+  /** "tracked": git tracks it, so it came from a commit, not from this machine's runs. */
+  reason: "tracked" | "not a run record";
+}
+
 export interface TestRuns {
   runs: RecordedRun[];
-  /** Run files that were skipped: unreadable, not JSON, or not of the results shape. */
-  skipped: string[];
+  /** Files under .promptops/runs/ that were not used, and why. */
+  skipped: SkippedRun[];
 }
 
 // `promptops test` names each record by its ISO time with ":" and "." as "-" (conclude-run.ts).
@@ -51,19 +57,23 @@ export async function readTestRuns(config: ProjectConfig, since?: number): Promi
   }
   const localState = await inspectLocalState(config);
   const runs: RecordedRun[] = [];
-  const skipped: string[] = [];
+  const skipped: SkippedRun[] = [];
   for (const name of names.sort()) {
     const when = RUN_NAME.exec(name);
     const at = when ? Date.parse(`${when[1]}T${when[2]}:${when[3]}:${when[4]}.${when[5]}Z`) : Number.NaN;
     const file = join(dir, name);
-    if (!Number.isFinite(at) || !localState.trusts(file)) {
-      skipped.push(name);
+    if (!localState.trusts(file)) {
+      skipped.push({ name, reason: "tracked" });
+      continue;
+    }
+    if (!Number.isFinite(at)) {
+      skipped.push({ name, reason: "not a run record" });
       continue;
     }
     if (since !== undefined && at < since) continue;
     const cases = readRunCases(file, config.root);
     if (cases) runs.push({ name, at, cases });
-    else skipped.push(name);
+    else skipped.push({ name, reason: "not a run record" });
   }
   return { runs, skipped };
 }

@@ -114,4 +114,48 @@ describe("promptops drift: a provider's silent model update shows up without a p
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("--min-similarity 80: not a number from 0 to 1");
   });
+
+  it("ignores a run record that came from a commit: a pull request cannot plant the history drift compares with", async () => {
+    await nightlyProject();
+    await nightlyRun(STEADY);
+    const planted = {
+      summary: {
+        total: 1,
+        passed: 1,
+        failed: 0,
+        errors: 0,
+        durationMs: 1,
+        tokens: { input: 0, output: 0 },
+        costUsd: 0,
+      },
+      results: [
+        {
+          prompt: "support",
+          version: 1,
+          hash: await hashOfV1(),
+          provider: MODEL,
+          test: "explains the refund window",
+          status: "pass",
+          output: "A planted answer that shares no words with the real one",
+          latencyMs: 1,
+          cached: false,
+          tokens: { input: 0, output: 0 },
+          costUsd: 0,
+          assertions: [],
+        },
+      ],
+    };
+    await repo.write(".promptops/runs/2000-01-01T00-00-00-000Z-abcdef.json", JSON.stringify(planted));
+    await repo.git("add", "--force", ".promptops/runs/2000-01-01T00-00-00-000Z-abcdef.json");
+    await repo.git("commit", "-m", "plant a run");
+    const run = await promptops("drift");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^0 case\(s\) drifted, 0 steady, 1 without earlier runs/m);
+    expect(run.stderr).toContain("ignored file(s) in .promptops/runs/: 1 that git tracks");
+  });
 });
+
+async function hashOfV1(): Promise<string> {
+  const log = JSON.parse((await promptops("log", "support", "--json")).stdout);
+  return log.versions[0].hash;
+}

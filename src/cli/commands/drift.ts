@@ -6,6 +6,7 @@ import { shownStrings } from "../../reporters/format-results.js";
 import { oneLine } from "../../text/truncate.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, printJson } from "../output.js";
+import { skippedRunsNote } from "../skipped-runs-note.js";
 
 export interface DriftCommandOptions extends GlobalOptions {
   ids: string[];
@@ -36,11 +37,8 @@ export async function runDrift(options: DriftCommandOptions): Promise<number> {
   const since = options.since === undefined ? undefined : parseSince(options.since);
   const config = loadConfigOrThrow(options.cwd);
   const report = await detectDrift(config, { ids: options.ids, since, minSimilarity, maxPassRateChange });
-  if (report.skippedRuns.length > 0) {
-    process.stderr.write(
-      `warning: skipped ${report.skippedRuns.length} unreadable or unknown file(s) in .promptops/runs/\n`,
-    );
-  }
+  const runsNote = skippedRunsNote(report.skippedRuns);
+  if (runsNote) process.stderr.write(`${runsNote}\n`);
   if (options.json) printJson({ ...report, thresholds: { minSimilarity, maxPassRateChange } });
   else process.stdout.write(`${formatDrift(report, minSimilarity)}\n`);
   return report.drifted > 0 ? 1 : 0;

@@ -10,6 +10,7 @@ import {
 import { printable } from "../../reporters/format-results.js";
 import type { GlobalOptions } from "../main.js";
 import { displayPath, printJson } from "../output.js";
+import { skippedRunsNote } from "../skipped-runs-note.js";
 import { textTable } from "../text-table.js";
 
 export interface StatsCommandOptions extends GlobalOptions {
@@ -64,11 +65,8 @@ function notes(report: StatsReport): string[] {
       `note: ${report.unmatchedFeedback} feedback record(s) match no call read (other logs, or before --since)`,
     );
   }
-  if (report.skippedRuns.length > 0) {
-    lines.push(
-      `warning: skipped ${report.skippedRuns.length} unreadable or unknown file(s) in .promptops/runs/`,
-    );
-  }
+  const runsNote = skippedRunsNote(report.skippedRuns);
+  if (runsNote) lines.push(runsNote);
   return lines;
 }
 
