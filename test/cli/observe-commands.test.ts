@@ -140,6 +140,15 @@ describe("promptops stats: is the new version more expensive, and did its feedba
     expect(run.stderr).toContain("skipped 1 malformed log line(s), e.g. .promptops/calls.jsonl:2: not JSON");
   });
 
+  it("says how much feedback matched no call read, e.g. when --since leaves its call out", async () => {
+    await project({ "prompts/support.prompt.yaml": prompt(["@acme/support"]), ...rotatedLogs() });
+    const run = await promptops("stats", "--since", "2d", "--json");
+    expect(JSON.parse(run.stdout).rows.map((r: { version: number }) => r.version)).toEqual([2]);
+    expect(run.stderr).toContain(
+      "note: 2 feedback record(s) match no call read (other logs, or before --since)",
+    );
+  });
+
   it("prints a table a person reads, one row per version", async () => {
     await project({ "prompts/support.prompt.yaml": prompt(["@acme/support"]), ...rotatedLogs() });
     const run = await promptops("stats");
