@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   "lockfile-wrong-project": 1,
   "lockfile-unsigned": 1,
   "lockfile-wrong-key": 1,
+  "logs-not-found": 2,
   "merge-baseline-mismatch": 2,
   "merge-duplicate": 2,
   "merge-invalid": 2,

@@ -19,6 +19,9 @@ export const commandModules = {
   report: () => import("./commands/report.js"),
   test: () => import("./commands/test.js"),
   serve: () => import("./commands/serve.js"),
+  stats: () => import("./commands/stats.js"),
+  callLogs: () => import("./commands/call-logs.js"),
+  drift: () => import("./commands/drift.js"),
 };
 
 export type CommandModules = typeof commandModules;

@@ -32,7 +32,18 @@ function recordingModules(calls: Call[]): CommandModules {
   const load = async () => module;
   return Object.fromEntries(
     ["init", "validate", "render", "status", "publish", "log", "diff", "verify"]
-      .concat(["activation", "lock", "keygen", "types", "report", "test", "serve"])
+      .concat([
+        "activation",
+        "lock",
+        "keygen",
+        "types",
+        "report",
+        "test",
+        "serve",
+        "stats",
+        "callLogs",
+        "drift",
+      ])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
 }
@@ -219,6 +230,76 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     ],
     "runServe",
     { ...at, port: "0", host: "0.0.0.0", lockfile: "dist/promptops.lock", tokenEnv: "TOKEN" },
+  ],
+  [
+    "stats: defaults",
+    ["stats"],
+    "runStats",
+    { ...at, ids: [], logs: undefined, since: undefined, by: [], json: false },
+  ],
+  [
+    "stats: ids, --since, repeated --by, --logs with several files, --json",
+    [
+      "stats",
+      "support",
+      "--since",
+      "7d",
+      "--by",
+      "owner",
+      "--by",
+      "day",
+      "--json",
+      "--logs",
+      "a.jsonl",
+      "b.jsonl",
+    ],
+    "runStats",
+    { ...at, ids: ["support"], logs: ["a.jsonl", "b.jsonl"], since: "7d", by: ["owner", "day"], json: true },
+  ],
+  [
+    "logs: --version --trace --limit --since --logs --json",
+    [
+      "logs",
+      "support",
+      "--version",
+      "3",
+      "--trace",
+      "t1",
+      "--limit",
+      "5",
+      "--since",
+      "24h",
+      "--json",
+      "--logs",
+      "c.jsonl",
+    ],
+    "runCallLogs",
+    {
+      ...at,
+      id: "support",
+      version: "3",
+      logs: ["c.jsonl"],
+      since: "24h",
+      trace: "t1",
+      limit: "5",
+      json: true,
+    },
+  ],
+  [
+    "drift: ids and thresholds",
+    [
+      "drift",
+      "support",
+      "--since",
+      "30d",
+      "--min-similarity",
+      "0.7",
+      "--max-pass-rate-change",
+      "0.1",
+      "--json",
+    ],
+    "runDrift",
+    { ...at, ids: ["support"], since: "30d", minSimilarity: "0.7", maxPassRateChange: "0.1", json: true },
   ],
 
   [
