@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -17,6 +17,22 @@ function tempFileFor(file: string): string {
 }
 
 /**
+ * A device, FIFO or socket at the target (`-o /dev/null`, `-o /dev/stdout`, a named pipe) is
+ * written into, never renamed over: replacing /dev/null with a regular file, as root, breaks every
+ * program on the machine that writes to it.
+ */
+export function isSpecialFile(file: string): boolean {
+  const info = statSync(file, { throwIfNoEntry: false });
+  return info !== undefined && !info.isFile() && !info.isDirectory();
+}
+
+/** Refuses to rename over anything but a regular file (see isSpecialFile). */
+function refuseSpecialFile(file: string): void {
+  if (!isSpecialFile(file)) return;
+  throw Object.assign(new Error(`${file} is not a regular file`), { code: "ENOTREG" });
+}
+
+/**
  * The synchronous write, making the folder if it is missing. Synchronous on purpose for the
  * run record and the response cache: a second Ctrl-C quits at once (process.exit in a signal
  * handler), and a handler runs only between two pieces of JavaScript, never inside this call, so
@@ -24,6 +40,7 @@ function tempFileFor(file: string): string {
  * throws the file system's error.
  */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+  refuseSpecialFile(file);
   const temp = tempFileFor(file);
   try {
     mkdirSync(dirname(file), { recursive: true });
@@ -41,6 +58,7 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
  * its exact mode. Readers (and fs.watch in the runtime) see the old file or the new one.
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  refuseSpecialFile(file);
   const temp = tempFileFor(file);
   const mode = await stat(file).then(
     (info) => info.mode & 0o777,

@@ -1,7 +1,7 @@
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { PromptOpsError } from "../errors.js";
-import { writeFileAtomicSync } from "../fs/write-file-atomic.js";
+import { isSpecialFile, writeFileAtomicSync } from "../fs/write-file-atomic.js";
 import { redactSecrets } from "../redact-secrets.js";
 import type { ReportDestination, ReporterName, ReporterOutput } from "./reporter.js";
 
@@ -14,7 +14,9 @@ export type ReportTarget = { kind: "stdout"; stream: NodeJS.WriteStream } | { ki
  */
 function writeReportFile(path: string, text: string): void {
   try {
-    writeFileAtomicSync(path, redactSecrets(text));
+    // `-o /dev/null`, `-o /dev/stderr` or a named pipe: written into, as a shell redirect would.
+    if (isSpecialFile(path)) writeFileSync(path, redactSecrets(text));
+    else writeFileAtomicSync(path, redactSecrets(text));
   } catch (error) {
     throw writeFailed(path, error);
   }
