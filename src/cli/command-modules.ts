@@ -18,6 +18,7 @@ export const commandModules = {
   report: () => import("./commands/report.js"),
   test: () => import("./commands/test.js"),
   serve: () => import("./commands/serve.js"),
+  approve: () => import("./commands/approve.js"),
 };
 
 export type CommandModules = typeof commandModules;
