@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { CatFileBatch } from "./cat-file-batch.js";
 import { GitError } from "./git-error.js";
 import { runGit } from "./run-git.js";
@@ -29,10 +30,52 @@ export async function readNotes(
 /**
  * Append `text` to the note on `commit` (git puts a blank line between what was there and
  * what is added; creating the note when there is none). Never replaces what is there.
+ *
+ * `git notes append` moves the notes ref without checking that nobody moved it meanwhile, so two
+ * commands appending at once could lose a record. The append is made on a scratch ref copied
+ * from the notes ref, and the notes ref then moves only if it still is what was copied
+ * (update-ref's compare-and-swap); if not, it starts again from the new value.
  */
 export async function appendNote(root: string, ref: string, commit: string, text: string): Promise<void> {
-  // -F -: the text comes on stdin, never through argv or an editor.
-  await runGit(root, ["notes", `--ref=${ref}`, "append", "-F", "-", `${commit}^{commit}`], { input: text });
+  const scratch = `${ref}-scratch-${process.pid}-${randomBytes(4).toString("hex")}`;
+  for (let attempt = 1; ; attempt++) {
+    const old = await resolveRef(root, ref);
+    try {
+      if (old) await runGit(root, ["update-ref", scratch, old]);
+      // -F -: the text comes on stdin, never through argv or an editor.
+      await runGit(root, ["notes", `--ref=${scratch}`, "append", "-F", "-", `${commit}^{commit}`], {
+        input: text,
+      });
+      const made = await resolveRef(root, scratch);
+      if (!made)
+        throw new GitError({
+          args: ["notes", "append"],
+          cwd: root,
+          exitCode: 0,
+          message: `git notes append did not create ${scratch}`,
+        });
+      // The empty old value means "must not exist yet".
+      await runGit(root, ["update-ref", "-m", "promptops: append a record", ref, made, old ?? ""]);
+      return;
+    } catch (error) {
+      const moved = error instanceof GitError && (await resolveRef(root, ref)) !== old;
+      if (!moved || attempt >= 20) throw error;
+      // Someone else appended meanwhile: their record stays, ours is made again on top of it.
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+    } finally {
+      await runGit(root, ["update-ref", "-d", scratch]).catch(() => {});
+    }
+  }
+}
+
+/** The object a ref points at, or null when it does not exist. */
+async function resolveRef(root: string, ref: string): Promise<string | null> {
+  try {
+    return (await runGit(root, ["rev-parse", "--verify", "--quiet", ref])).trim() || null;
+  } catch (error) {
+    if (error instanceof GitError && error.exitCode === 1) return null;
+    throw error;
+  }
 }
 
 export type NotesPushOutcome = "pushed" | "up-to-date" | "merged-and-pushed";

@@ -81,6 +81,9 @@ describe("a protected environment", () => {
     expect(result.stderr).toContain("lacks a passing test record and 1 more approval");
     expect(result.stderr).toContain("promptops test support --version 1");
     expect(result.stderr).toContain("promptops approve support@1");
+    const promote = await cli(["promote", "support", "--from", "staging", "--to", "production"]);
+    expect(promote.code).toBe(1);
+    expect(promote.stderr).toContain("production is protected: support v1");
     expect(await readFile(join(repo.root, "promptops.lock"), "utf8")).toBe(before);
   });
 
