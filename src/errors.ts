@@ -74,6 +74,7 @@ export const ERROR_CODES = {
   "promote-nothing": 2,
   "promote-same-env": 2,
   "prompt-invalid": 1,
+  "protection-unmet": 1,
   "provider-credentials": 2,
   "provider-invalid": 2,
   "provider-sdk-missing": 2,

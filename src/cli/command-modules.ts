@@ -22,6 +22,7 @@ export const commandModules = {
   stats: () => import("./commands/stats.js"),
   callLogs: () => import("./commands/call-logs.js"),
   drift: () => import("./commands/drift.js"),
+  approve: () => import("./commands/approve.js"),
 };
 
 export type CommandModules = typeof commandModules;

@@ -392,6 +392,10 @@ export function buildProgram(
     )
     .option("--junit-strict", "JUnit as the Jenkins and Surefire schemas accept it (location in properties)")
     .option("--pass-with-no-tests", "exit 0 when no prompt file or no test case is selected")
+    .option(
+      "--push",
+      "with --version or --env: push the test records a passing run writes (refs/notes/promptops)",
+    )
     .action(async (ids: string[], opts, command: Command) => {
       const { runTestCommand } = await modules.test();
       setExitCode(
@@ -422,6 +426,28 @@ export function buildProgram(
           progress: opts.progress !== false,
           junitStrict: Boolean(opts.junitStrict),
           passWithNoTests: Boolean(opts.passWithNoTests),
+          push: Boolean(opts.push),
+        }),
+      );
+    });
+
+  withCommonOptions(program.command("approve"))
+    .description("approve a published version for protected environments (a git note on its tag commit)")
+    .argument("<id@version>", "e.g. support-agent@3")
+    .option("-m, --message <why>", "why, kept in the approval")
+    .option("--push", "push the approval (refs/notes/promptops) to the remote")
+    .option("--remote <name>", "remote to push to", "origin")
+    .option("--json", "print as JSON")
+    .action(async (target: string, opts, command: Command) => {
+      const { runApprove } = await modules.approve();
+      setExitCode(
+        await runApprove({
+          ...globals(command),
+          target,
+          message: opts.message,
+          push: Boolean(opts.push),
+          remote: opts.remote,
+          json: Boolean(opts.json),
         }),
       );
     });

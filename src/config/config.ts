@@ -12,11 +12,24 @@ export type ProviderConfig =
       params?: Record<string, unknown>;
     };
 
+/** What a protected environment requires before a version enters it (DESIGN.md section 9). */
+export interface ProtectionRule {
+  /** A passing test record for the version's exact hash. */
+  tests: boolean;
+  /** Approvals by the prompt's owners who are not the version's tagger. */
+  approvals: number;
+}
+
+/** An `environments:` entry: a name, or a name with protection. */
+export type EnvironmentConfig = string | { name: string; protected?: Partial<ProtectionRule> };
+
 /** promptops.config.yaml as written (every key optional); the shape of schemas/config.schema.json. */
 export interface ConfigFile {
   promptsDir?: string;
   tagPrefix?: string;
-  environments?: string[];
+  environments?: EnvironmentConfig[];
+  /** Owner handles ("@acme/support") to the git e-mails they stand for. */
+  owners?: Record<string, string[]>;
   providers?: ProviderConfig[];
   judge?: string;
   embeddings?: string;
@@ -52,7 +65,12 @@ export interface ProjectConfig {
   configFile: string | undefined;
   promptsDir: string;
   tagPrefix: string;
+  /** Environment names, in promotion order. */
   environments: string[];
+  /** The protected environments among them, by name. */
+  protectedEnvironments: Record<string, ProtectionRule>;
+  /** Owner handles to e-mails (lower-cased), from config `owners:`. */
+  owners: Record<string, string[]>;
   providers: ProviderConfig[];
   judge: string | undefined;
   embeddings: string | undefined;
@@ -102,6 +120,7 @@ export const configFileKeys = {
   promptsDir: true,
   tagPrefix: true,
   environments: true,
+  owners: true,
   providers: true,
   judge: true,
   embeddings: true,

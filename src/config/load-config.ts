@@ -8,6 +8,7 @@ import { schemaDiagnostics } from "../schemas/schema-diagnostics.js";
 import { parseYamlSource } from "../yaml/yaml-source.js";
 import { checkConfigProviders } from "./check-config-providers.js";
 import { CONFIG_FILE_NAME, type ConfigFile, defaultConfig, type ProjectConfig } from "./config.js";
+import { checkEnvironmentNames, environmentsOf, ownersOf } from "./protected-environments.js";
 
 /** Walks up from `cwd` like git and npm do, so commands work from any subdirectory. */
 export function findConfigFile(cwd: string): string | undefined {
@@ -41,6 +42,7 @@ export function loadConfig(cwd: string): LoadedConfig {
       if (validate(value)) {
         written = value as ConfigFile;
         diagnostics.push(...checkConfigProviders(source, written));
+        diagnostics.push(...checkEnvironmentNames(source, written));
       } else diagnostics.push(...schemaDiagnostics(source, validate.errors, "config"));
     }
     if (written.promptsDir !== undefined && !insideProject(resolve(root, written.promptsDir), root)) {
@@ -89,7 +91,8 @@ function resolveConfig(root: string, configFile: string | undefined, written: Co
     configFile,
     promptsDir: resolve(root, written.promptsDir ?? defaultConfig.promptsDir),
     tagPrefix: written.tagPrefix ?? defaultConfig.tagPrefix,
-    environments: written.environments ?? [...defaultConfig.environments],
+    ...environmentsOf(written),
+    owners: ownersOf(written.owners),
     providers: written.providers ?? [...defaultConfig.providers],
     judge: written.judge,
     embeddings: written.embeddings,

@@ -1,6 +1,7 @@
 import { checkEnvironment } from "../config/check-environment.js";
 import { PromptOpsError } from "../errors.js";
-import { CatFileBatch, identity } from "../git/index.js";
+import { identity } from "../git/index.js";
+import { requireProtection } from "../governance/check-protection.js";
 import {
   emptyLockfile,
   type Lockfile,
@@ -12,12 +13,10 @@ import { lockfilePathOf } from "../lockfile/lockfile-path.js";
 import type { SigningKey } from "../lockfile/lockfile-signature.js";
 import type { SignatureNote } from "../lockfile/lockfile-to-write.js";
 import { updateLockfile } from "../lockfile/write-lockfile.js";
-import { discoverPromptFiles } from "../prompt/discover.js";
-import { closeMatches } from "../schemas/did-you-mean.js";
 import { signingKeyFor } from "../signing/signing-keys.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
-import { trustedPublishedContent } from "../versions/published-content.js";
-import { type PublishedVersion, readVersionIndex, type VersionIndex } from "../versions/version-index.js";
+import { lockableVersion, publishedVersion } from "../versions/published-version.js";
+import { type PublishedVersion, readVersionIndex } from "../versions/version-index.js";
 import { checkHistoryFields, historyBackedPrevious } from "./history-check.js";
 import { activationTimeline, type LockfileSnapshot, lockfileHistory } from "./lockfile-history.js";
 
@@ -30,56 +29,6 @@ export interface ActivationChange {
   entry: LockfileEntry;
   /** What the write did to the lockfile's signature (absent when nothing was written or signed). */
   signature?: SignatureNote;
-}
-
-function publishedVersion(
-  project: GitProject,
-  index: VersionIndex,
-  id: string,
-  version: number,
-): PublishedVersion {
-  const versions = index.byId.get(id);
-  if (!versions) {
-    const known = [
-      ...new Set([...index.byId.keys(), ...discoverPromptFiles(project.config.promptsDir).map((r) => r.id)]),
-    ];
-    const similar = closeMatches(id, known);
-    throw new PromptOpsError(
-      "unknown-prompt",
-      known.includes(id) ? `"${id}" has no published version` : `unknown prompt "${id}"`,
-      {
-        exitCode: 2,
-        hint: known.includes(id)
-          ? `publish it first: promptops publish ${id}`
-          : similar.length
-            ? `did you mean ${similar.map((s) => `"${s}"`).join(", ")}?`
-            : "run `promptops status`",
-      },
-    );
-  }
-  const found = versions.find((v) => v.version === version);
-  if (!found) {
-    throw new PromptOpsError("unknown-version", `${id} has no version ${version}`, {
-      exitCode: 2,
-      hint: `published versions: ${versions.map((v) => `v${v.version}`).join(", ")}`,
-    });
-  }
-  return found;
-}
-
-/** Reads a version's content from its tag and refuses one whose content no longer matches its hash. */
-async function lockableVersion(project: GitProject, version: PublishedVersion) {
-  const batch = new CatFileBatch(project.repoRoot);
-  try {
-    return await trustedPublishedContent(
-      batch,
-      project,
-      version,
-      "run `promptops verify`; a tampered version cannot be activated",
-    );
-  } finally {
-    await batch.close();
-  }
 }
 
 interface Pointer {
@@ -122,6 +71,11 @@ async function setPointers(
   pointers: Pointer[],
   readBefore: { entries: ReadEntry[]; command: string } = { entries: [], command: "" },
 ): Promise<ActivationChange[]> {
+  // A protected environment is entered only with its records: refused before anything is written.
+  await requireProtection(
+    project,
+    pointers.map((p) => ({ env: p.env, version: p.version })),
+  );
   const compiled = await Promise.all(pointers.map((p) => lockableVersion(project, p.version)));
   const activatedBy = await identity(project.repoRoot).catch(() => "unknown");
   // Seconds are enough for an audit trail and keep the file's diffs readable.

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { CatFileBatch } from "../git/index.js";
+import { lockfileProtectionProblems } from "../governance/lockfile-protection.js";
 import {
   emptyLockfile,
   type Lockfile,
@@ -57,6 +58,8 @@ export interface LockReport extends SignatureNote {
   written: boolean;
   /** What `lock` changed besides the stored content and the formatting. */
   repaired: LockRepair[];
+  /** Governance notes that could not be used (unparseable, wrong hash): ignored, said once. */
+  warnings: string[];
 }
 
 /**
@@ -83,6 +86,7 @@ export async function lockProject(options: {
     stale: false,
     written: false,
     repaired: [],
+    warnings: [],
   };
   if (text === undefined) return report;
   // Resolved before any work, so a missing key fails the command before anything is written.
@@ -127,6 +131,11 @@ export async function lockProject(options: {
     report.stale = first.stale;
     report.repaired = first.repaired;
     if (badSignature && options.check) report.problems.push(badSignature);
+    if (options.check) {
+      const governance = await lockfileProtectionProblems(project, index, first.rebuilt, batch);
+      report.problems.push(...governance.problems);
+      report.warnings.push(...governance.warnings);
+    }
     if (project.config.types) {
       const typesProblem = await staleTypes(options.cwd, join(project.config.root, project.config.types));
       if (typesProblem) report.problems.push({ message: typesProblem });

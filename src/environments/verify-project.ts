@@ -8,6 +8,8 @@ export interface VerifyReport {
   problems: VerifyProblem[];
   /** Said when the clone is shallow: a missing commit may be history not fetched, not tampering. */
   warning?: string;
+  /** Governance notes that could not be used (unparseable, wrong hash): ignored, never counted. */
+  warnings: string[];
 }
 
 /** Every prompt tag (see verifyTags), then the lockfile's pointers, from one read of the tags. */
@@ -21,6 +23,7 @@ export async function verifyVersions(cwd: string): Promise<VerifyReport> {
   return {
     versionsChecked,
     problems,
+    warnings: lock.warnings,
     ...(project.shallow ? { warning: SHALLOW_HINT } : {}),
   };
 }

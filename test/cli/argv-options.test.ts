@@ -43,6 +43,7 @@ function recordingModules(calls: Call[]): CommandModules {
         "stats",
         "callLogs",
         "drift",
+        "approve",
       ])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
@@ -303,6 +304,19 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
   ],
 
   [
+    "approve",
+    ["approve", "support-agent@3"],
+    "runApprove",
+    { ...at, target: "support-agent@3", message: undefined, push: false, remote: "origin", json: false },
+  ],
+  [
+    "approve: -m, --push, --remote, --json",
+    ["approve", "a@v2", "-m", "reviewed", "--push", "--remote", "upstream", "--json"],
+    "runApprove",
+    { ...at, target: "a@v2", message: "reviewed", push: true, remote: "upstream", json: true },
+  ],
+
+  [
     "activate",
     ["activate", "support-agent@3", "--env", "production"],
     "runActivate",
@@ -477,6 +491,7 @@ const TEST_DEFAULTS = {
   progress: true,
   junitStrict: false,
   passWithNoTests: false,
+  push: false,
 };
 
 accepted.push(
@@ -564,11 +579,21 @@ accepted.push(
     },
   ],
   [
-    "test: -o, --json, --no-progress, --junit-strict, --pass-with-no-tests",
-    ["test", "-o", "junit.xml", "--json", "--no-progress", "--junit-strict", "--pass-with-no-tests"],
+    "test: -o, --json, --no-progress, --junit-strict, --pass-with-no-tests, --push",
+    [
+      "test",
+      "-o",
+      "junit.xml",
+      "--json",
+      "--no-progress",
+      "--junit-strict",
+      "--pass-with-no-tests",
+      "--push",
+    ],
     "runTestCommand",
     {
       ...TEST_DEFAULTS,
+      push: true,
       output: "junit.xml",
       json: true,
       progress: false,

@@ -19,6 +19,7 @@ export async function runLock(
     process.stdout.write(`${c.red("error")}: ${file}: ${problem.message}\n`);
     if (problem.hint) process.stdout.write(`  hint: ${problem.hint}\n`);
   }
+  for (const warning of report.warnings) process.stdout.write(`${c.yellow("warning")}: ${warning}\n`);
   for (const repair of report.repaired)
     process.stdout.write(`${c.yellow("repaired")}: ${file}: ${repair.message}\n`);
   if (!report.exists) process.stdout.write(`${file} does not exist yet: nothing is active anywhere\n`);

@@ -2,6 +2,7 @@ import { loadConfigOrThrow } from "../../config/load-config.js";
 import { PromptOpsError } from "../../errors.js";
 import { parseShard } from "../../regression/plan-cases.js";
 import { reportedCaseCount } from "../../regression/repeats.js";
+import type { CaseResult } from "../../regression/results.js";
 import { parseDuration } from "../../regression/run-deadline.js";
 import { runTests } from "../../regression/run-tests.js";
 import { driveReporters } from "../../reporters/drive-reporters.js";
@@ -43,6 +44,8 @@ export interface TestCommandOptions extends GlobalOptions {
   junitStrict: boolean;
   /** --pass-with-no-tests: a run that selects nothing exits 0. */
   passWithNoTests: boolean;
+  /** --push: push the test records (refs/notes/promptops) a passing run of published versions writes. */
+  push: boolean;
 }
 
 /** Exit codes of a run that Ctrl-C (SIGINT) or a CI's cancel (SIGTERM) stopped: 128 + the signal. */
@@ -112,10 +115,34 @@ export async function runTestCommand(options: TestCommandOptions): Promise<numbe
     // Reports are written first: a stopped run still leaves what finished.
     if (stoppedBy && run.cancelled) return SIGNAL_EXIT_CODES[stoppedBy];
     if (run.empty) return emptyRunExitCode(run.empty, options.passWithNoTests, options.cwd);
+    if (version && isWholeSuite(options) && !run.cancelled) await writeTestRecords(options, run.results);
     return run.passed ? 0 : 1;
   } finally {
     process.off("SIGINT", onInterrupt);
     process.off("SIGTERM", onInterrupt);
+  }
+}
+
+/** A test record says "the suite passed": a run narrowed by --filter, --since or --shard does not say so. */
+function isWholeSuite(options: TestCommandOptions): boolean {
+  return !options.filter && !options.since && !options.shard;
+}
+
+async function writeTestRecords(options: TestCommandOptions, results: CaseResult[]) {
+  const { recordTestRun } = await import("../../governance/record-test-run.js");
+  // Where the JSON results go to stdout, records are said on stderr.
+  const out = options.json || options.output === "-" ? process.stderr : process.stdout;
+  const say = (line: string) => out.write(`${line}\n`);
+  try {
+    const recorded = await recordTestRun({ cwd: options.cwd, results, push: options.push });
+    for (const record of recorded.records)
+      say(`recorded: test record for ${record.prompt} v${record.version} (refs/notes/promptops)`);
+    for (const skipped of recorded.skipped) say(`note: ${skipped}`);
+    if (recorded.pushed) say(`pushed refs/notes/promptops (${recorded.pushed})`);
+  } catch (error) {
+    // Records live in git: a run outside a repository (test --env needs none) has nowhere to put them.
+    if (error instanceof PromptOpsError && error.code === "not-a-git-repo") return;
+    throw error;
   }
 }
 

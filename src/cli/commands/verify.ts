@@ -16,6 +16,7 @@ export async function runVerify(options: VerifyCommandOptions): Promise<number> 
       process.stdout.write(`${c.red("error")}: ${who}: ${problem.message}\n`);
       if (problem.hint) process.stdout.write(`  hint: ${problem.hint}\n`);
     }
+    for (const warning of report.warnings) process.stdout.write(`${c.yellow("warning")}: ${warning}\n`);
     if (report.warning) process.stdout.write(`${c.yellow("warning")}: ${report.warning}\n`);
     const summary = `${report.versionsChecked} version${report.versionsChecked === 1 ? "" : "s"} checked: ${report.problems.length} problem${report.problems.length === 1 ? "" : "s"}`;
     process.stdout.write(`${report.problems.length ? c.red(summary) : c.green(summary)}\n`);
