@@ -71,12 +71,20 @@ export function createJsonlWriter(options: JsonlWriterOptions): JsonlWriter {
   let failing = false;
   /** Bytes in the file, once known: tracked, not stat'ed before every batch. */
   let size: number | undefined;
+  /** Whether the file is one that may be renamed aside: a regular file, or none yet. */
+  let rotates = true;
   /** The running drain, if any: flush() waits for it. */
   let draining: Promise<void> | undefined;
 
   const appendBatch = async (data: Buffer) => {
-    if (size === undefined) size = (await stat(file).catch(() => undefined))?.size ?? 0;
-    if (size > 0 && size + data.length > maxFileBytes) {
+    if (size === undefined) {
+      const info = await stat(file).catch(() => undefined);
+      size = info?.size ?? 0;
+      // `file: "/dev/null"` (recording switched off by path), `/dev/stdout` or a named pipe is
+      // written into and never rotated: renaming /dev/null aside, as root, breaks the machine.
+      rotates = info === undefined || info.isFile();
+    }
+    if (rotates && size > 0 && size + data.length > maxFileBytes) {
       await rename(file, await rotatedName(file, new Date()));
       rotations++;
       size = 0;

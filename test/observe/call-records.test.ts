@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadPrompts } from "../../src/runtime/index.js";
 import { expectPromptOpsRejection } from "../helpers/expect-error.js";
@@ -246,5 +247,37 @@ describe("an application records each call it makes with a prompt", () => {
     const outputs = recordsIn(project.path("logs")).map((line) => line.output);
     expect(outputs.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `reply ${i}`).sort());
     expect(prompts.observeStats().rotations).toBe(names.length - 1);
+  });
+
+  it("never rotates a file that is not a regular one (/dev/null, a named pipe): it is written into and stays what it was", async () => {
+    mkdirSync(project.path("logs"), { recursive: true });
+    const fifo = project.path("logs/calls.jsonl");
+    execFileSync("mkfifo", [fifo]);
+    // The pipe's reader is another process, as a log shipper would be; it holds the pipe open
+    // read-write, so that each batch's open and close is not the end of its input.
+    const received = project.path("received.jsonl");
+    const reader = spawn("sh", ["-c", 'exec 3<>"$1"; exec cat <&3 > "$2"', "sh", fifo, received]);
+    const readerDone = new Promise((resolve) => reader.on("close", resolve));
+    const prompts = await loadPrompts({
+      lockfile: project.lockfile,
+      env: "production",
+      observe: { file: fifo, maxFileBytes: 4000 },
+    });
+    for (let i = 0; i < 30; i++) {
+      prompts.prepare("support-agent", vars).end({ output: `reply ${i}` });
+      await until(() => prompts.observeStats().written === i + 1, `call ${i} is written`);
+    }
+    await prompts.close();
+    await until(
+      () => existsSync(received) && readFileSync(received, "utf8").includes('"reply 29"'),
+      "the reader has it all",
+    );
+    reader.kill();
+    await readerDone;
+
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(project.path("logs"))).toEqual(["calls.jsonl"]);
+    expect(prompts.observeStats().rotations).toBe(0);
+    expect(records(received).map((line) => line.output)).toContain("reply 29");
   });
 });
