@@ -18,6 +18,8 @@ export const commandModules = {
   report: () => import("./commands/report.js"),
   test: () => import("./commands/test.js"),
   serve: () => import("./commands/serve.js"),
+  codeowners: () => import("./commands/codeowners.js"),
+  auditReport: () => import("./commands/audit-report.js"),
 };
 
 export type CommandModules = typeof commandModules;

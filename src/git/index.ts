@@ -1,6 +1,7 @@
 export { CatFileBatch, type GitObject, readFilesAtCommits } from "./cat-file-batch.js";
 export { GitError } from "./git-error.js";
 export { fileHistory, type HistoryCommit } from "./history.js";
+export { listNotes, type NoteEntry } from "./notes-tree.js";
 export { checkRefFormat, isValidTagName } from "./ref-format.js";
 export {
   type CommitSummary,
