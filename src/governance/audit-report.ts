@@ -1,5 +1,6 @@
 import { checkEnvironment } from "../config/check-environment.js";
-import { type LockfileSnapshot, lockfileHistory } from "../environments/lockfile-history.js";
+import { environmentsHistory } from "../environments/environments-history.js";
+import type { LockfileSnapshot } from "../environments/lockfile-history.js";
 import { listTags, type TagInfo, trailerValue } from "../git/index.js";
 import type { LockfileEntry } from "../lockfile/lockfile.js";
 import { lockfilePathOf } from "../lockfile/lockfile-path.js";
@@ -75,7 +76,7 @@ export async function auditPeriod(options: {
   if (options.env !== undefined) checkEnvironment(project, options.env);
   const [tags, history, records] = await Promise.all([
     listTags(project.repoRoot, project.config.tagPrefix),
-    lockfileHistory(project, lockfilePathOf(project)),
+    environmentsHistory(project, lockfilePathOf(project), period),
     readGovernanceRecords(project.repoRoot),
   ]);
   const envs = options.env !== undefined ? [options.env] : null;
