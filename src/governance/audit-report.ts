@@ -7,7 +7,7 @@ import { lockfilePathOf } from "../lockfile/lockfile-path.js";
 import { openGitProject } from "../versions/git-project.js";
 import { parseVersionTagName, TRAILER_HASH, TRAILER_ID, TRAILER_VERSION } from "../versions/version-tag.js";
 import { inPeriod, parsePeriod } from "./audit-period.js";
-import { readGovernanceRecords } from "./read-records.js";
+import { readAuditRecords } from "./audit-records.js";
 import { isPassingTest } from "./records.js";
 
 export type AuditEventType = "publish" | "activation" | "rollback" | "removal" | "approval" | "test";
@@ -77,7 +77,7 @@ export async function auditPeriod(options: {
   const [tags, history, records] = await Promise.all([
     listTags(project.repoRoot, project.config.tagPrefix),
     environmentsHistory(project, lockfilePathOf(project), period),
-    readGovernanceRecords(project.repoRoot),
+    readAuditRecords(project.repoRoot),
   ]);
   const envs = options.env !== undefined ? [options.env] : null;
   const versions = publishedVersions(project.config.tagPrefix, tags);

@@ -2,10 +2,10 @@ import { CatFileBatch, listNotes } from "../git/index.js";
 import { type GovernanceRecord, NOTES_REF, parseNote, type RecordProblem } from "./records.js";
 
 /**
- * Every approval and test record under refs/notes/promptops, with the commit each note is attached
+ * For the audit report: every approval and test record under refs/notes/promptops, with the commit each note is attached
  * to: one ls-tree and one cat-file --batch, however many notes there are.
  */
-export async function readGovernanceRecords(
+export async function readAuditRecords(
   root: string,
 ): Promise<{ records: Array<{ record: GovernanceRecord; commit: string }>; problems: RecordProblem[] }> {
   const notes = await listNotes(root, NOTES_REF);
