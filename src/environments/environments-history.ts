@@ -154,7 +154,9 @@ function updatedEnvironments(
   const current = environments[env];
   if (!removed || !added || !current) return undefined;
   const next: Record<string, LockfileEntry> = { ...current };
-  for (const id of Object.keys(removed)) delete next[id];
+  // `delete` only for ids really gone: it turns the object into a slow dictionary, and the next
+  // version's spread of it costs milliseconds instead of microseconds.
+  for (const id of Object.keys(removed)) if (!Object.hasOwn(added, id)) delete next[id];
   Object.assign(next, added);
   return { ...environments, [env]: next };
 }
