@@ -12,6 +12,7 @@ const NOT_SCENARIOS = new Set([
   "gen-lockfile.mjs",
   "fleet-app.mjs",
   "gen-version-repo.mjs",
+  "gen-audit-repo.mjs",
   "fake-openai.mjs",
   "fault-project.mjs",
   "bare-sdk-loop.mjs",

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   "bad-since-ref": 2,
   "bad-time": 2,
   "bad-version-ref": 2,
+  "codeowners-markers": 1,
   "config-invalid": 2,
   "cwd-not-found": 2,
   "detached-head": 2,

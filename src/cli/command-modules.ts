@@ -23,6 +23,8 @@ export const commandModules = {
   callLogs: () => import("./commands/call-logs.js"),
   drift: () => import("./commands/drift.js"),
   approve: () => import("./commands/approve.js"),
+  codeowners: () => import("./commands/codeowners.js"),
+  auditReport: () => import("./commands/audit-report.js"),
 };
 
 export type CommandModules = typeof commandModules;

@@ -292,15 +292,58 @@ export function buildProgram(
     });
 
   withCommonOptions(program.command("audit"))
-    .description("which version was active in an environment, and which lockfile commit made it so")
-    .argument("<id>", "prompt id")
-    .requiredOption("--env <env>", "environment")
-    .option("--at <time>", "ISO 8601 time (default: the whole timeline)")
+    .description(
+      "which version was active in an environment, and which lockfile commit made it so; --report: everything that happened in a period",
+    )
+    .argument("[id]", "prompt id")
+    .option("--env <env>", "environment (with --report: only this one's activations and state)")
+    .addOption(new Option("--at <time>", "ISO 8601 time (default: the whole timeline)").conflicts("report"))
+    .option("--report", "every publish, activation, rollback, approval and test record in a period")
+    .option("--from <date>", "with --report: start of the period (a date is its midnight UTC)")
+    .option("--to <date>", "with --report: end of the period (a date includes the whole day)")
+    .addOption(new Option("--format <format>", "with --report: output format").choices(["md", "csv", "json"]))
     .option("--json", "print as JSON")
-    .action(async (id: string, opts, command: Command) => {
+    .action(async (id: string | undefined, opts, command: Command) => {
+      if (opts.report) {
+        if (id !== undefined) command.error(`error: --report covers every prompt; leave out "${id}"`);
+        const { runAuditReport } = await modules.auditReport();
+        setExitCode(
+          await runAuditReport({
+            ...globals(command),
+            from: opts.from,
+            to: opts.to,
+            env: opts.env,
+            format: opts.format ?? (opts.json ? "json" : "md"),
+          }),
+        );
+        return;
+      }
+      if (id === undefined) command.error("error: missing required argument 'id'");
+      if (opts.env === undefined) command.error("error: required option '--env <env>' not specified");
+      for (const flag of ["from", "to", "format"])
+        if (opts[flag] !== undefined) command.error(`error: --${flag} needs --report`);
       const { runAudit } = await modules.lock();
       setExitCode(
         await runAudit({ ...globals(command), id, env: opts.env, at: opts.at, json: Boolean(opts.json) }),
+      );
+    });
+
+  withCommonOptions(program.command("codeowners"))
+    .description(
+      "write the prompts' owners into a marked block of CODEOWNERS (prompt files and the partials they include)",
+    )
+    .option("--out <file>", "CODEOWNERS file (default: .github/CODEOWNERS at the repository root)")
+    .option("--check", "change nothing; exit 1 and print the diff when the block is stale")
+    .option("--json", "print as JSON")
+    .action(async (opts, command: Command) => {
+      const { runCodeowners } = await modules.codeowners();
+      setExitCode(
+        await runCodeowners({
+          ...globals(command),
+          out: opts.out,
+          check: Boolean(opts.check),
+          json: Boolean(opts.json),
+        }),
       );
     });
 

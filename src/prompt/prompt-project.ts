@@ -3,6 +3,7 @@ import type { Diagnostic } from "../diagnostics.js";
 import { type ErrorCode, PromptOpsError } from "../errors.js";
 import { readProjectFile, realRoot } from "../fs/project-file.js";
 import type { ParsedYamlCache } from "../yaml/parsed-yaml-cache.js";
+import { checkOwners } from "./check-owners.js";
 import { checkProviderNames } from "./check-providers.js";
 import { checkTemplates, checkVariableUse, partialSyntaxDiagnostic } from "./check-templates.js";
 import { checkSchemas, checkTests } from "./check-tests.js";
@@ -60,6 +61,7 @@ export function checkPrompts(
       }),
       ...checkToolCallAssertions(loaded, prompt),
       ...checkProviderNames(loaded, config.providers),
+      ...checkOwners(loaded),
     );
     const failed = loaded.diagnostics.some((d) => d.severity === "error");
     const valid = loaded.prompt !== undefined && !failed;

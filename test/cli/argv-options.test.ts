@@ -44,6 +44,8 @@ function recordingModules(calls: Call[]): CommandModules {
         "callLogs",
         "drift",
         "approve",
+        "codeowners",
+        "auditReport",
       ])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
@@ -398,6 +400,37 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     { ...at, id: "a", env: "production", at: "2026-11-20T09:00:00Z", json: true },
   ],
 
+  [
+    "audit --report: --from, --to, --env, --format",
+    [
+      "audit",
+      "--report",
+      "--from",
+      "2026-11-01",
+      "--to",
+      "2026-11-30",
+      "--env",
+      "production",
+      "--format",
+      "csv",
+    ],
+    "runAuditReport",
+    { ...at, from: "2026-11-01", to: "2026-11-30", env: "production", format: "csv" },
+  ],
+  [
+    "audit --report: markdown by default, --json for JSON",
+    ["audit", "--report", "--json"],
+    "runAuditReport",
+    { ...at, from: undefined, to: undefined, env: undefined, format: "json" },
+  ],
+  ["codeowners", ["codeowners"], "runCodeowners", { ...at, out: undefined, check: false, json: false }],
+  [
+    "codeowners: --out, --check, --json",
+    ["codeowners", "--out", "docs/CODEOWNERS", "--check", "--json"],
+    "runCodeowners",
+    { ...at, out: "docs/CODEOWNERS", check: true, json: true },
+  ],
+
   ["types", ["types"], "runTypes", { ...at, out: undefined, drafts: false, stdout: false }],
   [
     "types: --out, --drafts, --stdout",
@@ -665,6 +698,11 @@ const refused: Array<[string[], string]> = [
   [["promote", "--all", "--from", "staging"], "required option '--to <env>' not specified"],
   [["promote", "--all", "--to", "production"], "required option '--from <env>' not specified"],
   [["audit", "a"], "required option '--env <env>' not specified"],
+  [["audit", "--env", "production"], "missing required argument 'id'"],
+  [["audit", "a", "--report"], "--report covers every prompt"],
+  [["audit", "--report", "--at", "2026-11-20T09:00:00Z"], "cannot be used with option '--report'"],
+  [["audit", "a", "--env", "production", "--from", "2026-11-01"], "--from needs --report"],
+  [["audit", "--report", "--format", "xlsx"], "argument 'xlsx' is invalid"],
   [["lock", "--frobnicate"], "unknown option '--frobnicate'"],
   [["types", "--out"], "option '--out <file>' argument missing"],
   [["report", "merge"], "missing required argument 'files'"],
