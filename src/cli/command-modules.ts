@@ -19,6 +19,7 @@ export const commandModules = {
   report: () => import("./commands/report.js"),
   test: () => import("./commands/test.js"),
   serve: () => import("./commands/serve.js"),
+  import: () => import("./commands/import.js"),
 };
 
 export type CommandModules = typeof commandModules;

@@ -32,7 +32,7 @@ function recordingModules(calls: Call[]): CommandModules {
   const load = async () => module;
   return Object.fromEntries(
     ["init", "validate", "render", "status", "publish", "log", "diff", "verify"]
-      .concat(["activation", "lock", "keygen", "types", "report", "test", "serve"])
+      .concat(["activation", "lock", "keygen", "types", "report", "test", "serve", "import"])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
 }
@@ -219,6 +219,18 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     ],
     "runServe",
     { ...at, port: "0", host: "0.0.0.0", lockfile: "dist/promptops.lock", tokenEnv: "TOKEN" },
+  ],
+  [
+    "import promptfoo: defaults",
+    ["import", "promptfoo", "promptfooconfig.yaml"],
+    "runImport",
+    { ...at, tool: "promptfoo", file: "promptfooconfig.yaml", out: undefined, force: false, json: false },
+  ],
+  [
+    "import promptfoo: --out --force --json",
+    ["import", "promptfoo", "pf/promptfooconfig.yaml", "--out", "imported", "--force", "--json"],
+    "runImport",
+    { ...at, tool: "promptfoo", file: "pf/promptfooconfig.yaml", out: "imported", force: true, json: true },
   ],
 
   [
