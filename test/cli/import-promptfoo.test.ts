@@ -55,6 +55,46 @@ describe("promptops import promptfoo (the built CLI, on a realistic promptfoo pr
       expect(readFileSync(join(out, file), "utf8"), file).toBe(readFileSync(join(EXPECTED, file), "utf8"));
   });
 
+  it("--json lists the files and each thing not carried over; a second import refuses to overwrite; another tool is a usage error", async () => {
+    const { out } = await importedProject();
+    const before = readFileSync(join(out, "promptops.config.yaml"), "utf8");
+    const again = await promptops(
+      "import",
+      "promptfoo",
+      "promptfoo/promptfooconfig.yaml",
+      "--out",
+      "imported",
+    );
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("imported/promptops.config.yaml: already exists: nothing written");
+    expect(readFileSync(join(out, "promptops.config.yaml"), "utf8")).toBe(before);
+    const json = await promptops(
+      "import",
+      "promptfoo",
+      "promptfoo/promptfooconfig.yaml",
+      "--out",
+      "imported",
+      "--force",
+      "--json",
+    );
+    expect(json.code).toBe(0);
+    const listed = JSON.parse(json.stdout);
+    expect(listed.written).toEqual([
+      "imported/promptops.config.yaml",
+      "imported/prompts/refund-reply.prompt.yaml",
+      "imported/prompts/triage.prompt.yaml",
+      "imported/prompts/ticket-summary.prompt.yaml",
+    ]);
+    expect(listed.notCarried).toContainEqual({
+      location: { file: "promptfoo/promptfooconfig.yaml", line: 77, col: 15 },
+      kind: "dropped",
+      message: 'not carried over: assertion "python": promptops has no equivalent',
+    });
+    const other = await promptops("import", "langsmith", "x.yaml");
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('cannot import from "langsmith"');
+  });
+
   it("validates once the javascript assertions are allowed, and runs every case with the expected verdicts", async () => {
     const { out } = await importedProject();
     const notAllowed = await promptops("validate", "--cwd", "imported");
