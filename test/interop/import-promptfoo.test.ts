@@ -123,3 +123,21 @@ describe("import promptfoo maps each assertion to the promptops one of the same 
     expect(promptFile("prompt-1").tests[0].assert).toEqual([expected]);
   });
 });
+
+describe("import promptfoo keeps promptfoo's rendering", () => {
+  it("a variable a test leaves out renders empty, as in promptfoo, and the import says so at the test", () => {
+    const run = project(
+      "prompts: ['Hi {{name}}{{suffix}}']\ntests:\n  - description: no suffix\n    vars: { name: Ann }\n    assert: []\n",
+    );
+    const result = run();
+    expect(promptFile("prompt-1").tests[0].vars).toEqual({ name: "Ann", suffix: "" });
+    expect(result.notCarried).toEqual([
+      {
+        location: { file: "pf/promptfooconfig.yaml", line: 3, col: 5 },
+        kind: "review",
+        message:
+          'test "no suffix" gives prompt "prompt-1" no "suffix": promptfoo renders it empty, so it is "" here',
+      },
+    ]);
+  });
+});

@@ -36,9 +36,7 @@ export function planPromptFiles(input: {
       file.tests = input.tests.map((test) => ({
         name: test.name,
         // promptfoo hands every test's vars to every prompt; a prompt declares only those it uses.
-        ...(used.length > 0
-          ? { vars: Object.fromEntries(used.filter((v) => v in test.vars).map((v) => [v, test.vars[v]])) }
-          : {}),
+        ...(used.length > 0 ? { vars: testVars(test, used, variables, id, input.notes) } : {}),
         ...(test.threshold !== undefined ? { threshold: test.threshold } : {}),
         assert: test.assert,
       }));
@@ -50,6 +48,33 @@ export function planPromptFiles(input: {
       tests: input.tests.length,
     };
   });
+}
+
+/**
+ * The test's values of the variables the prompt uses. promptfoo renders a variable a test leaves
+ * out as empty text; promptops refuses a missing one, so the import gives it "" and says so.
+ */
+function testVars(
+  test: ImportedTest,
+  used: string[],
+  schemas: Record<string, Record<string, unknown>>,
+  id: string,
+  notes: NotCarriedList,
+): Record<string, unknown> {
+  const vars: Record<string, unknown> = {};
+  for (const name of used) {
+    if (name in test.vars) vars[name] = test.vars[name];
+    else if (schemas[name]?.type === "string") {
+      vars[name] = "";
+      notes.add(
+        test.path,
+        `test "${test.name}" gives prompt "${id}" no "${name}": promptfoo renders it empty, so it is "" here`,
+        "key",
+        "review",
+      );
+    }
+  }
+  return vars;
 }
 
 function templateVariables(prompt: ImportedPrompt, index: number, notes: NotCarriedList): string[] {

@@ -3,6 +3,8 @@ import { isRecord, type NotCarriedList } from "./not-carried.js";
 import { convertAssertion } from "./promptfoo-assertions.js";
 
 export interface ImportedTest {
+  /** Where the test is in the promptfoo config. */
+  path: PathSegment[];
   name: string;
   vars: Record<string, unknown>;
   assert: Array<Record<string, unknown>>;
@@ -54,6 +56,7 @@ export function convertTests(config: Record<string, unknown>, notes: NotCarriedL
     for (let n = 2; names.has(name); n++) name = `${name} (${n})`;
     names.add(name);
     const imported: ImportedTest = {
+      path,
       name,
       vars,
       assert: [...assertionsOf(test.assert, [...path, "assert"], notes), ...defaultAssert],
