@@ -141,3 +141,19 @@ describe("import promptfoo keeps promptfoo's rendering", () => {
     ]);
   });
 });
+
+describe("import promptfoo lists what would change meaning", () => {
+  it("a list variable, which promptfoo expands into one case per value, is listed at the variable", () => {
+    const run = project(
+      "prompts: ['Hi {{name}}']\ntests:\n  - vars:\n      name: [Ann, Bob]\n    assert: []\n",
+    );
+    const result = run();
+    expect(result.notCarried.map((n) => [n.location.line, n.location.col, n.message])).toEqual([
+      [
+        4,
+        13,
+        'not carried over: promptfoo runs one case per value of the list "name"; here it is one case with the whole list',
+      ],
+    ]);
+  });
+});

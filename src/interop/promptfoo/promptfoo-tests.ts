@@ -41,6 +41,11 @@ export function convertTests(config: Record<string, unknown>, notes: NotCarriedL
     noteExtraKeys(test, path, notes);
     const vars = { ...defaultVars, ...(isRecord(test.vars) ? test.vars : {}) };
     for (const [name, value] of Object.entries(vars)) {
+      if (Array.isArray(value))
+        notes.add(
+          [...path, "vars", name],
+          `not carried over: promptfoo runs one case per value of the list "${name}"; here it is one case with the whole list`,
+        );
       if (typeof value === "string" && value.startsWith("file://"))
         notes.add(
           [...path, "vars", name],
