@@ -25,6 +25,7 @@ export const commandModules = {
   approve: () => import("./commands/approve.js"),
   codeowners: () => import("./commands/codeowners.js"),
   auditReport: () => import("./commands/audit-report.js"),
+  import: () => import("./commands/import.js"),
 };
 
 export type CommandModules = typeof commandModules;

@@ -587,6 +587,27 @@ export function buildProgram(
       );
     });
 
+  withCommonOptions(program.command("import"))
+    .description("turn another tool's project into promptops prompt files and config (promptfoo)")
+    .argument("<tool>", "the tool the files come from: promptfoo")
+    .argument("<file>", "its config, e.g. promptfooconfig.yaml")
+    .option("--out <dir>", "where to write promptops.config.yaml and prompts/ (default: the current folder)")
+    .option("--force", "replace files that already exist")
+    .option("--json", "print as JSON")
+    .action(async (tool: string, file: string, opts, command: Command) => {
+      const { runImport } = await modules.import();
+      setExitCode(
+        await runImport({
+          ...globals(command),
+          tool,
+          file,
+          out: opts.out,
+          force: Boolean(opts.force),
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+
   return program;
 }
 

@@ -46,6 +46,7 @@ function recordingModules(calls: Call[]): CommandModules {
         "approve",
         "codeowners",
         "auditReport",
+        "import",
       ])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
@@ -316,6 +317,18 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     ["approve", "a@v2", "-m", "reviewed", "--push", "--remote", "upstream", "--json"],
     "runApprove",
     { ...at, target: "a@v2", message: "reviewed", push: true, remote: "upstream", json: true },
+  ],
+  [
+    "import promptfoo: defaults",
+    ["import", "promptfoo", "promptfooconfig.yaml"],
+    "runImport",
+    { ...at, tool: "promptfoo", file: "promptfooconfig.yaml", out: undefined, force: false, json: false },
+  ],
+  [
+    "import promptfoo: --out --force --json",
+    ["import", "promptfoo", "pf/promptfooconfig.yaml", "--out", "imported", "--force", "--json"],
+    "runImport",
+    { ...at, tool: "promptfoo", file: "pf/promptfooconfig.yaml", out: "imported", force: true, json: true },
   ],
 
   [
