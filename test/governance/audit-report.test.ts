@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AuditPeriodReport } from "../../src/governance/audit-report.js";
+import type { AuditPeriodReport } from "../../src/environments/audit-report.js";
 import { type GovernanceRecord, serializeRecord } from "../../src/governance/records.js";
 import { runCli } from "../helpers/run-cli.js";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";

@@ -1,5 +1,5 @@
-import { auditPeriod } from "../../governance/audit-report.js";
-import { auditReportCsv, auditReportMarkdown } from "../../governance/audit-report-formats.js";
+import { auditPeriod } from "../../environments/audit-report.js";
+import { auditReportCsv, auditReportMarkdown } from "../../environments/audit-report-formats.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, printJson } from "../output.js";
 

@@ -1,5 +1,5 @@
 import { CatFileBatch, listNotes } from "../git/index.js";
-import { type GovernanceRecord, NOTES_REF, parseNote, type RecordProblem } from "./records.js";
+import { type GovernanceRecord, NOTES_REF, parseNote, type RecordProblem } from "../governance/records.js";
 
 /**
  * For the audit report: every approval and test record under refs/notes/promptops, with the commit each note is attached

@@ -1,14 +1,14 @@
 import { checkEnvironment } from "../config/check-environment.js";
-import { environmentsHistory } from "../environments/environments-history.js";
-import type { LockfileSnapshot } from "../environments/lockfile-history.js";
 import { listTags, type TagInfo, trailerValue } from "../git/index.js";
+import { isPassingTest } from "../governance/records.js";
 import type { LockfileEntry } from "../lockfile/lockfile.js";
 import { lockfilePathOf } from "../lockfile/lockfile-path.js";
 import { openGitProject } from "../versions/git-project.js";
 import { parseVersionTagName, TRAILER_HASH, TRAILER_ID, TRAILER_VERSION } from "../versions/version-tag.js";
 import { inPeriod, parsePeriod } from "./audit-period.js";
 import { readAuditRecords } from "./audit-records.js";
-import { isPassingTest } from "./records.js";
+import { environmentsHistory } from "./environments-history.js";
+import type { LockfileSnapshot } from "./lockfile-history.js";
 
 export type AuditEventType = "publish" | "activation" | "rollback" | "removal" | "approval" | "test";
 
