@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type LockfileText, readLockfileText } from "../lockfile/read-lockfile-text.js";
-import { displayUrl, fetchLockfile } from "./fetch-lockfile.js";
+import { displayUrl, fetchLockfile, KEPT_AND_RETRIED } from "./fetch-lockfile.js";
 import { type PollSchedule, pollOnSchedule } from "./poll-schedule.js";
 
 /** Where the lockfile being served came from. */
@@ -75,7 +75,7 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
     await check();
     return closing(pollOnSchedule(options.pollMs, attempt));
   } catch (error) {
-    if (!options.fallback) throw error;
+    if (!options.fallback) throw atStartUp(error);
     const fallback = resolve(options.fallback);
     const why = error as Error;
     try {
@@ -110,4 +110,18 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
     reported = `${(why as PromptOpsError).code}:${why.message}`;
     return closing(pollOnSchedule(options.pollMs, attempt, 1));
   }
+}
+
+/** At start-up nothing is kept yet: a hint about a last good lockfile would mislead. */
+function atStartUp(error: unknown): unknown {
+  if (!(error instanceof PromptOpsError) || !error.hint?.includes(KEPT_AND_RETRIED)) return error;
+  const hint = error.hint.replace(
+    KEPT_AND_RETRIED,
+    "with no lockfile yet, loadPrompts cannot start: give `fallback` (a lockfile shipped with the app) to start while the URL is down",
+  );
+  return new PromptOpsError(error.code, error.message, {
+    hint,
+    location: error.location,
+    cause: error.cause,
+  });
 }

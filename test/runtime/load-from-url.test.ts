@@ -246,6 +246,10 @@ describe("loadPrompts from a URL", () => {
       message: expect.stringMatching(/did not answer within 300 ms/),
     });
     expect(Date.now() - started).toBeLessThan(5000);
+    // Nothing is kept at start-up: the hint says what would have helped, not that a last good one is served.
+    const refused = await loadPrompts({ url: server.url, env: "production", timeoutMs: 300 }).catch((e) => e);
+    expect(refused.hint).not.toContain("last good lockfile is kept");
+    expect(refused.hint).toContain("`fallback`");
     server.behave({ kind: "serve", text: lockfileText(1) });
     await expect(loadPrompts({ url: server.url, env: "staging" })).rejects.toMatchObject({
       code: "unknown-environment",
