@@ -47,7 +47,11 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
     if (fetched.text === seen) return !refused;
     seen = fetched.text;
     refused = true;
-    options.accept({ text: fetched.text, signature: etag ?? "" }, displayUrl(url), "url");
+    try {
+      options.accept({ text: fetched.text, signature: etag ?? "" }, displayUrl(url), "url");
+    } catch (error) {
+      throw unsignedPart(error, url);
+    }
     refused = false;
     return true;
   };
@@ -121,6 +125,20 @@ function atStartUp(error: unknown): unknown {
   );
   return new PromptOpsError(error.code, error.message, {
     hint,
+    location: error.location,
+    cause: error.cause,
+  });
+}
+
+/**
+ * `promptops serve` answers `?env=E` with that environment's part of the lockfile, which its
+ * signature does not cover: the fix is the URL, not signing again.
+ */
+function unsignedPart(error: unknown, url: string): unknown {
+  if (!(error instanceof PromptOpsError) || error.code !== "lockfile-unsigned") return error;
+  if (!URL.canParse(url) || !new URL(url).searchParams.has("env")) return error;
+  return new PromptOpsError(error.code, `${error.message} (the URL asks for one environment, ?env=)`, {
+    hint: "a signature covers the whole lockfile, and ?env= serves a part of it without one: point `url` at the whole file (e.g. /v1/lockfile without ?env=); the application picks its environment out of it",
     location: error.location,
     cause: error.cause,
   });
