@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { type AssertionContext, evaluateAssertion } from "../../src/regression/assertions/index.js";
+import { JAVASCRIPT_TIMEOUT_MS } from "../../src/regression/assertions/javascript.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 
 const promptDir = fileURLToPath(new URL("../fixtures/assertions/", import.meta.url));
@@ -70,6 +71,20 @@ describe("javascript assertions", () => {
       pass: false,
       score: 0,
       message: "./checks/crashes.mjs threw: tone service unavailable",
+    });
+  });
+
+  it("stops a check that never ends, failing it, so the run (and Ctrl-C) goes on", async () => {
+    const started = Date.now();
+    const endless = await evaluateAssertion({ javascript: "while (true) {}" }, context("x"));
+    expect(endless).toMatchObject({ pass: false, score: 0 });
+    expect(endless.message).toBe(
+      `\`while (true) {}\` did not finish within ${JAVASCRIPT_TIMEOUT_MS} ms: a check must return promptly`,
+    );
+    expect(Date.now() - started).toBeLessThan(JAVASCRIPT_TIMEOUT_MS + 3000);
+    // The next check runs as usual.
+    expect(await evaluateAssertion({ javascript: "output === 'x'" }, context("x"))).toMatchObject({
+      pass: true,
     });
   });
 
