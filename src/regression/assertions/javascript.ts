@@ -29,6 +29,13 @@ export const DEFAULT_JAVASCRIPT_THRESHOLD = 0.5;
  */
 export const JAVASCRIPT_TIMEOUT_MS = 5000;
 
+/**
+ * How long the promise of an async check may take to settle. A check may call a service, but one
+ * whose promise never settles would leave the run waiting, or, with nothing else to wait for, end
+ * it at once with Node's exit code 13 and not a word.
+ */
+export const JAVASCRIPT_ASYNC_TIMEOUT_MS = 30_000;
+
 async function javascript(value: unknown, context: AssertionContext): Promise<AssertionOutcome> {
   const spec = javascriptSpec(value);
   if (!spec) return badValue("javascript", "a module path, an expression or { code, threshold }", value);
@@ -48,10 +55,18 @@ async function javascript(value: unknown, context: AssertionContext): Promise<As
   };
   let returned: unknown;
   try {
-    returned = await callWithin(JAVASCRIPT_TIMEOUT_MS, () =>
-      isModule ? check(context.output, { vars, result }) : check(context.output, vars, result),
+    returned = await settleWithin(
+      JAVASCRIPT_ASYNC_TIMEOUT_MS,
+      callWithin(JAVASCRIPT_TIMEOUT_MS, () =>
+        isModule ? check(context.output, { vars, result }) : check(context.output, vars, result),
+      ),
     );
   } catch (error) {
+    if (error instanceof CheckUnsettled)
+      return verdict(
+        false,
+        `${label} returned a promise that did not settle within ${JAVASCRIPT_ASYNC_TIMEOUT_MS} ms`,
+      );
     if ((error as { code?: unknown } | null)?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
       return verdict(
         false,
@@ -80,6 +95,21 @@ function callWithin(ms: number, call: () => unknown): unknown {
     return caller.runInThisContext({ timeout: ms });
   } finally {
     delete slot[CURRENT_CHECK];
+  }
+}
+
+class CheckUnsettled extends Error {}
+
+async function settleWithin(ms: number, value: unknown): Promise<unknown> {
+  if (typeof (value as { then?: unknown } | null)?.then !== "function") return value;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CheckUnsettled()), ms);
+  });
+  try {
+    return await Promise.race([value, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
