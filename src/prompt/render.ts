@@ -152,6 +152,8 @@ export function renderPrompt(
   compiled: CompiledPrompt,
   given: Readonly<Record<string, unknown>>,
   templates: PromptTemplates = compilePromptTemplates(id, compiled),
+  /** Where a missing variable's value goes: the CLI's flags unless the caller says otherwise. */
+  missingHint: (variable: string) => string = () => "pass it with --var name=value or --vars file.yaml",
 ): RenderedMessage[] {
   const { values, problems } = checkVariables(compiled.variables ?? {}, given);
   if (problems.length > 0) {
@@ -159,7 +161,10 @@ export function renderPrompt(
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
     throw new PromptOpsError("invalid-variables", `${id}: ${first.message}${more}`, {
       exitCode: 1,
-      hint: hintFor(first.kind, Object.keys(compiled.variables ?? {})),
+      hint:
+        first.kind === "missing"
+          ? missingHint(first.variable)
+          : hintFor(first.kind, Object.keys(compiled.variables ?? {})),
     });
   }
   // A render error names the prompt and the message, so that it can be found without a stack.
@@ -189,6 +194,5 @@ function renderPart(part: ContentPart, render: (text: string) => string): Conten
 
 function hintFor(kind: string, declared: string[]): string {
   if (kind === "unknown") return `declared variables: ${declared.join(", ") || "(none)"}`;
-  if (kind === "missing") return "pass it with --var name=value or --vars file.yaml";
   return "the value must satisfy the variable's schema under `variables:`";
 }

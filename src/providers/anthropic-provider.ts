@@ -131,7 +131,7 @@ function requestBody(
   spec: ProviderSpec,
   request: ProviderCall,
 ): { body: MessageCreateParamsNonStreaming; notes: string[] } {
-  const params: Record<string, unknown> = { ...request.params, ...spec.params };
+  const params: Record<string, unknown> = { ...spec.defaults, ...request.params, ...spec.params };
   const notes: string[] = [];
   const { system, messages } = toAnthropicMessages(request.messages);
   const body: Record<string, unknown> = {};

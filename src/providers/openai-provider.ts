@@ -107,7 +107,7 @@ function requestBody(
   const notes: string[] = [];
   const body: Record<string, unknown> = {};
   // Unknown params pass through: compatible servers take their own (Ollama's num_ctx, vLLM's top_k).
-  for (const [key, value] of Object.entries({ ...request.params, ...spec.params }))
+  for (const [key, value] of Object.entries({ ...spec.defaults, ...request.params, ...spec.params }))
     if (!RESERVED.has(key) && value !== undefined) body[key] = value;
   if (spec.kind === "openai" && COMPLETION_TOKENS_MODELS.test(spec.model) && "max_tokens" in body) {
     if (!("max_completion_tokens" in body)) body.max_completion_tokens = body.max_tokens;

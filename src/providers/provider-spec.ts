@@ -25,6 +25,11 @@ export interface ProviderSpec {
   concurrency?: number;
   /** Merged over the prompt's params in every request: a matrix entry can pin e.g. temperature. */
   params?: Record<string, unknown>;
+  /**
+   * Merged under the prompt's params: a config entry's params as a prompt's own model uses them.
+   * Never the prompt's own params: one provider serves every prompt with its id in a run.
+   */
+  defaults?: Record<string, unknown>;
 }
 
 /** Parses a `providers:` entry of the config, or one `--providers` item that is not a config id. */
@@ -93,24 +98,31 @@ export function configuredById(configured: readonly ProviderConfig[]): Map<strin
 
 /**
  * The provider a prompt's own `model:` names: `provider` is a kind (openai, anthropic, …) or a
- * config entry's id, whose endpoint and key it then uses. Its params are the prompt's, always:
- * a config entry's own params fill in only what the prompt leaves unset. Where that differs from
- * the entry as the config's matrix uses it (another model, or a param the entry pins), the id
- * differs too (`fast:gpt-4o`), as a run's providers are told apart by id.
+ * config entry's id, whose endpoint and key it then uses. Its params are the prompt's, always
+ * (each request carries them): a config entry's own params fill in only what the prompt leaves
+ * unset. Where that differs from the entry as the config's matrix uses it (another model, or a
+ * param the entry pins), the id differs too (`fast:gpt-4o`), as a run's providers are told apart
+ * by id. The spec holds nothing of the prompt's params: the run makes one provider per id, which
+ * every prompt with that model shares.
  */
 export function ownModelSpec(model: ModelSpec, byId: ReadonlyMap<string, ProviderSpec>): ProviderSpec {
   const entry = byId.get(model.provider);
   if (entry && entry.kind !== "exec" && entry.kind !== "echo") {
-    const params = { ...entry.params, ...model.params };
+    const prompt = model.params ?? {};
     const pinned = Object.entries(entry.params ?? {}).some(
-      ([key, value]) => !isDeepStrictEqual(params[key], value),
+      ([key, value]) => key in prompt && !isDeepStrictEqual(prompt[key], value),
     );
-    const id = entry.model === model.name && !pinned ? entry.id : `${entry.id}:${model.name}`;
-    return { ...entry, id, model: model.name, params };
+    if (entry.model === model.name && !pinned) return entry;
+    const { params, ...endpoint } = entry;
+    return {
+      ...endpoint,
+      id: `${entry.id}:${model.name}`,
+      model: model.name,
+      ...(params ? { defaults: params } : {}),
+    };
   }
   if (entry) return entry;
-  const spec = parseProviderString(`${model.provider}:${model.name}`);
-  return model.params ? { ...spec, params: model.params } : spec;
+  return parseProviderString(`${model.provider}:${model.name}`);
 }
 
 /**

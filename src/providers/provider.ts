@@ -63,5 +63,16 @@ export function httpProviderIdentity(
   baseURL: string | undefined,
 ): Pick<Provider, "id" | "kind" | "model" | "cacheScope"> {
   const { id, kind, model } = spec;
-  return { id, kind, model, cacheScope: JSON.stringify({ kind, model, baseURL, params: spec.params ?? {} }) };
+  return {
+    id,
+    kind,
+    model,
+    cacheScope: JSON.stringify({
+      kind,
+      model,
+      baseURL,
+      params: spec.params ?? {},
+      ...(spec.defaults ? { defaults: spec.defaults } : {}),
+    }),
+  };
 }

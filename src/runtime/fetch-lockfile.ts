@@ -48,7 +48,7 @@ export async function fetchLockfile(url: string, options: FetchLockfileOptions):
     if (signal.aborted) {
       throw fetchFailed(
         `${where} did not answer within ${options.timeoutMs} ms`,
-        "the server or the network is slow or down; the last good lockfile is kept and the URL retried with backoff",
+        `the server or the network is slow or down; ${KEPT_AND_RETRIED}`,
       );
     }
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -57,7 +57,7 @@ export async function fetchLockfile(url: string, options: FetchLockfileOptions):
       detail === "terminated" || (error as Error).message === "terminated"
         ? `${where}: the connection closed before the whole lockfile arrived`
         : `cannot fetch ${where}: ${detail}`,
-      "the last good lockfile is kept and the URL retried with backoff; check that the URL is reachable from here",
+      `${KEPT_AND_RETRIED}; check that the URL is reachable from here`,
     );
   }
 }
@@ -90,11 +90,14 @@ export function displayUrl(url: string): string {
   }
 }
 
+/** What a failed poll does; at start-up there is no last good lockfile yet (url-source says so). */
+export const KEPT_AND_RETRIED = "the last good lockfile is kept and the URL retried with backoff";
+
 function statusHint(status: number): string {
   if (status === 401 || status === 403)
     return "check the credentials sent in `headers` (e.g. a bearer token)";
   if (status === 404) return "check the URL (and ?env=: the environment must be in the served lockfile)";
-  return "the last good lockfile is kept and the URL retried with backoff";
+  return KEPT_AND_RETRIED;
 }
 
 function fetchFailed(message: string, hint: string): PromptOpsError {

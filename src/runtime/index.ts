@@ -199,6 +199,8 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
       prompt.compiled,
       (vars ?? {}) as Readonly<Record<string, unknown>>,
       prompt.templates,
+      (variable) =>
+        `every declared variable without a default is required: prompts.messages(${JSON.stringify(id)}, { ${variable}: … })`,
     );
   };
   return {

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type LockfileText, readLockfileText } from "../lockfile/read-lockfile-text.js";
-import { displayUrl, fetchLockfile } from "./fetch-lockfile.js";
+import { displayUrl, fetchLockfile, KEPT_AND_RETRIED } from "./fetch-lockfile.js";
 import { type PollSchedule, pollOnSchedule } from "./poll-schedule.js";
 
 /** Where the lockfile being served came from. */
@@ -47,7 +47,11 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
     if (fetched.text === seen) return !refused;
     seen = fetched.text;
     refused = true;
-    options.accept({ text: fetched.text, signature: etag ?? "" }, displayUrl(url), "url");
+    try {
+      options.accept({ text: fetched.text, signature: etag ?? "" }, displayUrl(url), "url");
+    } catch (error) {
+      throw unsignedPart(error, url);
+    }
     refused = false;
     return true;
   };
@@ -75,7 +79,7 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
     await check();
     return closing(pollOnSchedule(options.pollMs, attempt));
   } catch (error) {
-    if (!options.fallback) throw error;
+    if (!options.fallback) throw atStartUp(error);
     const fallback = resolve(options.fallback);
     const why = error as Error;
     try {
@@ -110,4 +114,32 @@ export async function loadFromUrl(options: UrlSourceOptions): Promise<PollSchedu
     reported = `${(why as PromptOpsError).code}:${why.message}`;
     return closing(pollOnSchedule(options.pollMs, attempt, 1));
   }
+}
+
+/** At start-up nothing is kept yet: a hint about a last good lockfile would mislead. */
+function atStartUp(error: unknown): unknown {
+  if (!(error instanceof PromptOpsError) || !error.hint?.includes(KEPT_AND_RETRIED)) return error;
+  const hint = error.hint.replace(
+    KEPT_AND_RETRIED,
+    "with no lockfile yet, loadPrompts cannot start: give `fallback` (a lockfile shipped with the app) to start while the URL is down",
+  );
+  return new PromptOpsError(error.code, error.message, {
+    hint,
+    location: error.location,
+    cause: error.cause,
+  });
+}
+
+/**
+ * `promptops serve` answers `?env=E` with that environment's part of the lockfile, which its
+ * signature does not cover: the fix is the URL, not signing again.
+ */
+function unsignedPart(error: unknown, url: string): unknown {
+  if (!(error instanceof PromptOpsError) || error.code !== "lockfile-unsigned") return error;
+  if (!URL.canParse(url) || !new URL(url).searchParams.has("env")) return error;
+  return new PromptOpsError(error.code, `${error.message} (the URL asks for one environment, ?env=)`, {
+    hint: "a signature covers the whole lockfile, and ?env= serves a part of it without one: point `url` at the whole file (e.g. /v1/lockfile without ?env=); the application picks its environment out of it",
+    location: error.location,
+    cause: error.cause,
+  });
 }

@@ -122,6 +122,47 @@ describe("a prompt is tested on the model it declares, plus the config's matrix"
     expect(sent).toHaveLength(4);
   });
 
+  it("two prompts on one model each send their own params, never the other's", async () => {
+    await project({
+      "promptops.config.yaml": `providers:
+  - { id: fast, kind: openai, model: gpt-4o-mini, params: { temperature: 0, seed: 7 } }
+`,
+      "prompts/a-chatty.prompt.yaml": prompt(
+        "{ provider: openai, name: gpt-4o, params: { temperature: 0.9, max_tokens: 300 } }",
+      ),
+      "prompts/b-exact.prompt.yaml": prompt("{ provider: openai, name: gpt-4o, params: { temperature: 0 } }"),
+      "prompts/c-plain.prompt.yaml": prompt("{ provider: openai, name: gpt-4o }", "providers: []\n"),
+      // Two prompts whose own model is the entry `fast` under another temperature: `fast:gpt-4o-mini`.
+      "prompts/d-warm.prompt.yaml": prompt(
+        "{ provider: fast, name: gpt-4o-mini, params: { temperature: 0.4 } }",
+        "providers: []\n",
+      ),
+      "prompts/e-hot.prompt.yaml": prompt(
+        "{ provider: fast, name: gpt-4o-mini, params: { temperature: 0.8, max_tokens: 20 } }",
+        "providers: []\n",
+      ),
+    });
+    const { run } = await jsonRun();
+    expect(run.code).toBe(0);
+    const sent = (model: string) =>
+      server.requests
+        .filter((r) => r.body.model === model && !r.body.seed)
+        .map((r) => ({ system: r.body.messages[0].content, t: r.body.temperature, max: r.body.max_tokens }));
+    expect(sent("gpt-4o").sort((x, y) => x.system.localeCompare(y.system))).toEqual([
+      { system: "You answer questions. ({ provider: openai, name: gpt-4o })", t: undefined, max: undefined },
+      { system: expect.stringContaining("temperature: 0 }"), t: 0, max: undefined },
+      { system: expect.stringContaining("temperature: 0.9"), t: 0.9, max: 300 },
+    ]);
+    const own = server.requests
+      .filter((r) => r.body.model === "gpt-4o-mini" && String(r.body.messages[0].content).includes("fast"))
+      .map((r) => ({ t: r.body.temperature, max: r.body.max_tokens, seed: r.body.seed }))
+      .sort((x, y) => x.t - y.t);
+    expect(own).toEqual([
+      { t: 0.4, max: undefined, seed: 7 },
+      { t: 0.8, max: 20, seed: 7 },
+    ]);
+  });
+
   it("a prompt with no model and no configured providers is refused before anything is sent", async () => {
     await project({ "prompts/faq.prompt.yaml": prompt("") });
     const run = await promptops("test");

@@ -100,12 +100,8 @@ describe("provider references in the config and on the command line", () => {
   it("a bare kind is the prompt's own model of that kind, or none; echo stays echo", () => {
     const byId = configuredById([]);
     const own = ownModelSpec({ provider: "openai", name: "gpt-4o", params: { temperature: 0.2 } }, byId);
-    expect(own).toEqual({
-      id: "openai:gpt-4o",
-      kind: "openai",
-      model: "gpt-4o",
-      params: { temperature: 0.2 },
-    });
+    // The prompt's params travel with each request, never in the provider every such prompt shares.
+    expect(own).toEqual({ id: "openai:gpt-4o", kind: "openai", model: "gpt-4o" });
     expect(resolveForPrompt("openai", byId, own)).toBe(own);
     expect(resolveForPrompt("anthropic", byId, own)).toBeUndefined();
     expect(resolveForPrompt("openai", byId, undefined)).toBeUndefined();
@@ -126,12 +122,13 @@ describe("provider references in the config and on the command line", () => {
       id: "local:qwen3",
       model: "qwen3",
     });
-    // The entry pins temperature 0; the prompt's own 0.5 is what its own model gets, under its own id.
+    // The entry pins temperature 0; the prompt's own 0.5 is what its own model gets, under its own
+    // id, where the entry's params fill in only what a prompt leaves unset.
     expect(ownModelSpec({ provider: "pinned", name: "gpt-4o", params: { temperature: 0.5 } }, byId)).toEqual({
       id: "pinned:gpt-4o",
       kind: "openai",
       model: "gpt-4o",
-      params: { temperature: 0.5, seed: 1 },
+      defaults: { temperature: 0, seed: 1 },
     });
     expect(ownModelSpec({ provider: "pinned", name: "gpt-4o", params: { seed: 1 } }, byId).id).toBe("pinned");
   });

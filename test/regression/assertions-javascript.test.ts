@@ -1,6 +1,10 @@
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type AssertionContext, evaluateAssertion } from "../../src/regression/assertions/index.js";
+import {
+  JAVASCRIPT_ASYNC_TIMEOUT_MS,
+  JAVASCRIPT_TIMEOUT_MS,
+} from "../../src/regression/assertions/javascript.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
 
 const promptDir = fileURLToPath(new URL("../fixtures/assertions/", import.meta.url));
@@ -71,6 +75,34 @@ describe("javascript assertions", () => {
       score: 0,
       message: "./checks/crashes.mjs threw: tone service unavailable",
     });
+  });
+
+  it("stops a check that never ends, failing it, so the run (and Ctrl-C) goes on", async () => {
+    const started = Date.now();
+    const endless = await evaluateAssertion({ javascript: "while (true) {}" }, context("x"));
+    expect(endless).toMatchObject({ pass: false, score: 0 });
+    expect(endless.message).toBe(
+      `\`while (true) {}\` did not finish within ${JAVASCRIPT_TIMEOUT_MS} ms: a check must return promptly`,
+    );
+    expect(Date.now() - started).toBeLessThan(JAVASCRIPT_TIMEOUT_MS + 3000);
+    // The next check runs as usual.
+    expect(await evaluateAssertion({ javascript: "output === 'x'" }, context("x"))).toMatchObject({
+      pass: true,
+    });
+  });
+
+  it("fails a check whose promise never settles, rather than leaving the run waiting", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const pending = evaluateAssertion({ javascript: "new Promise(() => {})" }, context("x"));
+      await vi.advanceTimersByTimeAsync(JAVASCRIPT_ASYNC_TIMEOUT_MS);
+      expect(await pending).toMatchObject({
+        pass: false,
+        message: `\`new Promise(() => {})\` returned a promise that did not settle within ${JAVASCRIPT_ASYNC_TIMEOUT_MS} ms`,
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("evaluates an inline expression with output, vars and result", async () => {

@@ -246,6 +246,10 @@ describe("loadPrompts from a URL", () => {
       message: expect.stringMatching(/did not answer within 300 ms/),
     });
     expect(Date.now() - started).toBeLessThan(5000);
+    // Nothing is kept at start-up: the hint says what would have helped, not that a last good one is served.
+    const refused = await loadPrompts({ url: server.url, env: "production", timeoutMs: 300 }).catch((e) => e);
+    expect(refused.hint).not.toContain("last good lockfile is kept");
+    expect(refused.hint).toContain("`fallback`");
     server.behave({ kind: "serve", text: lockfileText(1) });
     await expect(loadPrompts({ url: server.url, env: "staging" })).rejects.toMatchObject({
       code: "unknown-environment",
@@ -353,5 +357,26 @@ describe("loadPrompts from a URL with publicKey", () => {
     );
     expect(prompts.get("support-agent").version).toBe(2);
     expect(errors.map((e) => (e as PromptOpsError).code)).toContain("lockfile-unsigned");
+  });
+
+  it("with publicKey, a URL asking for one environment (?env=) is told to fetch the whole, signed file", async () => {
+    const fallback = dir.path("promptops.lock");
+    writeFileSync(fallback, signed(2));
+    // What `promptops serve` sends for ?env=: that environment's part, which no signature covers.
+    server = await startMisbehavingServer({ kind: "serve", text: lockfileText(4) });
+    const errors: Error[] = [];
+    registry = await loadPrompts({
+      url: `${server.url}?env=production`,
+      env: "production",
+      fallback,
+      publicKey: release.publicPem,
+      timeoutMs: 500,
+      onError: (error) => errors.push(error),
+    });
+    expect(registry.get("support-agent").version).toBe(2);
+    const refused = errors[0] as PromptOpsError;
+    expect(refused.code).toBe("lockfile-unsigned");
+    expect(refused.hint).not.toContain("promptops lock --sign");
+    expect(refused.hint).toContain("without ?env=");
   });
 });

@@ -106,6 +106,12 @@ describe("loadPrompts serves an environment's active versions from the lockfile"
       /variable userMessage must NOT have fewer than 1 characters/,
     );
     expect(refuse({ ...vars, extra: 1 })).toMatch(/unknown variable "extra"/);
+    // An application has no command line: the hint says where the value goes in code.
+    const missing = expectPromptOpsError(() =>
+      prompts.messages("support-agent", { customer: vars.customer }),
+    );
+    expect(missing.hint).not.toContain("--var");
+    expect(missing.hint).toContain('prompts.messages("support-agent", { userMessage: … })');
     expect(() =>
       prompts.anthropic("support-agent", { ...vars, history: [{ role: "robot", content: "x" }] }),
     ).toThrow(/variable history\.0\.role/);

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Script } from "node:vm";
 import { JAVASCRIPT_MODULE_PATH } from "../../prompt/javascript-value.js";
 import { importAtRunTime } from "../../startup/import-at-run-time.js";
 import { truncate } from "../../text/truncate.js";
@@ -22,6 +23,19 @@ const LOOKS_LIKE_FILE = /^[\w.-]+\.[cm]?js$/;
 /** A number result passes at this score unless the assertion sets its own `threshold`. */
 export const DEFAULT_JAVASCRIPT_THRESHOLD = 0.5;
 
+/**
+ * How long a check's synchronous part may run. A check runs on the run's own thread: an endless
+ * loop would otherwise freeze every case, the timers and Ctrl-C with it.
+ */
+export const JAVASCRIPT_TIMEOUT_MS = 5000;
+
+/**
+ * How long the promise of an async check may take to settle. A check may call a service, but one
+ * whose promise never settles would leave the run waiting, or, with nothing else to wait for, end
+ * it at once with Node's exit code 13 and not a word.
+ */
+export const JAVASCRIPT_ASYNC_TIMEOUT_MS = 30_000;
+
 async function javascript(value: unknown, context: AssertionContext): Promise<AssertionOutcome> {
   const spec = javascriptSpec(value);
   if (!spec) return badValue("javascript", "a module path, an expression or { code, threshold }", value);
@@ -41,10 +55,23 @@ async function javascript(value: unknown, context: AssertionContext): Promise<As
   };
   let returned: unknown;
   try {
-    returned = await (isModule
-      ? check(context.output, { vars, result })
-      : check(context.output, vars, result));
+    returned = await settleWithin(
+      JAVASCRIPT_ASYNC_TIMEOUT_MS,
+      callWithin(JAVASCRIPT_TIMEOUT_MS, () =>
+        isModule ? check(context.output, { vars, result }) : check(context.output, vars, result),
+      ),
+    );
   } catch (error) {
+    if (error instanceof CheckUnsettled)
+      return verdict(
+        false,
+        `${label} returned a promise that did not settle within ${JAVASCRIPT_ASYNC_TIMEOUT_MS} ms`,
+      );
+    if ((error as { code?: unknown } | null)?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
+      return verdict(
+        false,
+        `${label} did not finish within ${JAVASCRIPT_TIMEOUT_MS} ms: a check must return promptly`,
+      );
     const message = error instanceof Error ? error.message : String(error);
     const hint =
       !isModule && error instanceof ReferenceError && LOOKS_LIKE_FILE.test(code)
@@ -53,6 +80,37 @@ async function javascript(value: unknown, context: AssertionContext): Promise<As
     return verdict(false, `${label} threw: ${message}${hint}`);
   }
   return interpret(returned, label, context.output, threshold);
+}
+
+const CURRENT_CHECK = Symbol.for("promptops.javascript-check");
+// vm's timeout is the one way to stop synchronous code on this thread; the script only calls the
+// check, in this context, so the check sees the same globals and realm as before.
+let caller: import("node:vm").Script | undefined;
+
+function callWithin(ms: number, call: () => unknown): unknown {
+  caller ??= new Script(`globalThis[Symbol.for("promptops.javascript-check")]()`);
+  const slot = globalThis as unknown as Record<symbol, unknown>;
+  slot[CURRENT_CHECK] = call;
+  try {
+    return caller.runInThisContext({ timeout: ms });
+  } finally {
+    delete slot[CURRENT_CHECK];
+  }
+}
+
+class CheckUnsettled extends Error {}
+
+async function settleWithin(ms: number, value: unknown): Promise<unknown> {
+  if (typeof (value as { then?: unknown } | null)?.then !== "function") return value;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CheckUnsettled()), ms);
+  });
+  try {
+    return await Promise.race([value, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** `javascript: "code"` or `{ code, threshold }`; undefined for any other shape. */
