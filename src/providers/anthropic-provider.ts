@@ -1,6 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
 import { PromptOpsError } from "../errors.js";
+import { nestedDeeperThan } from "../json-depth.js";
 import type { ResponseFormat } from "../prompt/prompt-file.js";
 import { toAnthropicMessages } from "../prompt/provider-formats.js";
 import { importAtRunTime } from "../startup/import-at-run-time.js";
@@ -204,10 +205,19 @@ function reply(message: Message, request: ProviderCall, providerId: string, note
   return sdkReply({ output, toolCalls, usage, finishReason: message.stop_reason, notes }, request);
 }
 
+/**
+ * Deeper than this, a tool_use input is a malformed reply. Checked before writing it out: whether
+ * JSON.stringify overflows on deep nesting depends on the engine (Node 26 writes out 200,000
+ * levels, Node 20-24 throw), and the verdict must not. Shallower inputs that still nest past the
+ * report limit are kept as text with `argsError`, as OpenAI's are.
+ */
+const MAX_TOOL_INPUT_DEPTH = 1000;
+
 /** A tool_use block's input as JSON text; an input nested too deep to write out is a malformed reply. */
 function toolUse(block: { name: unknown; input: unknown }, providerId: string): ToolCall {
   let text: string;
   try {
+    if (nestedDeeperThan(block.input, MAX_TOOL_INPUT_DEPTH)) throw new RangeError("nested too deep");
     text = JSON.stringify(block.input ?? {});
   } catch {
     throw new ProviderError(`${providerId}: malformed response: a tool_use input nested too deep to read`, {
