@@ -1,51 +1,18 @@
-import { readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { PromptOpsError } from "../errors.js";
-import { REPORTER_NAMES } from "../reporters/reporter.js";
 import { packageFile } from "../startup/package-root.js";
 import { type CommandModules, commandModules } from "./command-modules.js";
-import { handleError } from "./handle-error.js";
+import { collect, globals, withCommonOptions } from "./command-options.js";
+import { registerImportCommand, registerObserveCommands } from "./observe-commands.js";
+import { REPORTERS_HELP, registerApproveAndServe, registerTestCommand } from "./run-commands.js";
 
-export interface GlobalOptions {
-  cwd: string;
-  debug: boolean;
-}
+export type { GlobalOptions } from "./command-options.js";
+
+import { handleError } from "./handle-error.js";
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(packageFile("package.json"), "utf8"));
   return String(pkg.version);
-}
-
-function globals(command: Command): GlobalOptions {
-  const opts = command.optsWithGlobals();
-  // optsWithGlobals lets the program's value win; the command's own --cwd is the later, more specific one.
-  const own = command.opts();
-  if (own.cwd !== undefined) opts.cwd = own.cwd;
-  if (own.debug !== undefined) opts.debug = own.debug;
-  const cwd = resolve(opts.cwd ?? ".");
-  // Else a mistyped --cwd finds no config and no prompts, and `validate` says "0 prompts checked".
-  if (!statSync(cwd, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new PromptOpsError("cwd-not-found", `--cwd ${opts.cwd}: no such folder`, {
-      exitCode: 2,
-      hint: `${cwd} does not exist or is not a folder`,
-    });
-  }
-  return { cwd, debug: Boolean(opts.debug) };
-}
-
-/** Options every command takes, before or after its name. */
-function withCommonOptions(command: Command): Command {
-  return command
-    .option("--cwd <dir>", "run as if started in <dir>")
-    .option("--debug", "print stack traces for errors")
-    .option("--no-color", "never colour output (also: NO_COLOR=1)");
-}
-
-const REPORTERS_HELP = `${REPORTER_NAMES.join(", ")} (repeatable)`;
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
 }
 
 /** Declares every command; each command's module is imported only when that command runs. */
@@ -390,223 +357,10 @@ export function buildProgram(
       );
     });
 
-  withCommonOptions(program.command("test"))
-    .description("run the prompts' regression suites against every selected provider")
-    .argument("[ids...]", "prompt ids (default: all)")
-    .option(
-      "--providers <list>",
-      "comma-separated providers for this run, instead of each prompt's own model and the config's: config ids, kind:model, or a bare kind for each prompt's own model of that kind",
-    )
-    .addOption(
-      new Option("--version <n>", "test published version N instead of the draft").conflicts([
-        "env",
-        "draft",
-      ]),
-    )
-    .addOption(new Option("--env <env>", "test the versions active in this environment").conflicts("draft"))
-    .option("--draft", "test the working-tree drafts (the default)")
-    .option("--filter <text>", "only tests whose name contains this text")
-    .option(
-      "--since <ref>",
-      "only prompts changed since this git ref (and prompts including changed partials)",
-    )
-    .option("--shard <i/n>", "run the i-th of n deterministic slices of the cases")
-    .option("--repeat <n>", "run each case n times (with a test's pass-rate)")
-    .option("--concurrency <n>", "requests in flight at once (default: config test.concurrency)")
-    .option("--retries <n>", "retries of a transient failure (default: config test.retries)")
-    .option("--timeout <ms>", "per-request timeout (default: config test.timeoutMs)")
-    .option(
-      "--max-duration <time>",
-      "stop the run after this long, e.g. 600000 or 10m (config test.maxDurationMs)",
-    )
-    .option("--max-cost <usd>", "stop sending once the run has spent this much")
-    .option("--no-cache", "ignore and do not fill the response cache")
-    .option("--boundary", "add generated adversarial inputs for each string variable")
-    .option("--baseline <ref>", "also run the tests on env:<E> or v<N> and compare")
-    .option("--fail-on-regression", "fail when a test that passed on the baseline fails now")
-    .option("--judge-pairwise", "with --baseline: a judge compares both outputs, in both orders")
-    .option("--reporter <name>", REPORTERS_HELP, collect)
-    .option("-o, --output <file>", "file for the one file-writing reporter (- for stdout)")
-    .option("--output-dir <dir>", "folder for several reports")
-    .option("--json", "print the JSON results on stdout (other output moves to stderr)")
-    .option(
-      "--no-progress",
-      "no progress bar, and no line per passing case; failures and the summary still show",
-    )
-    .option("--junit-strict", "JUnit as the Jenkins and Surefire schemas accept it (location in properties)")
-    .option("--pass-with-no-tests", "exit 0 when no prompt file or no test case is selected")
-    .option(
-      "--push",
-      "with --version or --env: push the test records a passing run writes (refs/notes/promptops)",
-    )
-    .action(async (ids: string[], opts, command: Command) => {
-      const { runTestCommand } = await modules.test();
-      setExitCode(
-        await runTestCommand({
-          ...globals(command),
-          ids,
-          providers: opts.providers,
-          version: opts.version,
-          env: opts.env,
-          filter: opts.filter,
-          since: opts.since,
-          shard: opts.shard,
-          repeat: opts.repeat,
-          concurrency: opts.concurrency,
-          retries: opts.retries,
-          timeout: opts.timeout,
-          maxDuration: opts.maxDuration,
-          maxCost: opts.maxCost,
-          cache: opts.cache !== false,
-          boundary: Boolean(opts.boundary),
-          baseline: opts.baseline,
-          failOnRegression: Boolean(opts.failOnRegression),
-          judgePairwise: Boolean(opts.judgePairwise),
-          reporter: opts.reporter ?? [],
-          output: opts.output,
-          outputDir: opts.outputDir,
-          json: Boolean(opts.json),
-          progress: opts.progress !== false,
-          junitStrict: Boolean(opts.junitStrict),
-          passWithNoTests: Boolean(opts.passWithNoTests),
-          push: Boolean(opts.push),
-        }),
-      );
-    });
-
-  withCommonOptions(program.command("approve"))
-    .description("approve a published version for protected environments (a git note on its tag commit)")
-    .argument("<id@version>", "e.g. support-agent@3")
-    .option("-m, --message <why>", "why, kept in the approval")
-    .option("--push", "push the approval (refs/notes/promptops) to the remote")
-    .option("--remote <name>", "remote to push to", "origin")
-    .option("--json", "print as JSON")
-    .action(async (target: string, opts, command: Command) => {
-      const { runApprove } = await modules.approve();
-      setExitCode(
-        await runApprove({
-          ...globals(command),
-          target,
-          message: opts.message,
-          push: Boolean(opts.push),
-          remote: opts.remote,
-          json: Boolean(opts.json),
-        }),
-      );
-    });
-
-  withCommonOptions(program.command("serve"))
-    .description("serve the lockfile over HTTP with ETags, reloading it when it changes (read-only)")
-    .option("--port <n>", "port to listen on (0: any free port)", "7070")
-    .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option("--lockfile <path>", "lockfile to serve (default: promptops.lock beside the config)")
-    .option("--token-env <var>", "require Authorization: Bearer <the value of this environment variable>")
-    .action(async (opts, command: Command) => {
-      const { runServe } = await modules.serve();
-      setExitCode(
-        await runServe({
-          ...globals(command),
-          port: opts.port,
-          host: opts.host,
-          lockfile: opts.lockfile,
-          tokenEnv: opts.tokenEnv,
-        }),
-      );
-    });
-
-  withCommonOptions(program.command("stats"))
-    .description("calls, errors, tokens, cost, latency, test pass rate and feedback per prompt version")
-    .argument("[ids...]", "prompt ids (default: all)")
-    .option(
-      "--logs <files...>",
-      "call logs (JSONL; * and ? match rotated files; default .promptops/calls*.jsonl*)",
-    )
-    .option("--since <when>", "only calls and runs since a duration (7d, 24h) or a date")
-    .option("--by <dimension>", "also group by model, env, owner or day (repeatable)", collect)
-    .option("--json", "print as JSON")
-    .action(async (ids: string[], opts, command: Command) => {
-      const { runStats } = await modules.stats();
-      setExitCode(
-        await runStats({
-          ...globals(command),
-          ids,
-          logs: opts.logs,
-          since: opts.since,
-          by: opts.by ?? [],
-          json: Boolean(opts.json),
-        }),
-      );
-    });
-
-  withCommonOptions(program.command("logs"))
-    .description("the logged calls of a prompt, newest first: version, inputs (as redacted) and output")
-    .argument("<id>", "prompt id")
-    .option("--version <n>", "only calls of version N")
-    .option(
-      "--logs <files...>",
-      "call logs (JSONL; * and ? match rotated files; default .promptops/calls*.jsonl*)",
-    )
-    .option("--since <when>", "only calls since a duration (7d, 24h) or a date")
-    .option("--trace <id>", "only the call with this trace id")
-    .option("--limit <n>", "show at most n calls (default 20)")
-    .option("--json", "print as JSON")
-    .action(async (id: string, opts, command: Command) => {
-      const { runCallLogs } = await modules.callLogs();
-      setExitCode(
-        await runCallLogs({
-          ...globals(command),
-          id,
-          version: opts.version,
-          logs: opts.logs,
-          since: opts.since,
-          trace: opts.trace,
-          limit: opts.limit,
-          json: Boolean(opts.json),
-        }),
-      );
-    });
-
-  withCommonOptions(program.command("drift"))
-    .description("compare the newest test run with earlier runs of the same prompt hash, test and model")
-    .argument("[ids...]", "prompt ids (default: all)")
-    .option("--since <when>", "only runs since a duration (7d, 24h) or a date")
-    .option("--min-similarity <0..1>", "an output moved below this similarity to every earlier one (0.8)")
-    .option("--max-pass-rate-change <0..1>", "a pass rate moved by more than this (0.25)")
-    .option("--json", "print as JSON")
-    .action(async (ids: string[], opts, command: Command) => {
-      const { runDrift } = await modules.drift();
-      setExitCode(
-        await runDrift({
-          ...globals(command),
-          ids,
-          since: opts.since,
-          minSimilarity: opts.minSimilarity,
-          maxPassRateChange: opts.maxPassRateChange,
-          json: Boolean(opts.json),
-        }),
-      );
-    });
-
-  withCommonOptions(program.command("import"))
-    .description("turn another tool's project into promptops prompt files and config (promptfoo)")
-    .argument("<tool>", "the tool the files come from: promptfoo")
-    .argument("<file>", "its config, e.g. promptfooconfig.yaml")
-    .option("--out <dir>", "where to write promptops.config.yaml and prompts/ (default: the current folder)")
-    .option("--force", "replace files that already exist")
-    .option("--json", "print as JSON")
-    .action(async (tool: string, file: string, opts, command: Command) => {
-      const { runImport } = await modules.import();
-      setExitCode(
-        await runImport({
-          ...globals(command),
-          tool,
-          file,
-          out: opts.out,
-          force: Boolean(opts.force),
-          json: Boolean(opts.json),
-        }),
-      );
-    });
+  registerTestCommand(program, setExitCode, modules);
+  registerApproveAndServe(program, setExitCode, modules);
+  registerObserveCommands(program, setExitCode, modules);
+  registerImportCommand(program, setExitCode, modules);
 
   return program;
 }
