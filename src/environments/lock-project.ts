@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { CatFileBatch } from "../git/index.js";
@@ -13,32 +12,30 @@ import {
 } from "../lockfile/lockfile.js";
 import { shortHash } from "../lockfile/lockfile-errors.js";
 import { lockfilePathOf } from "../lockfile/lockfile-path.js";
-import { checkLockfileSignature, type SigningKey, type TrustedKey } from "../lockfile/lockfile-signature.js";
+import {
+  type LockProblem,
+  lockFailed,
+  signatureProblem,
+  staleTypes,
+  templateProblem,
+  unreadable,
+} from "./lock-problems.js";
+
+export type { LockProblem } from "./lock-problems.js";
+
+import type { SigningKey } from "../lockfile/lockfile-signature.js";
 import { lockfileToWrite, looseParse, type SignatureNote } from "../lockfile/lockfile-to-write.js";
 import { readLockfileTextIfExists } from "../lockfile/read-lockfile-text.js";
 import { readableEntries } from "../lockfile/readable-entries.js";
 import { pruneLockfile } from "../lockfile/serialize-lockfile.js";
 import { rebuildLockfile } from "../lockfile/write-lockfile.js";
-import type { CompiledPrompt } from "../prompt/prompt-file.js";
-import { compilePromptTemplates } from "../prompt/render.js";
 import { signingKeyFor, trustedKeyFor } from "../signing/signing-keys.js";
-import { generateTypes } from "../typegen/generate-types.js";
 import { type GitProject, openGitProject } from "../versions/git-project.js";
 import { type PublishedContent, readPublishedContent } from "../versions/published-content.js";
 import { type PublishedVersion, readVersionIndex, type VersionIndex } from "../versions/version-index.js";
 import { diagnoseEntry } from "./entry-diagnosis.js";
 import { checkHistoryFields } from "./history-check.js";
 import { type LockfileSnapshot, lockfileHistory } from "./lockfile-history.js";
-
-export interface LockProblem {
-  env?: string;
-  id?: string;
-  version?: number;
-  /** The entry's field that was edited, when that is what is wrong. */
-  field?: string;
-  message: string;
-  hint?: string;
-}
 
 /** What `lock` changed in an entry to make it agree with the tags and the lockfile's history. */
 export interface LockRepair {
@@ -301,40 +298,6 @@ async function examine(text: string, check: boolean, context: RelockContext): Pr
       };
 }
 
-/** Why the lockfile's signature is not the trusted key's over its content; undefined when it is. */
-function signatureProblem(text: string, trusted: TrustedKey, file: string): LockProblem | undefined {
-  const data = looseParse(text);
-  // A file that is not JSON is reported as such already.
-  if (data === undefined) return undefined;
-  try {
-    // Printed after the file's name already.
-    checkLockfileSignature(data, trusted, { file }, "the lockfile");
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof PromptOpsError)) throw error;
-    return { field: "signature", message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  }
-}
-
-/** `lock` cannot rebuild a file it cannot read: the error's usual hint would send the user back to it. */
-function unreadable(error: PromptOpsError): PromptOpsError {
-  if (error.hint?.includes("promptops lock") !== true) return error;
-  return new PromptOpsError(error.code, error.message, {
-    exitCode: error.exitCode,
-    ...(error.location ? { location: error.location } : {}),
-    hint: "restore it from git (git checkout -- promptops.lock): `promptops lock` rebuilds entries, but only from a lockfile it can read as JSON",
-  });
-}
-
-function lockFailed(problems: LockProblem[]): PromptOpsError {
-  const more =
-    problems.length > 1 ? ` (and ${problems.length - 1} more: see \`promptops lock --check\`)` : "";
-  return new PromptOpsError("lock-failed", `cannot relock: ${problems[0]!.message}${more}`, {
-    exitCode: 1,
-    hint: problems[0]!.hint ?? "`promptops verify` checks the tags",
-  });
-}
-
 /** Puts an entry into `rebuilt` as the tags say it is; returns what was wrong with it, if anything. */
 async function relock(
   rebuilt: Lockfile,
@@ -386,22 +349,4 @@ async function relock(
     },
     repair: { env, id, message: `${env}/${id}: ${diagnosis.change}` },
   };
-}
-
-/** With config `types`, the generated declarations must match what `promptops types` would write now. */
-async function staleTypes(cwd: string, file: string): Promise<string | undefined> {
-  const generated = await generateTypes({ cwd });
-  const current = await readFile(file, "utf8").catch(() => undefined);
-  if (current === generated.text) return undefined;
-  return `${file} is ${current === undefined ? "missing" : "stale"}: run \`promptops types\``;
-}
-
-function templateProblem(where: string, compiled: CompiledPrompt): string | undefined {
-  try {
-    compilePromptTemplates(where, compiled);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof PromptOpsError)) throw error;
-    return error.message;
-  }
 }
