@@ -130,5 +130,5 @@ describe("promptops extract (the built CLI, on the fixture apps)", () => {
     const nowhere = await promptops("extract", "src", "--id", "src/classify.ts:9=x", "--force");
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr).toContain("no extracted prompt at src/classify.ts:9");
-  });
+  }, 90_000);
 });

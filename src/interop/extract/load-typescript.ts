@@ -29,7 +29,9 @@ export async function loadTypeScript(
       () => importAtRunTime(name),
       () => importAtRunTime(pathToFileURL(userRequire.resolve(name)).href),
     ]) {
-      const api = await load().then(classicApi, () => undefined);
+      const api = await Promise.resolve()
+        .then(load)
+        .then(classicApi, () => undefined);
       if (api) return api;
     }
   }

@@ -73,7 +73,7 @@ function parseGuarded(
       file: fileName,
       line: 1,
       col: 1,
-      reason: `larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MiB: not read`,
+      reason: `larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MiB`,
     });
     return undefined;
   }
@@ -83,7 +83,7 @@ function parseGuarded(
     source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true);
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    skipped.push({ file: fileName, line: 1, col: 1, reason: "nested too deeply to parse: not read" });
+    skipped.push({ file: fileName, line: 1, col: 1, reason: "nested too deeply to parse" });
     return undefined;
   }
   const syntax = (source as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
@@ -94,7 +94,7 @@ function parseGuarded(
       file: fileName,
       line: line + 1,
       col: character + 1,
-      reason: `syntax error: ${ts.flattenDiagnosticMessageText(first.messageText, " ")}: not read`,
+      reason: `syntax error: ${ts.flattenDiagnosticMessageText(first.messageText, " ").replace(/\.$/, "")}`,
     });
     return undefined;
   }
@@ -105,7 +105,7 @@ function parseGuarded(
       file: fileName,
       line: line + 1,
       col: character + 1,
-      reason: `nested more than ${MAX_NESTING} levels deep: not read`,
+      reason: `nested more than ${MAX_NESTING} levels deep`,
     });
     return undefined;
   }

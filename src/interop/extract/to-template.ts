@@ -1,14 +1,15 @@
 import type { TextPart } from "./prompt-text.js";
 
-// A "{" that Nunjucks would read as the start of a tag, an output or a comment.
-const TAG_START = new Set(["{", "%", "#"]);
-const LITERAL_BRACE = '{{ "{" }}';
+// Two characters Nunjucks reads as syntax in text: a tag's start, and `#}`, which it takes for the end
+// of a comment anywhere after a tag. (`}}` and `%}` are text outside a tag.) The first character of
+// each is written `{{ "c" }}`.
+const DELIMITERS = new Set(["{{", "{%", "{#", "#}"]);
 
 /**
  * The Nunjucks template for a message's text: literal text stays literal, each value is `{{ name }}`.
- * A `{` that would open `{{`, `{%` or `{#` (with the next literal character, or with the `{{` of a
- * value that follows) is written `{{ "{" }}`, which renders as `{`. Not `{% raw %}`: the text may
- * itself hold `{% raw %}` or `{% endraw %}`, which a raw block cannot contain.
+ * Where the text has `{{`, `{%`, `{#` or `#}` (also with the `{{` of a value that follows), the
+ * first character is written as a string output, `{{ "{" }}`, which renders as itself. Not
+ * `{% raw %}`: the text may itself hold `{% raw %}` or `{% endraw %}`, which a raw block cannot contain.
  */
 export function toTemplate(parts: readonly TextPart[]): string {
   let template = "";
@@ -21,8 +22,8 @@ export function toTemplate(parts: readonly TextPart[]): string {
     const text = part.text;
     for (let i = 0; i < text.length; i++) {
       const char = text[i]!;
-      const following = i + 1 < text.length ? text[i + 1] : next && "variable" in next ? "{" : undefined;
-      template += char === "{" && following !== undefined && TAG_START.has(following) ? LITERAL_BRACE : char;
+      const following = i + 1 < text.length ? text[i + 1] : next && "variable" in next ? "{" : "";
+      template += DELIMITERS.has(char + following) ? `{{ "${char}" }}` : char;
     }
   }
   return template;
