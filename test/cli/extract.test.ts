@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ExtractResult } from "../../src/interop/extract/extracted-prompt.js";
@@ -131,4 +131,41 @@ describe("promptops extract (the built CLI, on the fixture apps)", () => {
     expect(nowhere.code).toBe(2);
     expect(nowhere.stderr).toContain("no extracted prompt at src/classify.ts:9");
   }, 90_000);
+
+  it("lists a source file it cannot parse with file:line:col, extracts the rest, and exits 1", async () => {
+    await appRepo("ts-app");
+    writeFileSync(join(repo.root, "src/broken.ts"), "export function f( {\n  return 1;\n}\n");
+    const run = await promptops("extract", "src");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("Not read:\nsrc/broken.ts:2:10  syntax error: ':' expected\n");
+    expect(run.stdout).toContain("Wrote 5 prompt files.");
+  });
+
+  it("loads the TypeScript compiler API for extract only: --help and validate never do", async () => {
+    await appRepo("ts-app");
+    // Records every CommonJS file Node compiles whose path names typescript (the compiler API is CommonJS).
+    const hook = join(repo.root, "load-hook.cjs");
+    writeFileSync(
+      hook,
+      `const Module = require("node:module");
+const compile = Module.prototype._compile;
+Module.prototype._compile = function (content, filename) {
+  if (/typescript/.test(filename)) require("node:fs").appendFileSync(process.env.LOAD_LOG, filename + "\\n");
+  return compile.call(this, content, filename);
+};
+`,
+    );
+    const loaded = async (...args: string[]) => {
+      const log = join(repo.root, `${args[0]}.log`);
+      const run = await runCli(args, {
+        cwd: repo.root,
+        env: { NO_COLOR: "1", NODE_OPTIONS: `--require ${hook}`, LOAD_LOG: log },
+      });
+      expect(run.code, run.stderr).toBe(0);
+      return existsSync(log) ? readFileSync(log, "utf8") : "";
+    };
+    expect(await loaded("--help")).toBe("");
+    expect(await loaded("extract", "src")).toMatch(/typescript6[\\/]lib[\\/]typescript\.js/);
+    expect(await loaded("validate")).toBe("");
+  }, 60_000);
 });
