@@ -26,6 +26,7 @@ export const commandModules = {
   codeowners: () => import("./commands/codeowners.js"),
   auditReport: () => import("./commands/audit-report.js"),
   import: () => import("./commands/import.js"),
+  extract: () => import("./commands/extract.js"),
 };
 
 export type CommandModules = typeof commandModules;

@@ -114,3 +114,37 @@ export function registerImportCommand(
       );
     });
 }
+
+/** `extract <paths…>`: inline prompts in TypeScript and JavaScript to prompt files. */
+export function registerExtractCommand(
+  program: Command,
+  setExitCode: SetExitCode,
+  modules: CommandModules,
+): void {
+  withCommonOptions(program.command("extract"))
+    .description(
+      "find the prompts written inline in TypeScript/JavaScript SDK calls and write a prompt file for each",
+    )
+    .argument("<paths...>", "folders and files to look in (node_modules, dist and .d.ts are skipped)")
+    .option("--out <dir>", "where to write the prompt files (default: promptsDir)")
+    .option(
+      "--id <file:line=id>",
+      "the id of the prompt at file:line, as the listing prints it (repeatable)",
+      collect,
+    )
+    .option("--force", "replace prompt files that already exist")
+    .option("--json", "print as JSON")
+    .action(async (paths: string[], opts, command: Command) => {
+      const { runExtract } = await modules.extract();
+      setExitCode(
+        await runExtract({
+          ...globals(command),
+          paths,
+          out: opts.out,
+          id: opts.id ?? [],
+          force: Boolean(opts.force),
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+}

@@ -47,6 +47,7 @@ function recordingModules(calls: Call[]): CommandModules {
         "codeowners",
         "auditReport",
         "import",
+        "extract",
       ])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
@@ -329,6 +330,37 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     ["import", "promptfoo", "pf/promptfooconfig.yaml", "--out", "imported", "--force", "--json"],
     "runImport",
     { ...at, tool: "promptfoo", file: "pf/promptfooconfig.yaml", out: "imported", force: true, json: true },
+  ],
+  [
+    "extract: defaults",
+    ["extract", "src"],
+    "runExtract",
+    { ...at, paths: ["src"], out: undefined, id: [], force: false, json: false },
+  ],
+  [
+    "extract: paths, --out, --id (repeatable), --force, --json",
+    [
+      "extract",
+      "src",
+      "lib/a.ts",
+      "--out",
+      "p",
+      "--id",
+      "src/a.ts:3=a",
+      "--id",
+      "lib/a.ts:9=b",
+      "--force",
+      "--json",
+    ],
+    "runExtract",
+    {
+      ...at,
+      paths: ["src", "lib/a.ts"],
+      out: "p",
+      id: ["src/a.ts:3=a", "lib/a.ts:9=b"],
+      force: true,
+      json: true,
+    },
   ],
 
   [

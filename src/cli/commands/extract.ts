@@ -1,0 +1,76 @@
+import { PromptOpsError } from "../../errors.js";
+import { extractPrompts } from "../../interop/extract/extract-prompts.js";
+import type { ExtractedPrompt, NotExtracted, SourceSpan } from "../../interop/extract/extracted-prompt.js";
+import type { GlobalOptions } from "../main.js";
+import { colourFor, displayLocation, displayPath, printJson } from "../output.js";
+
+export async function runExtract(
+  options: GlobalOptions & {
+    paths: string[];
+    out: string | undefined;
+    id: string[];
+    force: boolean;
+    json: boolean;
+  },
+): Promise<number> {
+  const run = await extractPrompts({
+    cwd: options.cwd,
+    paths: options.paths,
+    outDir: options.out,
+    ids: parseIds(options.id),
+    force: options.force,
+  });
+  // 1 when the check found a problem: a prompt file that does not render what the code sends, or
+  // a source file that could not be read. Calls left alone (not extracted) are a normal outcome.
+  const code = run.renderFailures > 0 || run.skippedFiles.length > 0 ? 1 : 0;
+  if (options.json) {
+    const span = (s: SourceSpan): SourceSpan => ({ ...s, file: displayPath(s.file) });
+    printJson({
+      prompts: run.prompts.map((p: ExtractedPrompt) => ({
+        ...p,
+        call: span(p.call),
+        replacedProperties: p.replacedProperties.map((r) => ({ ...r, span: span(r.span) })),
+      })),
+      notExtracted: run.notExtracted.map((n: NotExtracted) => ({ ...n, call: span(n.call), at: span(n.at) })),
+      written: run.written.map(displayPath),
+      skippedFiles: run.skippedFiles.map((s) => ({ ...s, file: displayPath(s.file) })),
+    });
+    return code;
+  }
+  const c = colourFor(process.stdout);
+  const lines: string[] = [];
+  for (const [index, p] of run.prompts.entries()) {
+    const n = p.variables.length;
+    lines.push(
+      `${c.bold(displayLocation(p.call))}  ${p.id}  (${p.shape}, ${n} variable${n === 1 ? "" : "s"})  → ${displayPath(run.written[index]!)}`,
+    );
+    for (const blocker of p.rewriteBlockers) lines.push(`  ${c.yellow("not safe to rewrite")}: ${blocker}`);
+  }
+  if (run.notExtracted.length > 0) lines.push("", "Not extracted (left as written):");
+  for (const n of run.notExtracted)
+    lines.push(`${c.bold(displayLocation(n.at))}  ${n.functionName ? `${n.functionName}: ` : ""}${n.reason}`);
+  if (run.skippedFiles.length > 0) lines.push("", "Not read:");
+  for (const s of run.skippedFiles) lines.push(`${c.bold(displayLocation(s))}  ${c.red(s.reason)}`);
+  lines.push(
+    "",
+    run.prompts.length === 0
+      ? "No inline prompt found."
+      : `Wrote ${run.prompts.length} prompt file${run.prompts.length === 1 ? "" : "s"}. Next: review them (ids, variable names), then promptops validate; --id <file:line>=<id> renames one.`,
+  );
+  process.stdout.write(`${lines.join("\n")}\n`);
+  return code;
+}
+
+/** `--id src/support.ts:15=support/answer` → { "src/support.ts:15": "support/answer" }. */
+function parseIds(flags: string[]): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const flag of flags) {
+    const match = /^(.+:\d+)=(.+)$/.exec(flag);
+    if (!match)
+      throw new PromptOpsError("bad-flag", `--id ${flag}: expected <file>:<line>=<id>`, {
+        hint: "e.g. --id src/support.ts:15=support/answer (file:line as the listing prints it)",
+      });
+    ids[match[1]!] = match[2]!;
+  }
+  return ids;
+}

@@ -1,0 +1,54 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type * as TS from "@typescript/typescript6";
+import { PromptOpsError } from "../../errors.js";
+import { importAtRunTime } from "../../startup/import-at-run-time.js";
+
+/** The classic (JavaScript) TypeScript compiler API: createProgram, the type checker, the AST. */
+export type TypeScriptApi = typeof TS;
+
+/**
+ * The packages that may hold the classic compiler API, in order. TypeScript 7 is native and has no
+ * JavaScript API, so the user's own `typescript` serves only when it is 6 or older; Microsoft
+ * publishes the classic API of TypeScript 6 as @typescript/typescript6 (our optional peer).
+ */
+export const TYPESCRIPT_PACKAGES = ["@typescript/typescript6", "typescript"] as const;
+
+/**
+ * Loads the compiler API only when `extract` runs (it is ~9 MB of JavaScript): first next to
+ * promptops, then from the user's project at `cwd`. Exit 2 with what to install when none has it.
+ */
+export async function loadTypeScript(
+  cwd: string,
+  packages: readonly string[] = TYPESCRIPT_PACKAGES,
+): Promise<TypeScriptApi> {
+  const userRequire = createRequire(join(cwd, "package.json"));
+  for (const name of packages) {
+    for (const load of [
+      () => importAtRunTime(name),
+      () => importAtRunTime(pathToFileURL(userRequire.resolve(name)).href),
+    ]) {
+      const api = await Promise.resolve()
+        .then(load)
+        .then(classicApi, () => undefined);
+      if (api) return api;
+    }
+  }
+  throw new PromptOpsError(
+    "extract-typescript-missing",
+    "promptops extract needs the TypeScript compiler API (TypeScript 6 or older), and none is installed",
+    {
+      hint: "npm install -D @typescript/typescript6 (TypeScript 7's native typescript package has no compiler API)",
+      exitCode: 2,
+    },
+  );
+}
+
+function classicApi(module: unknown): TypeScriptApi | undefined {
+  for (const candidate of [(module as { default?: unknown })?.default, module]) {
+    if (typeof (candidate as { createProgram?: unknown })?.createProgram === "function")
+      return candidate as TypeScriptApi;
+  }
+  return undefined;
+}
