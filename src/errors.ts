@@ -103,7 +103,6 @@ export const ERROR_CODES = {
   "template-unsafe": 1,
   "test-vars-invalid": 1,
   "tokenizer-missing": 2,
-  "typescript-missing": 2,
   "uncommitted-changes": 2,
   "unknown-environment": 2,
   "unknown-prompt": 2,

@@ -1,6 +1,6 @@
 import type * as ts from "@typescript/typescript6";
 import type { CallShape, ExtractedPrompt, ExtractedVariable } from "../extract/extracted-prompt.js";
-import type { TypeScript } from "./load-typescript.js";
+import type { TypeScriptApi as TypeScript } from "../extract/load-typescript.js";
 import { indentationAt, type TextEdit } from "./text-edits.js";
 
 /** Why one call site cannot be rewritten; the whole rewrite is then refused. */

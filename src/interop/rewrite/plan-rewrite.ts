@@ -3,8 +3,8 @@ import { dirname, extname, join, relative, sep } from "node:path";
 import type * as ts from "@typescript/typescript6";
 import { PromptOpsError } from "../../errors.js";
 import type { ExtractedPrompt, ExtractResult } from "../extract/extracted-prompt.js";
+import type { TypeScriptApi as TypeScript } from "../extract/load-typescript.js";
 import { CallSiteProblem, callSiteEdit } from "./call-site-edit.js";
-import type { TypeScript } from "./load-typescript.js";
 import {
   commonJsPromptsModule,
   esmPromptsModule,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
 import type * as ts from "@typescript/typescript6";
-import type { TypeScript } from "./load-typescript.js";
+import type { TypeScriptApi as TypeScript } from "../extract/load-typescript.js";
 import type { TextEdit } from "./text-edits.js";
 
 /** How Node loads a file: decides whether its prompts can come from a module with top-level await. */

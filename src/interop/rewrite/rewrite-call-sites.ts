@@ -1,8 +1,9 @@
 import { rm } from "node:fs/promises";
+import { loadConfigOrThrow } from "../../config/load-config.js";
 import { PromptOpsError } from "../../errors.js";
 import { writeFileAtomic } from "../../fs/write-file-atomic.js";
 import type { ExtractResult } from "../extract/extracted-prompt.js";
-import { loadTypeScript, type TypeScript } from "./load-typescript.js";
+import { loadTypeScript, type TypeScriptApi as TypeScript } from "../extract/load-typescript.js";
 import {
   type PlannedFile,
   planRewrite,
@@ -26,9 +27,18 @@ export async function rewriteCallSites(
   options: RewriteOptions,
   typescript?: TypeScript,
 ): Promise<RewriteOutcome> {
-  const plan = planRewrite(typescript ?? (await loadTypeScript()), result, options);
+  const plan = planRewrite(typescript ?? (await loadTypeScript(options.root)), result, options);
   await writePlan(plan.files);
   return { rewritten: plan.rewritten, leftAlone: plan.leftAlone, written: plan.files.map((f) => f.file) };
+}
+
+/**
+ * `extract --write` in a project: the generated module reads the project's promptops.lock, in its
+ * last environment (the end of the promotion order, production by default) unless PROMPTOPS_ENV says.
+ */
+export function rewriteInProject(result: ExtractResult, cwd: string): Promise<RewriteOutcome> {
+  const config = loadConfigOrThrow(cwd);
+  return rewriteCallSites(result, { root: config.root, env: config.environments.at(-1) ?? "production" });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type * as ts from "@typescript/typescript6";
-import type { TypeScript } from "./load-typescript.js";
+import type { TypeScriptApi as TypeScript } from "../extract/load-typescript.js";
 import type { TextEdit } from "./text-edits.js";
 
 interface Range {
