@@ -1,7 +1,7 @@
 import type * as TS from "@typescript/typescript6";
 import type { TypeScriptApi } from "./load-typescript.js";
 import { unwrap } from "./sdk-clients.js";
-import { CannotExtract, lineOf } from "./source-span.js";
+import { CannotExtract, lineOf, shortText } from "./source-span.js";
 
 /**
  * What an identifier stands for, when the prompt may be read through it: the initializer of a
@@ -43,11 +43,22 @@ export function constantValue(
       );
     }
   }
+  const value = unwrap(ts, declaration.initializer);
+  // An array or object can change after it is made (`messages.push(…)`): read it only when the
+  // code never does more with it than spread it or pass it as the prompt.
+  if (ts.isArrayLiteralExpression(value) || ts.isObjectLiteralExpression(value)) {
+    const use = changingUse(ts, checker, symbol, declaration);
+    if (use)
+      throw new CannotExtract(
+        use,
+        `\`${declaration.name.text}\` may be changed before the call: \`${shortText(use.getText())}\` (line ${lineOf(use)})`,
+      );
+  }
   // A module constant is computed once, when the module loads, and another file's constant out of
   // the call's scope: either is inlined only when it is literal text.
   let scope: TS.Node = declaration;
   while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
-  return { value: unwrap(ts, declaration.initializer), literalOnly: imported || ts.isSourceFile(scope) };
+  return { value, literalOnly: imported || ts.isSourceFile(scope) };
 }
 
 /** The first assignment (`=`, `+=`, `++`…) to the variable in the scope that declares it. */
@@ -64,6 +75,45 @@ function assignmentTo(
     const node = pending.pop()!;
     const target = assignedIdentifier(ts, node);
     if (target && checker.getSymbolAtLocation(target) === symbol) return node;
+    ts.forEachChild(node, (child) => {
+      pending.push(child);
+    });
+  }
+  return undefined;
+}
+
+/**
+ * A use of an array or object constant that may change it or let other code change it: a method
+ * call or property write on it (`messages.push(…)`, `messages[0] = …`), or passing it to a function.
+ * Reading it as a whole (`...EXAMPLES`, `messages,` in a request) is not.
+ */
+function changingUse(
+  ts: TypeScriptApi,
+  checker: TS.TypeChecker,
+  symbol: TS.Symbol,
+  declaration: TS.VariableDeclaration,
+): TS.Node | undefined {
+  const pending: TS.Node[] = [declaration.getSourceFile()];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (ts.isIdentifier(node) && node !== declaration.name) {
+      const parent = node.parent;
+      const reads =
+        ts.isSpreadElement(parent) ||
+        (ts.isPropertyAssignment(parent) && parent.initializer === node) ||
+        (ts.isShorthandPropertyAssignment(parent) && parent.name === node) ||
+        ts.isExportSpecifier(parent) ||
+        ts.isImportSpecifier(parent);
+      if (!reads) {
+        const target = ts.isShorthandPropertyAssignment(parent)
+          ? checker.getShorthandAssignmentValueSymbol(parent)
+          : checker.getSymbolAtLocation(node);
+        if (target === symbol)
+          return ts.isPropertyAccessExpression(parent) && ts.isCallExpression(parent.parent)
+            ? parent.parent
+            : parent;
+      }
+    }
     ts.forEachChild(node, (child) => {
       pending.push(child);
     });

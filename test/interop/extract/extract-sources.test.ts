@@ -53,7 +53,7 @@ export async function greet(user: User, count: number) {
     expect(run.written).toHaveLength(1);
   });
 
-  it("leaves a call alone whole when part of its prompt is not a template: a spread of a parameter, a spread request, a content list", async () => {
+  it("leaves a call alone whole when part of its prompt is not a template: a spread of a parameter, a spread request, content parts, a choice, a pushed-to array", async () => {
     const cwd = project({
       "src/chat.ts": `${OPENAI}
 type M = { role: "user" | "assistant"; content: string };
@@ -69,6 +69,11 @@ export async function parts(url: string) {
 }
 export async function conditional(formal: boolean) {
   return openai.chat.completions.create({ model: "m", messages: [{ role: "system", content: formal ? "Be formal." : "Be casual." }] });
+}
+export async function pushed(question: string) {
+  const messages: M[] = [{ role: "assistant", content: "Hello!" }];
+  messages.push({ role: "user", content: question });
+  return openai.chat.completions.create({ model: "m", messages });
 }
 `,
     });
@@ -87,6 +92,11 @@ export async function conditional(formal: boolean) {
         "conditional",
         16,
         'the content of message 1 is computed at run time (line 16: formal ? "Be formal." : "Be casual.")',
+      ],
+      [
+        "pushed",
+        20,
+        '`messages` may be changed before the call: `messages.push({ role: "user", content: question })` (line 20)',
       ],
     ]);
   });
