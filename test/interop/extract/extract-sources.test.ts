@@ -147,6 +147,29 @@ export async function notTheSdk(q: string) {
     expect(run.notExtracted).toEqual([]);
   });
 
+  it("follows a client made in another module and imported, by name or as its default export", async () => {
+    const cwd = project({
+      "src/clients.ts": `import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
+export const openai = new OpenAI();
+export default new Anthropic();
+`,
+      "src/use.ts": `import claude, { openai } from "./clients.js";
+export async function ask(q: string) {
+  return openai.chat.completions.create({ model: "m", messages: [{ role: "user", content: q }] });
+}
+export async function askClaude(q: string) {
+  return claude.messages.create({ model: "c", max_tokens: 10, messages: [{ role: "user", content: q }] });
+}
+`,
+    });
+    const run = await extract(cwd);
+    expect(run.prompts.map((p) => [p.functionName, p.shape])).toEqual([
+      ["ask", "openai-chat"],
+      ["askClaude", "anthropic-messages"],
+    ]);
+  });
+
   it("skips a source file with a syntax error, one too large and one nested too deeply, each listed with where and why, and extracts the rest", async () => {
     const deep = `export const x = ${"[".repeat(50_000)}${"]".repeat(50_000)};\n`;
     const cwd = project({
