@@ -62,11 +62,11 @@ export function constantValue(
 }
 
 /** The first assignment (`=`, `+=`, `++`…) to the variable in the scope that declares it. */
-function assignmentTo(
+export function assignmentTo(
   ts: TypeScriptApi,
   checker: TS.TypeChecker,
   symbol: TS.Symbol,
-  declaration: TS.VariableDeclaration,
+  declaration: TS.Node,
 ): TS.Node | undefined {
   let scope: TS.Node = declaration;
   while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
@@ -141,6 +141,33 @@ function assignedIdentifier(ts: TypeScriptApi, node: TS.Node): TS.Identifier | u
 function enclosingLoop(ts: TypeScriptApi, node: TS.Node): TS.Node | undefined {
   for (let current = node.parent; current && !ts.isFunctionLike(current); current = current.parent)
     if (ts.isIterationStatement(current, false)) return current;
+  return undefined;
+}
+
+/**
+ * An assignment to a variable or parameter that an expression reads, if there is one: a value
+ * that a local constant's initializer reads, and that changes later, is not what the call sees.
+ */
+export function reassignedRead(
+  ts: TypeScriptApi,
+  checker: TS.TypeChecker,
+  expr: TS.Expression,
+): TS.Node | undefined {
+  const pending: TS.Node[] = [expr];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (ts.isIdentifier(node)) {
+      const symbol = checker.getSymbolAtLocation(node);
+      const declaration = symbol?.valueDeclaration;
+      if (symbol && declaration && (ts.isParameter(declaration) || ts.isVariableDeclaration(declaration))) {
+        const assignment = assignmentTo(ts, checker, symbol, declaration);
+        if (assignment) return assignment;
+      }
+    }
+    ts.forEachChild(node, (child) => {
+      pending.push(child);
+    });
+  }
   return undefined;
 }
 

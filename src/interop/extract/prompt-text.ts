@@ -1,5 +1,5 @@
 import type * as TS from "@typescript/typescript6";
-import { constantValue } from "./constant-values.js";
+import { constantValue, reassignedRead } from "./constant-values.js";
 import type { ExtractedVariable } from "./extracted-prompt.js";
 import type { TypeScriptApi } from "./load-typescript.js";
 import { unwrap } from "./sdk-clients.js";
@@ -24,6 +24,8 @@ const MAX_DEPTH = 32;
 /** Reads the text of one call's prompt; collects the variables it needs. One reader per call. */
 export class PromptReader {
   readonly variables: FoundVariable[] = [];
+  /** The local constant whose initializer is being read, if any: its values are read there, not at the call. */
+  private inlining: string | undefined;
 
   constructor(
     private readonly ts: TypeScriptApi,
@@ -81,8 +83,13 @@ export class PromptReader {
     if (ts.isIdentifier(expr)) {
       const constant = constantValue(ts, this.checker, expr);
       if (!constant) return undefined;
-      const parts = this.textOf(constant.value, depth + 1, literalOnly || constant.literalOnly);
-      return parts;
+      const outer = this.inlining;
+      this.inlining = expr.text;
+      try {
+        return this.textOf(constant.value, depth + 1, literalOnly || constant.literalOnly);
+      } finally {
+        this.inlining = outer;
+      }
     }
     return undefined;
   }
@@ -117,6 +124,9 @@ export class PromptReader {
     if (known) return { variable: known.name };
     const name = uniqueName(variableNameFor(this.ts, expr), new Set(this.variables.map((v) => v.name)));
     const typed = variableTypeOf(this.ts, this.checker, expr);
+    const assigned = this.inlining === undefined ? undefined : reassignedRead(this.ts, this.checker, expr);
+    if (assigned && !typed.unprovable)
+      typed.unprovable = `\`${short(expression)}\` is read where \`${this.inlining}\` is made, and assigned again (line ${lineOf(assigned)}): at the call it may hold another value`;
     this.variables.push({ name, expression, node: expr, ...typed });
     return { variable: name };
   }

@@ -53,6 +53,23 @@ export async function greet(user: User, count: number) {
     expect(run.written).toHaveLength(1);
   });
 
+  it("lists a value read by a local constant and assigned again before the call as a rewrite blocker", async () => {
+    const cwd = project({
+      "src/greet.ts": `${OPENAI}
+export async function greet(name: string, city: string) {
+  const question = \`\${name} from \${city} asks\`;
+  name = name.toUpperCase();
+  return openai.chat.completions.create({ model: "m", messages: [{ role: "user", content: question }] });
+}
+`,
+    });
+    const [prompt] = (await extract(cwd)).prompts;
+    expect(prompt!.messages).toEqual([{ role: "user", content: "{{ name }} from {{ city }} asks" }]);
+    expect(prompt!.rewriteBlockers).toEqual([
+      "`name` is read where `question` is made, and assigned again (line 6): at the call it may hold another value",
+    ]);
+  });
+
   it("leaves a call alone whole when part of its prompt is not a template: a spread of a parameter, a spread request, content parts, a choice, a pushed-to array", async () => {
     const cwd = project({
       "src/chat.ts": `${OPENAI}
