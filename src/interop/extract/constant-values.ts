@@ -62,7 +62,29 @@ export function constantValue(
 }
 
 /** The first assignment (`=`, `+=`, `++`…) to the variable in the scope that declares it. */
+// Each walks a whole scope; a file with many calls reading the same constant asks again and again.
+const assignments = new WeakMap<TS.Symbol, TS.Node | null>();
+const changingUses = new WeakMap<TS.Symbol, TS.Node | null>();
+
+function memo(
+  cache: WeakMap<TS.Symbol, TS.Node | null>,
+  symbol: TS.Symbol,
+  find: () => TS.Node | undefined,
+): TS.Node | undefined {
+  if (!cache.has(symbol)) cache.set(symbol, find() ?? null);
+  return cache.get(symbol) ?? undefined;
+}
+
 export function assignmentTo(
+  ts: TypeScriptApi,
+  checker: TS.TypeChecker,
+  symbol: TS.Symbol,
+  declaration: TS.Node,
+): TS.Node | undefined {
+  return memo(assignments, symbol, () => findAssignment(ts, checker, symbol, declaration));
+}
+
+function findAssignment(
   ts: TypeScriptApi,
   checker: TS.TypeChecker,
   symbol: TS.Symbol,
@@ -88,6 +110,15 @@ export function assignmentTo(
  * Reading it as a whole (`...EXAMPLES`, `messages,` in a request) is not.
  */
 function changingUse(
+  ts: TypeScriptApi,
+  checker: TS.TypeChecker,
+  symbol: TS.Symbol,
+  declaration: TS.VariableDeclaration,
+): TS.Node | undefined {
+  return memo(changingUses, symbol, () => findChangingUse(ts, checker, symbol, declaration));
+}
+
+function findChangingUse(
   ts: TypeScriptApi,
   checker: TS.TypeChecker,
   symbol: TS.Symbol,
