@@ -2,6 +2,7 @@ import type * as TS from "@typescript/typescript6";
 import type { TypeScriptApi } from "./load-typescript.js";
 import { unwrap } from "./sdk-clients.js";
 import { CannotExtract, lineOf, shortText } from "./source-span.js";
+import { declaringScope, findInTree } from "./syntax-walk.js";
 
 /**
  * What an identifier stands for, when the prompt may be read through it: the initializer of a
@@ -56,17 +57,14 @@ export function constantValue(
   }
   // A module constant is computed once, when the module loads, and another file's constant out of
   // the call's scope: either is inlined only when it is literal text.
-  let scope: TS.Node = declaration;
-  while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
-  return { value, literalOnly: imported || ts.isSourceFile(scope) };
+  return { value, literalOnly: imported || ts.isSourceFile(declaringScope(ts, declaration)) };
 }
 
-/** The first assignment (`=`, `+=`, `++`…) to the variable in the scope that declares it. */
 // Each walks a whole scope; a file with many calls reading the same constant asks again and again.
 const assignments = new WeakMap<TS.Symbol, TS.Node | null>();
 const changingUses = new WeakMap<TS.Symbol, TS.Node | null>();
 
-function memo(
+function remembered(
   cache: WeakMap<TS.Symbol, TS.Node | null>,
   symbol: TS.Symbol,
   find: () => TS.Node | undefined,
@@ -75,33 +73,19 @@ function memo(
   return cache.get(symbol) ?? undefined;
 }
 
+/** The first assignment (`=`, `+=`, `++`…) to the variable in the scope that declares it. */
 export function assignmentTo(
   ts: TypeScriptApi,
   checker: TS.TypeChecker,
   symbol: TS.Symbol,
   declaration: TS.Node,
 ): TS.Node | undefined {
-  return memo(assignments, symbol, () => findAssignment(ts, checker, symbol, declaration));
-}
-
-function findAssignment(
-  ts: TypeScriptApi,
-  checker: TS.TypeChecker,
-  symbol: TS.Symbol,
-  declaration: TS.Node,
-): TS.Node | undefined {
-  let scope: TS.Node = declaration;
-  while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
-  const pending: TS.Node[] = [scope];
-  while (pending.length > 0) {
-    const node = pending.pop()!;
-    const target = assignedIdentifier(ts, node);
-    if (target && checker.getSymbolAtLocation(target) === symbol) return node;
-    ts.forEachChild(node, (child) => {
-      pending.push(child);
-    });
-  }
-  return undefined;
+  return remembered(assignments, symbol, () =>
+    findInTree(ts, declaringScope(ts, declaration), (node) => {
+      const target = assignedIdentifier(ts, node);
+      return target && checker.getSymbolAtLocation(target) === symbol ? node : undefined;
+    }),
+  );
 }
 
 /**
@@ -115,19 +99,9 @@ function changingUse(
   symbol: TS.Symbol,
   declaration: TS.VariableDeclaration,
 ): TS.Node | undefined {
-  return memo(changingUses, symbol, () => findChangingUse(ts, checker, symbol, declaration));
-}
-
-function findChangingUse(
-  ts: TypeScriptApi,
-  checker: TS.TypeChecker,
-  symbol: TS.Symbol,
-  declaration: TS.VariableDeclaration,
-): TS.Node | undefined {
-  const pending: TS.Node[] = [declaration.getSourceFile()];
-  while (pending.length > 0) {
-    const node = pending.pop()!;
-    if (ts.isIdentifier(node) && node !== declaration.name) {
+  return remembered(changingUses, symbol, () =>
+    findInTree(ts, declaration.getSourceFile(), (node) => {
+      if (!ts.isIdentifier(node) || node === declaration.name) return undefined;
       const parent = node.parent;
       const reads =
         ts.isSpreadElement(parent) ||
@@ -135,21 +109,16 @@ function findChangingUse(
         (ts.isShorthandPropertyAssignment(parent) && parent.name === node) ||
         ts.isExportSpecifier(parent) ||
         ts.isImportSpecifier(parent);
-      if (!reads) {
-        const target = ts.isShorthandPropertyAssignment(parent)
-          ? checker.getShorthandAssignmentValueSymbol(parent)
-          : checker.getSymbolAtLocation(node);
-        if (target === symbol)
-          return ts.isPropertyAccessExpression(parent) && ts.isCallExpression(parent.parent)
-            ? parent.parent
-            : parent;
-      }
-    }
-    ts.forEachChild(node, (child) => {
-      pending.push(child);
-    });
-  }
-  return undefined;
+      if (reads) return undefined;
+      const target = ts.isShorthandPropertyAssignment(parent)
+        ? checker.getShorthandAssignmentValueSymbol(parent)
+        : checker.getSymbolAtLocation(node);
+      if (target !== symbol) return undefined;
+      return ts.isPropertyAccessExpression(parent) && ts.isCallExpression(parent.parent)
+        ? parent.parent
+        : parent;
+    }),
+  );
 }
 
 function assignedIdentifier(ts: TypeScriptApi, node: TS.Node): TS.Identifier | undefined {
@@ -184,22 +153,14 @@ export function reassignedRead(
   checker: TS.TypeChecker,
   expr: TS.Expression,
 ): TS.Node | undefined {
-  const pending: TS.Node[] = [expr];
-  while (pending.length > 0) {
-    const node = pending.pop()!;
-    if (ts.isIdentifier(node)) {
-      const symbol = checker.getSymbolAtLocation(node);
-      const declaration = symbol?.valueDeclaration;
-      if (symbol && declaration && (ts.isParameter(declaration) || ts.isVariableDeclaration(declaration))) {
-        const assignment = assignmentTo(ts, checker, symbol, declaration);
-        if (assignment) return assignment;
-      }
-    }
-    ts.forEachChild(node, (child) => {
-      pending.push(child);
-    });
-  }
-  return undefined;
+  return findInTree(ts, expr, (node) => {
+    if (!ts.isIdentifier(node)) return undefined;
+    const symbol = checker.getSymbolAtLocation(node);
+    const declaration = symbol?.valueDeclaration;
+    if (!symbol || !declaration || !(ts.isParameter(declaration) || ts.isVariableDeclaration(declaration)))
+      return undefined;
+    return assignmentTo(ts, checker, symbol, declaration);
+  });
 }
 
 /**
