@@ -37,12 +37,18 @@ export class PromptReader {
     const expr = unwrap(this.ts, node);
     const parts = this.textOf(expr, 0, false);
     if (parts) return parts;
-    if (this.ts.isIdentifier(expr) || this.isMemberChain(expr)) return [this.variable(expr)];
-    if (this.ts.isCallExpression(expr))
+    // `const system = buildSystemPrompt(lang); … content: system` is another function's result too.
+    let made: TS.Expression | undefined = expr;
+    for (let depth = 0; made && this.ts.isIdentifier(made) && depth < MAX_DEPTH; depth++)
+      made = constantValue(this.ts, this.checker, made)?.value;
+    const call =
+      made && this.ts.isCallExpression(made) ? made : this.ts.isCallExpression(expr) ? expr : undefined;
+    if (call)
       throw new CannotExtract(
-        expr,
-        `${what} is the result of ${expr.expression.getText()}() (line ${lineOf(expr)})`,
+        call,
+        `${what} is the result of ${short(call.expression.getText())}() (line ${lineOf(call)})`,
       );
+    if (this.ts.isIdentifier(expr) || this.isMemberChain(expr)) return [this.variable(expr)];
     throw new CannotExtract(
       expr,
       `${what} is computed at run time (line ${lineOf(expr)}: ${short(expr.getText())})`,
@@ -52,7 +58,14 @@ export class PromptReader {
   /** Text known to be literal, with no variable (a model name, a role): or undefined. */
   literal(node: TS.Expression): string | undefined {
     const before = this.variables.length;
-    const parts = this.textOf(unwrap(this.ts, node), 0, true);
+    let parts: TextPart[] | undefined;
+    try {
+      parts = this.textOf(unwrap(this.ts, node), 0, true);
+    } catch (error) {
+      // Text that is not literal (`gpt-${version}`) is simply not a literal.
+      if (!(error instanceof CannotExtract)) throw error;
+      return undefined;
+    }
     if (!parts || this.variables.length !== before) return undefined;
     return parts.map((part) => ("text" in part ? part.text : "")).join("");
   }

@@ -87,6 +87,11 @@ export async function parts(url: string) {
 export async function conditional(formal: boolean) {
   return openai.chat.completions.create({ model: "m", messages: [{ role: "system", content: formal ? "Be formal." : "Be casual." }] });
 }
+export async function viaConstant(language: string) {
+  const system = buildSystemPrompt(language);
+  return openai.chat.completions.create({ model: \`gpt-\${language}\`, messages: [{ role: "system", content: system }] });
+}
+declare function buildSystemPrompt(language: string): string;
 export async function pushed(question: string) {
   const messages: M[] = [{ role: "assistant", content: "Hello!" }];
   messages.push({ role: "user", content: question });
@@ -110,10 +115,11 @@ export async function pushed(question: string) {
         16,
         'the content of message 1 is computed at run time (line 16: formal ? "Be formal." : "Be casual.")',
       ],
+      ["viaConstant", 19, "the content of message 1 is the result of buildSystemPrompt() (line 19)"],
       [
         "pushed",
-        20,
-        '`messages` may be changed before the call: `messages.push({ role: "user", content: question })` (line 20)',
+        25,
+        '`messages` may be changed before the call: `messages.push({ role: "user", content: question })` (line 25)',
       ],
     ]);
   });
