@@ -46,13 +46,15 @@ describe("promptops extract (the built CLI, on the fixture apps)", () => {
     });
   }
 
-  it("--json: each call site in the fixtures' table has its expected outcome, the render check passes on all, paths relative", async () => {
+  it("--json --out: each call site in the fixtures' table has its expected outcome, the render check passes on all, paths relative", async () => {
     repo = await makeTempRepo();
     cpSync(join(FIXTURES, "ts-app"), join(repo.root, "ts-app"), { recursive: true });
     cpSync(join(FIXTURES, "js-app"), join(repo.root, "js-app"), { recursive: true });
-    const run = await promptops("extract", "ts-app/src", "js-app/src", "--json");
+    const run = await promptops("extract", "ts-app/src", "js-app/src", "--out", "extracted", "--json");
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout) as ExtractResult;
+    const result = JSON.parse(run.stdout) as ExtractResult & { written: string[] };
+    expect(result.written).toContain("extracted/ts-app/src/support/answer-support-question.prompt.yaml");
+    expect(result.written.every((file) => existsSync(join(repo.root, file)))).toBe(true);
     const outcome = (file: string, fn: string) => {
       const prompt = result.prompts.find((p) => p.call.file === file && p.functionName === fn);
       if (prompt) return { extracted: prompt.shape, blockers: prompt.rewriteBlockers };

@@ -1,7 +1,8 @@
 import type * as TS from "@typescript/typescript6";
 import type { TypeScriptApi } from "./load-typescript.js";
 import { unwrap } from "./sdk-clients.js";
-import { CannotExtract, lineOf } from "./source-span.js";
+import { CannotExtract, lineOf, shortText } from "./source-span.js";
+import { declaringScope, findInTree } from "./syntax-walk.js";
 
 /**
  * What an identifier stands for, when the prompt may be read through it: the initializer of a
@@ -43,32 +44,81 @@ export function constantValue(
       );
     }
   }
+  const value = unwrap(ts, declaration.initializer);
+  // An array or object can change after it is made (`messages.push(…)`): read it only when the
+  // code never does more with it than spread it or pass it as the prompt.
+  if (ts.isArrayLiteralExpression(value) || ts.isObjectLiteralExpression(value)) {
+    const use = changingUse(ts, checker, symbol, declaration);
+    if (use)
+      throw new CannotExtract(
+        use,
+        `\`${declaration.name.text}\` may be changed before the call: \`${shortText(use.getText())}\` (line ${lineOf(use)})`,
+      );
+  }
   // A module constant is computed once, when the module loads, and another file's constant out of
   // the call's scope: either is inlined only when it is literal text.
-  let scope: TS.Node = declaration;
-  while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
-  return { value: unwrap(ts, declaration.initializer), literalOnly: imported || ts.isSourceFile(scope) };
+  return { value, literalOnly: imported || ts.isSourceFile(declaringScope(ts, declaration)) };
+}
+
+// Each walks a whole scope; a file with many calls reading the same constant asks again and again.
+const assignments = new WeakMap<TS.Symbol, TS.Node | null>();
+const changingUses = new WeakMap<TS.Symbol, TS.Node | null>();
+
+function remembered(
+  cache: WeakMap<TS.Symbol, TS.Node | null>,
+  symbol: TS.Symbol,
+  find: () => TS.Node | undefined,
+): TS.Node | undefined {
+  if (!cache.has(symbol)) cache.set(symbol, find() ?? null);
+  return cache.get(symbol) ?? undefined;
 }
 
 /** The first assignment (`=`, `+=`, `++`…) to the variable in the scope that declares it. */
-function assignmentTo(
+export function assignmentTo(
+  ts: TypeScriptApi,
+  checker: TS.TypeChecker,
+  symbol: TS.Symbol,
+  declaration: TS.Node,
+): TS.Node | undefined {
+  return remembered(assignments, symbol, () =>
+    findInTree(ts, declaringScope(ts, declaration), (node) => {
+      const target = assignedIdentifier(ts, node);
+      return target && checker.getSymbolAtLocation(target) === symbol ? node : undefined;
+    }),
+  );
+}
+
+/**
+ * A use of an array or object constant that may change it or let other code change it: a method
+ * call or property write on it (`messages.push(…)`, `messages[0] = …`), or passing it to a function.
+ * Reading it as a whole (`...EXAMPLES`, `messages,` in a request) is not.
+ */
+function changingUse(
   ts: TypeScriptApi,
   checker: TS.TypeChecker,
   symbol: TS.Symbol,
   declaration: TS.VariableDeclaration,
 ): TS.Node | undefined {
-  let scope: TS.Node = declaration;
-  while (scope.parent && !ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
-  const pending: TS.Node[] = [scope];
-  while (pending.length > 0) {
-    const node = pending.pop()!;
-    const target = assignedIdentifier(ts, node);
-    if (target && checker.getSymbolAtLocation(target) === symbol) return node;
-    ts.forEachChild(node, (child) => {
-      pending.push(child);
-    });
-  }
-  return undefined;
+  return remembered(changingUses, symbol, () =>
+    findInTree(ts, declaration.getSourceFile(), (node) => {
+      if (!ts.isIdentifier(node) || node === declaration.name) return undefined;
+      const parent = node.parent;
+      const reads =
+        ts.isSpreadElement(parent) ||
+        (ts.isPropertyAssignment(parent) && parent.initializer === node) ||
+        (ts.isShorthandPropertyAssignment(parent) && parent.name === node) ||
+        ts.isExportSpecifier(parent) ||
+        ts.isImportSpecifier(parent);
+      if (reads) return undefined;
+      const target = ts.isShorthandPropertyAssignment(parent)
+        ? checker.getShorthandAssignmentValueSymbol(parent)
+        : checker.getSymbolAtLocation(node);
+      if (target !== symbol) return undefined;
+      return ts.isPropertyAccessExpression(parent) && ts.isCallExpression(parent.parent)
+        ? parent.parent
+        : parent;
+    }),
+  );
 }
 
 function assignedIdentifier(ts: TypeScriptApi, node: TS.Node): TS.Identifier | undefined {
@@ -92,6 +142,25 @@ function enclosingLoop(ts: TypeScriptApi, node: TS.Node): TS.Node | undefined {
   for (let current = node.parent; current && !ts.isFunctionLike(current); current = current.parent)
     if (ts.isIterationStatement(current, false)) return current;
   return undefined;
+}
+
+/**
+ * An assignment to a variable or parameter that an expression reads, if there is one: a value
+ * that a local constant's initializer reads, and that changes later, is not what the call sees.
+ */
+export function reassignedRead(
+  ts: TypeScriptApi,
+  checker: TS.TypeChecker,
+  expr: TS.Expression,
+): TS.Node | undefined {
+  return findInTree(ts, expr, (node) => {
+    if (!ts.isIdentifier(node)) return undefined;
+    const symbol = checker.getSymbolAtLocation(node);
+    const declaration = symbol?.valueDeclaration;
+    if (!symbol || !declaration || !(ts.isParameter(declaration) || ts.isVariableDeclaration(declaration)))
+      return undefined;
+    return assignmentTo(ts, checker, symbol, declaration);
+  });
 }
 
 /**

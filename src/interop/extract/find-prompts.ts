@@ -5,6 +5,7 @@ import { type FoundVariable, PromptReader } from "./prompt-text.js";
 import { type ReadRequest, readRequest } from "./read-request.js";
 import { clientKind, type SdkKind } from "./sdk-clients.js";
 import { CannotExtract, spanOf } from "./source-span.js";
+import { findInTree } from "./syntax-walk.js";
 
 /** An inline prompt at one SDK call, read but not yet named or checked. */
 export interface FoundPrompt extends ReadRequest {
@@ -60,19 +61,15 @@ export function findPrompts(
 /** Calls whose callee ends in `.create`, found without recursion (source files are untrusted). */
 function sdkCalls(ts: TypeScriptApi, file: TS.SourceFile): TS.CallExpression[] {
   const calls: TS.CallExpression[] = [];
-  const pending: TS.Node[] = [file];
-  while (pending.length > 0) {
-    const node = pending.pop()!;
+  findInTree(ts, file, (node) => {
     if (
       ts.isCallExpression(node) &&
       ts.isPropertyAccessExpression(node.expression) &&
       node.expression.name.text === "create"
     )
       calls.push(node);
-    ts.forEachChild(node, (child) => {
-      pending.push(child);
-    });
-  }
+    return undefined;
+  });
   return calls.sort((a, b) => a.getStart() - b.getStart());
 }
 

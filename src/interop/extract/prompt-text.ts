@@ -1,5 +1,5 @@
 import type * as TS from "@typescript/typescript6";
-import { constantValue } from "./constant-values.js";
+import { constantValue, reassignedRead } from "./constant-values.js";
 import type { ExtractedVariable } from "./extracted-prompt.js";
 import type { TypeScriptApi } from "./load-typescript.js";
 import { unwrap } from "./sdk-clients.js";
@@ -24,6 +24,8 @@ const MAX_DEPTH = 32;
 /** Reads the text of one call's prompt; collects the variables it needs. One reader per call. */
 export class PromptReader {
   readonly variables: FoundVariable[] = [];
+  /** The local constant whose initializer is being read, if any: its values are read there, not at the call. */
+  private inlining: string | undefined;
 
   constructor(
     private readonly ts: TypeScriptApi,
@@ -35,12 +37,18 @@ export class PromptReader {
     const expr = unwrap(this.ts, node);
     const parts = this.textOf(expr, 0, false);
     if (parts) return parts;
-    if (this.ts.isIdentifier(expr) || this.isMemberChain(expr)) return [this.variable(expr)];
-    if (this.ts.isCallExpression(expr))
+    // `const system = buildSystemPrompt(lang); … content: system` is another function's result too.
+    let made: TS.Expression | undefined = expr;
+    for (let depth = 0; made && this.ts.isIdentifier(made) && depth < MAX_DEPTH; depth++)
+      made = constantValue(this.ts, this.checker, made)?.value;
+    const call =
+      made && this.ts.isCallExpression(made) ? made : this.ts.isCallExpression(expr) ? expr : undefined;
+    if (call)
       throw new CannotExtract(
-        expr,
-        `${what} is the result of ${expr.expression.getText()}() (line ${lineOf(expr)})`,
+        call,
+        `${what} is the result of ${short(call.expression.getText())}() (line ${lineOf(call)})`,
       );
+    if (this.ts.isIdentifier(expr) || this.isMemberChain(expr)) return [this.variable(expr)];
     throw new CannotExtract(
       expr,
       `${what} is computed at run time (line ${lineOf(expr)}: ${short(expr.getText())})`,
@@ -50,7 +58,14 @@ export class PromptReader {
   /** Text known to be literal, with no variable (a model name, a role): or undefined. */
   literal(node: TS.Expression): string | undefined {
     const before = this.variables.length;
-    const parts = this.textOf(unwrap(this.ts, node), 0, true);
+    let parts: TextPart[] | undefined;
+    try {
+      parts = this.textOf(unwrap(this.ts, node), 0, true);
+    } catch (error) {
+      // Text that is not literal (`gpt-${version}`) is simply not a literal.
+      if (!(error instanceof CannotExtract)) throw error;
+      return undefined;
+    }
     if (!parts || this.variables.length !== before) return undefined;
     return parts.map((part) => ("text" in part ? part.text : "")).join("");
   }
@@ -81,8 +96,13 @@ export class PromptReader {
     if (ts.isIdentifier(expr)) {
       const constant = constantValue(ts, this.checker, expr);
       if (!constant) return undefined;
-      const parts = this.textOf(constant.value, depth + 1, literalOnly || constant.literalOnly);
-      return parts;
+      const outer = this.inlining;
+      this.inlining = expr.text;
+      try {
+        return this.textOf(constant.value, depth + 1, literalOnly || constant.literalOnly);
+      } finally {
+        this.inlining = outer;
+      }
     }
     return undefined;
   }
@@ -117,6 +137,9 @@ export class PromptReader {
     if (known) return { variable: known.name };
     const name = uniqueName(variableNameFor(this.ts, expr), new Set(this.variables.map((v) => v.name)));
     const typed = variableTypeOf(this.ts, this.checker, expr);
+    const assigned = this.inlining === undefined ? undefined : reassignedRead(this.ts, this.checker, expr);
+    if (assigned && !typed.unprovable)
+      typed.unprovable = `\`${short(expression)}\` is read where \`${this.inlining}\` is made, and assigned again (line ${lineOf(assigned)}): at the call it may hold another value`;
     this.variables.push({ name, expression, node: expr, ...typed });
     return { variable: name };
   }

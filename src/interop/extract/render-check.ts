@@ -69,13 +69,22 @@ export function renderCheck(
   for (const [index, want] of expected.entries()) {
     const got = rendered[index];
     if (!got || (got.role === want.role && got.content === want.content)) continue;
+    const [gotText, wantText] = around(String(got.content), want.content);
     problems.push(
-      `render check: message ${index + 1} (${want.role}) renders ${JSON.stringify(clip(got.content))} where the code sends ${JSON.stringify(clip(want.content))}`,
+      got.role !== want.role
+        ? `render check: message ${index + 1} has the role ${got.role} where the code sends ${want.role}`
+        : `render check: message ${index + 1} (${want.role}) renders ${JSON.stringify(gotText)} where the code sends ${JSON.stringify(wantText)}`,
     );
   }
   return problems;
 }
 
-function clip(value: unknown): unknown {
-  return typeof value === "string" && value.length > 120 ? `${value.slice(0, 117)}...` : value;
+/** Both texts from a little before their first difference, at most 80 characters each. */
+function around(got: string, want: string): [string, string] {
+  let first = 0;
+  while (first < got.length && first < want.length && got[first] === want[first]) first++;
+  const from = Math.max(0, first - 20);
+  const cut = (text: string) =>
+    `${from > 0 ? "..." : ""}${text.slice(from, from + 80)}${text.length > from + 80 ? "..." : ""}`;
+  return [cut(got), cut(want)];
 }

@@ -39,7 +39,9 @@ function kindByType(checker: TS.TypeChecker, expr: TS.Expression): SdkKind | und
 }
 
 function kindByBinding(ts: TypeScriptApi, checker: TS.TypeChecker, expr: TS.Expression): SdkKind | undefined {
-  const symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(expr) ? expr.name : expr);
+  let symbol = checker.getSymbolAtLocation(ts.isPropertyAccessExpression(expr) ? expr.name : expr);
+  // A client made in another module and imported (`import { openai } from "./clients.js"`).
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
   for (const declaration of symbol?.declarations ?? []) {
     const made = madeBy(ts, declaration);
     const kind =
@@ -54,6 +56,7 @@ function kindByBinding(ts: TypeScriptApi, checker: TS.TypeChecker, expr: TS.Expr
 function madeBy(ts: TypeScriptApi, declaration: TS.Declaration): TS.Expression | undefined {
   const initializer = (declaration as { initializer?: TS.Expression }).initializer;
   if (initializer) return unwrap(ts, initializer);
+  if (ts.isExportAssignment(declaration)) return unwrap(ts, declaration.expression);
   const parent = declaration.parent;
   if (parent && ts.isBinaryExpression(parent) && (parent.left as TS.Node) === declaration)
     return unwrap(ts, parent.right);

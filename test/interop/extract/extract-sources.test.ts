@@ -53,7 +53,24 @@ export async function greet(user: User, count: number) {
     expect(run.written).toHaveLength(1);
   });
 
-  it("leaves a call alone whole when part of its prompt is not a template: a spread of a parameter, a spread request, a content list", async () => {
+  it("lists a value read by a local constant and assigned again before the call as a rewrite blocker", async () => {
+    const cwd = project({
+      "src/greet.ts": `${OPENAI}
+export async function greet(name: string, city: string) {
+  const question = \`\${name} from \${city} asks\`;
+  name = name.toUpperCase();
+  return openai.chat.completions.create({ model: "m", messages: [{ role: "user", content: question }] });
+}
+`,
+    });
+    const [prompt] = (await extract(cwd)).prompts;
+    expect(prompt!.messages).toEqual([{ role: "user", content: "{{ name }} from {{ city }} asks" }]);
+    expect(prompt!.rewriteBlockers).toEqual([
+      "`name` is read where `question` is made, and assigned again (line 6): at the call it may hold another value",
+    ]);
+  });
+
+  it("leaves a call alone whole when part of its prompt is not a template: a spread of a parameter, a spread request, content parts, a choice, a pushed-to array", async () => {
     const cwd = project({
       "src/chat.ts": `${OPENAI}
 type M = { role: "user" | "assistant"; content: string };
@@ -69,6 +86,16 @@ export async function parts(url: string) {
 }
 export async function conditional(formal: boolean) {
   return openai.chat.completions.create({ model: "m", messages: [{ role: "system", content: formal ? "Be formal." : "Be casual." }] });
+}
+export async function viaConstant(language: string) {
+  const system = buildSystemPrompt(language);
+  return openai.chat.completions.create({ model: \`gpt-\${language}\`, messages: [{ role: "system", content: system }] });
+}
+declare function buildSystemPrompt(language: string): string;
+export async function pushed(question: string) {
+  const messages: M[] = [{ role: "assistant", content: "Hello!" }];
+  messages.push({ role: "user", content: question });
+  return openai.chat.completions.create({ model: "m", messages });
 }
 `,
     });
@@ -87,6 +114,12 @@ export async function conditional(formal: boolean) {
         "conditional",
         16,
         'the content of message 1 is computed at run time (line 16: formal ? "Be formal." : "Be casual.")',
+      ],
+      ["viaConstant", 19, "the content of message 1 is the result of buildSystemPrompt() (line 19)"],
+      [
+        "pushed",
+        25,
+        '`messages` may be changed before the call: `messages.push({ role: "user", content: question })` (line 25)',
       ],
     ]);
   });
@@ -135,6 +168,29 @@ export async function notTheSdk(q: string) {
     const run = await extract(cwd);
     expect(run.prompts.map((p) => p.functionName)).toEqual(["viaFactory"]);
     expect(run.notExtracted).toEqual([]);
+  });
+
+  it("follows a client made in another module and imported, by name or as its default export", async () => {
+    const cwd = project({
+      "src/clients.ts": `import OpenAI from "openai";
+import Anthropic from "@anthropic-ai/sdk";
+export const openai = new OpenAI();
+export default new Anthropic();
+`,
+      "src/use.ts": `import claude, { openai } from "./clients.js";
+export async function ask(q: string) {
+  return openai.chat.completions.create({ model: "m", messages: [{ role: "user", content: q }] });
+}
+export async function askClaude(q: string) {
+  return claude.messages.create({ model: "c", max_tokens: 10, messages: [{ role: "user", content: q }] });
+}
+`,
+    });
+    const run = await extract(cwd);
+    expect(run.prompts.map((p) => [p.functionName, p.shape])).toEqual([
+      ["ask", "openai-chat"],
+      ["askClaude", "anthropic-messages"],
+    ]);
   });
 
   it("skips a source file with a syntax error, one too large and one nested too deeply, each listed with where and why, and extracts the rest", async () => {
