@@ -67,7 +67,7 @@ export function planRewrite(
     if (format) formats.set(file, format);
     else {
       problems.push(
-        `${file}: Node would load it as CommonJS or as an ES module depending on how it is compiled (no "type": "module" in package.json): --write cannot choose how it gets its prompts`,
+        `${relative(options.root, file)}: Node would load it as CommonJS or as an ES module depending on how it is compiled (no "type": "module" in package.json): --write cannot choose how it gets its prompts`,
       );
     }
   }
@@ -77,7 +77,9 @@ export function planRewrite(
     if (!module) continue;
     const before = readIfExists(module.file);
     if (before !== undefined && !before.startsWith(GENERATED_MARKER)) {
-      problems.push(`${module.file} exists and was not written by promptops: --write would replace it`);
+      problems.push(
+        `${relative(options.root, module.file)} exists and was not written by promptops: --write would replace it`,
+      );
     } else if (before !== module.text) files.push({ file: module.file, before, after: module.text });
   }
   for (const [file, prompts] of byFile) {

@@ -129,4 +129,17 @@ describe("extract --write rewrites each call site to render its prompt from the 
     expect(after).toContain('messages: promptRegistry.messages("triage/triage-ticket", {');
     expect(after).toContain("const RULES = `Reply with JSON only");
   });
+
+  it("refuses a TypeScript file that may compile to CommonJS: its prompts module could not use top-level await", async () => {
+    const root = copyOf("ts-app");
+    writeFileSync(join(root, "package.json"), '{ "name": "acme-support-api", "private": true }\n');
+    const before = snapshot(root);
+    await expect(
+      rewriteCallSites(fixtureExtractResult(root, TS_APP_PROMPTS), options(root)),
+    ).rejects.toMatchObject({
+      code: "rewrite-refused",
+      message: expect.stringContaining("support.ts: Node would load it as CommonJS or as an ES module"),
+    });
+    expect(snapshot(root)).toEqual(before);
+  });
 });
