@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
 import type * as ts from "@typescript/typescript6";
 import { PromptOpsError } from "../../errors.js";
@@ -25,6 +25,8 @@ export interface RewriteOptions {
   root: string;
   /** The environment the generated module loads unless PROMPTOPS_ENV says otherwise. */
   env: string;
+  /** Tests inject a failing write here, to see the files already written put back. */
+  writeFile?: (file: string, text: string) => Promise<void>;
 }
 
 /** One file as it is and as it will be written; `before` undefined for a file --write creates. */
@@ -152,7 +154,8 @@ function rewriteFile(
   format: ModuleFormat,
   module: PromptsModule,
 ): PlannedFile {
-  const before = readFileSync(file, "utf8");
+  const before = readIfExists(file);
+  if (before === undefined) throw new FileProblem([`${relative(root, file)} no longer exists`]);
   const source = typescript.createSourceFile(
     file,
     before,
@@ -205,10 +208,13 @@ function scriptKind(typescript: TypeScript, file: string): ts.ScriptKind {
 }
 
 export function readIfExists(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
+  const info = statSync(file, { throwIfNoEntry: false });
+  if (!info) return undefined;
+  // A FIFO would block the read until a writer came: --write would hang instead of refusing.
+  if (!info.isFile()) {
+    throw new PromptOpsError("rewrite-write-failed", `${file} is not a regular file`, {
+      hint: "nothing was written: --write reads and replaces regular files only",
+    });
   }
+  return readFileSync(file, "utf8");
 }

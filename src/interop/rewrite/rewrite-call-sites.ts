@@ -28,7 +28,7 @@ export async function rewriteCallSites(
   typescript?: TypeScript,
 ): Promise<RewriteOutcome> {
   const plan = planRewrite(typescript ?? (await loadTypeScript(options.root)), result, options);
-  await writePlan(plan.files);
+  await writePlan(plan.files, options.writeFile ?? writeFileAtomic);
   return { rewritten: plan.rewritten, leftAlone: plan.leftAlone, written: plan.files.map((f) => f.file) };
 }
 
@@ -46,7 +46,10 @@ export function rewriteInProject(result: ExtractResult, cwd: string): Promise<Re
  * (an editor saved it) stops everything before the first write; a write that fails puts back the
  * files already written, so the app is never left half-rewritten.
  */
-async function writePlan(files: readonly PlannedFile[]): Promise<void> {
+async function writePlan(
+  files: readonly PlannedFile[],
+  writeFile: (file: string, text: string) => Promise<void>,
+): Promise<void> {
   for (const { file, before } of files) {
     if (readIfExists(file) !== before) {
       throw new PromptOpsError("rewrite-write-failed", `${file} changed while --write planned its edits`, {
@@ -57,7 +60,7 @@ async function writePlan(files: readonly PlannedFile[]): Promise<void> {
   const written: PlannedFile[] = [];
   try {
     for (const planned of files) {
-      await writeFileAtomic(planned.file, planned.after);
+      await writeFile(planned.file, planned.after);
       written.push(planned);
     }
   } catch (error) {

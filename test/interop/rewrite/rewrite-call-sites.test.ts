@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -141,5 +142,35 @@ describe("extract --write rewrites each call site to render its prompt from the 
       message: expect.stringContaining("support.ts: Node would load it as CommonJS or as an ES module"),
     });
     expect(snapshot(root)).toEqual(before);
+  });
+
+  it("puts back every file already written when a later write fails, and removes the module it created", async () => {
+    const root = copyOf("ts-app");
+    const before = snapshot(root);
+    let writes = 0;
+    const writeFile = async (file: string, text: string) => {
+      if (++writes === 3)
+        throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+      writeFileSync(file, text);
+    };
+    await expect(
+      rewriteCallSites(fixtureExtractResult(root, TS_APP_PROMPTS), { ...options(root), writeFile }),
+    ).rejects.toMatchObject({ code: "rewrite-write-failed", message: expect.stringContaining("ENOSPC") });
+    expect(writes).toBe(3);
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it("refuses, without hanging, a FIFO where the prompts module goes", async () => {
+    const root = copyOf("ts-app");
+    execFileSync("mkfifo", [join(root, "src", "prompts.ts")]);
+    await expect(
+      rewriteCallSites(fixtureExtractResult(root, TS_APP_PROMPTS), options(root)),
+    ).rejects.toMatchObject({
+      code: "rewrite-write-failed",
+      message: expect.stringContaining("prompts.ts is not a regular file"),
+    });
+    expect(readFileSync(join(root, "src", "support.ts"), "utf8")).toBe(
+      readFileSync(join(FIXTURES, "extract", "ts-app", "src", "support.ts"), "utf8"),
+    );
   });
 });
