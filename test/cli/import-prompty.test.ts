@@ -51,7 +51,7 @@ describe("promptops import prompty / export prompty (the built CLI, on realistic
     }
     // Environment references are configuration or secrets: named, never copied.
     for (const id of IDS)
-      expect(readFileSync(join(out, `prompts/${id}.prompt.yaml`), "utf8")).not.toContain("${env:");
+      expect(readFileSync(join(out, `prompts/${id}.prompt.yaml`), "utf8")).not.toContain("{env:");
   });
 
   it("the imported prompts validate and render, for each sample, exactly the messages Prompty sends", async () => {

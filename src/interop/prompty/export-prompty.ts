@@ -55,5 +55,8 @@ export function exportPrompty(options: PromptyExportOptions): PromptyExportResul
   }
   mkdirSync(dirname(file), { recursive: true });
   writeFileAtomicSync(file, text);
-  return { file, notCarried: notes.items };
+  const notCarried = notes.items.sort(
+    (a, b) => a.location.line - b.location.line || a.location.col - b.location.col,
+  );
+  return { file, notCarried };
 }

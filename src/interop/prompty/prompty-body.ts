@@ -91,12 +91,11 @@ export function convertBody(body: string, bodyLine: number, notes: PromptyNotes)
       .map((l) => l.text)
       .join("\n")
       .trim();
-    const template = trimmedAsPrompty(jinjaToNunjucks(content));
+    const template = jinjaToNunjucks(content);
     const lead = first.text.length - first.text.trimStart().length;
-    const shift = template.startsWith(TRIM_OPEN) ? TRIM_OPEN.length : 0;
     const where = (line0: number, col0: number) => ({
       line: first.line + line0,
-      col: col0 + 1 + (line0 === 0 ? lead - shift : 0),
+      col: col0 + 1 + (line0 === 0 ? lead : 0),
     });
     if (!checkTemplate(template, where, notes, variables)) return undefined;
     messages.push({
@@ -115,17 +114,21 @@ function first0(segment: Segment): number {
   return segment.lines.find((l) => l.text.trim() !== "")?.line ?? segment.roleLine;
 }
 
-/** What marks a template whose rendering Prompty trims: it starts or ends with a tag. */
+/** The wrapper of a template whose rendering Prompty trims (see trimmedAsPrompty). */
 export const TRIM_OPEN = "{% filter trim %}";
 export const TRIM_CLOSE = "{% endfilter %}";
 
 /**
  * Prompty trims each message after rendering. Text at a message's edges is trimmed here already;
- * a tag at an edge (a loop ending the system message) can still render a newline there, so such a
- * template is wrapped in a trim filter to render what Prompty sends.
+ * a tag at an edge with white space beside it (a loop ending the system message, its last line
+ * ending in a newline) can still render it there, so such a template is wrapped in a trim filter.
  */
 function trimmedAsPrompty(template: string): string {
-  return /^\{%|%\}$/.test(template) ? `${TRIM_OPEN}${template}${TRIM_CLOSE}` : template;
+  const first = template.startsWith("{%") ? template.indexOf("%}") : -1;
+  const last = template.endsWith("%}") ? template.lastIndexOf("{%") : -1;
+  const edgeSpace =
+    (first >= 0 && /\s/.test(template[first + 2] ?? "")) || (last > 0 && /\s/.test(template[last - 1]!));
+  return edgeSpace ? `${TRIM_OPEN}${template}${TRIM_CLOSE}` : template;
 }
 
 function withPlaceholders(body: string, bodyLine: number): Line[] {
@@ -201,12 +204,12 @@ function checkTemplate(
 /** Prompty turns Markdown images in a message into image parts; so does the import. */
 function withImages(template: string, line: number, notes: PromptyNotes): string | ContentPart[] {
   const images = [...template.matchAll(IMAGE)];
-  if (images.length === 0) return template;
+  if (images.length === 0) return trimmedAsPrompty(template);
   const parts: ContentPart[] = [];
   let from = 0;
   for (const image of images) {
     const text = template.slice(from, image.index).trim();
-    if (text !== "") parts.push({ type: "text", text });
+    if (text !== "") parts.push({ type: "text", text: trimmedAsPrompty(text) });
     const url = image[1]!;
     if (!/^(https?:|data:|\{\{)/.test(url))
       notes.at(
@@ -226,6 +229,6 @@ function withImages(template: string, line: number, notes: PromptyNotes): string
     from = image.index + image[0].length;
   }
   const rest = template.slice(from).trim();
-  if (rest !== "") parts.push({ type: "text", text: rest });
+  if (rest !== "") parts.push({ type: "text", text: trimmedAsPrompty(rest) });
   return parts;
 }

@@ -1,0 +1,180 @@
+import { readFileSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { importPrompty } from "../../src/interop/prompty/import-prompty.js";
+import { expectPromptOpsError } from "../helpers/expect-error.js";
+import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
+
+// A .prompty file is untrusted input (it comes with a pull request): its front matter is parsed
+// as data, a sample file is read only from beside it, nothing in it runs, no secret is copied.
+let dir: ProjectDir;
+/** Prompty's `${env:NAME}` / `${file:NAME}` reference, spelt without a template-string look-alike. */
+const ref = (kind: "env" | "file", name: string) => `$\{${kind}:${name}}`;
+afterEach(() => dir.cleanup());
+
+function prompty(files: Record<string, string>) {
+  dir = makeProjectDir(files);
+  return (names: string[] = Object.keys(files).filter((f) => f.endsWith(".prompty")), force = false) =>
+    importPrompty({ cwd: dir.root, files: names, outDir: "out", force });
+}
+
+const promptFile = (id: string) =>
+  parse(readFileSync(join(dir.root, "out/prompts", `${id}.prompt.yaml`), "utf8"));
+
+const notes = (result: ReturnType<ReturnType<typeof prompty>>) =>
+  result.notCarried.map((n) => `${n.location.line}:${n.location.col} ${n.kind}: ${n.message}`);
+
+describe("import prompty treats the file as untrusted", () => {
+  it("reads no sample file outside the .prompty file's folder, by a ../ path or a link", () => {
+    const run = prompty({
+      "p/outside.prompty": `---\nsample: ${ref("file", "../secret.json")}\n---\nuser:\n{{q}}\n`,
+      "p/linked.prompty": "---\nsample: linked.json\n---\nuser:\n{{q}}\n",
+      "secret.json": '{"q": "TOP SECRET"}',
+    });
+    symlinkSync(join(dir.root, "secret.json"), join(dir.root, "p/linked.json"));
+    const result = run();
+    expect(result.notCarried.map((n) => [n.location.file, n.location.line, n.message])).toEqual([
+      ["p/outside.prompty", 2, "not read: a sample that is not a JSON file beside the .prompty file"],
+      [
+        "p/linked.prompty",
+        2,
+        expect.stringMatching(/^not read: the sample file is a link to a file outside/),
+      ],
+    ]);
+    expect(JSON.stringify(result)).not.toContain("TOP SECRET");
+    expect(readFileSync(join(dir.root, "out/prompts/outside.prompt.yaml"), "utf8")).not.toContain("SECRET");
+  });
+
+  it("never copies an environment reference's value, wherever it stands, and names what it left out", () => {
+    process.env.PROMPTY_TEST_SECRET = "sk-should-never-appear";
+    const run = prompty({
+      "a.prompty": [
+        "---",
+        "model:",
+        "  configuration:",
+        "    type: openai",
+        "    name: gpt-4o-mini",
+        `    api_key: ${ref("env", "PROMPTY_TEST_SECRET")}`,
+        "inputs:",
+        `  tone: { type: string, default: '${ref("env", "PROMPTY_TEST_SECRET")}' }`,
+        "sample:",
+        `  q: ${ref("env", "PROMPTY_TEST_SECRET")}`,
+        "---",
+        "system:",
+        "Be {{tone}}.",
+        "user:",
+        "{{q}}",
+        "",
+      ].join("\n"),
+    });
+    const result = run();
+    delete process.env.PROMPTY_TEST_SECRET;
+    expect(JSON.stringify(result)).not.toContain("sk-should");
+    const text = readFileSync(join(dir.root, "out/prompts/a.prompt.yaml"), "utf8");
+    expect(text).not.toContain("env:");
+    expect(notes(result)).toEqual([
+      '6:5 dropped: not carried over: configuration "api_key" (an environment reference: its value is never copied; promptops reads API keys from the environment itself)',
+      "8:34 dropped: not carried over: an environment or file reference (its value is never copied)",
+      '9:1 review: the sample gives no "tone": Prompty renders it empty, so the test gives ""',
+      '9:1 review: the sample gives no "q": Prompty renders it empty, so the test gives ""',
+      "10:6 dropped: not carried over: an environment or file reference (its value is never copied)",
+    ]);
+  });
+
+  it("refuses to overwrite an existing prompt file and writes nothing; --force replaces it", () => {
+    const run = prompty({
+      "a.prompty": "---\nname: a\n---\nHello.\n",
+      "b.prompty": "---\nname: b\n---\nuser:\nHi.\n",
+      "out/prompts/b.prompt.yaml": "mine\n",
+    });
+    expectPromptOpsError(() => run(), {
+      code: "import-would-overwrite",
+      exitCode: 2,
+      location: { file: join(dir.root, "out/prompts/b.prompt.yaml") },
+    });
+    expect(readFileSync(join(dir.root, "out/prompts/b.prompt.yaml"), "utf8")).toBe("mine\n");
+    expect(() => readFileSync(join(dir.root, "out/prompts/a.prompt.yaml"))).toThrow();
+    run(undefined, true);
+    expect(promptFile("b").messages).toEqual([{ role: "user", content: "Hi." }]);
+    // Text before the first role line is the system message, as in Prompty.
+    expect(promptFile("a").messages).toEqual([{ role: "system", content: "Hello." }]);
+  });
+
+  it("says where a front matter is broken, or missing", () => {
+    const run = prompty({
+      "bad.prompty": "---\nname: x\nmodel: [unclosed\n---\nuser:\nhi\n",
+      "none.prompty": "user:\nhi\n",
+    });
+    expectPromptOpsError(() => run(["bad.prompty"]), {
+      code: "import-source-invalid",
+      exitCode: 1,
+      location: { file: "bad.prompty", line: 4 },
+    });
+    expectPromptOpsError(() => run(["none.prompty"]), {
+      code: "import-source-invalid",
+      message: "no front matter",
+      location: { file: "none.prompty", line: 1, col: 1 },
+    });
+  });
+});
+
+describe("import prompty carries over what means the same, and nothing else", () => {
+  it("does not import a file whose roles only rendering decides, or that has a function message or a Jinja filter Nunjucks lacks", () => {
+    const run = prompty({
+      "block.prompty":
+        "---\nname: block\n---\nsystem:\nHelp.\n{% if vip %}\nassistant:\nWelcome back!\n{% endif %}\nuser:\n{{q}}\n",
+      "function.prompty": "---\nname: function\n---\nuser:\nhi\nfunction:\n{}\n",
+      "filter.prompty": "---\nname: filter\n---\nuser:\nData: {{ data | tojson }}\n",
+      "fine.prompty": "---\nname: fine\n---\nUSER:\nhi\n",
+    });
+    const result = run();
+    expect(result.skipped).toEqual(["block.prompty", "function.prompty", "filter.prompty"]);
+    expect(result.prompts.map((p) => p.id)).toEqual(["fine"]);
+    expect(result.notCarried.map((n) => `${n.location.file}:${n.location.line}:${n.location.col}`)).toEqual([
+      "block.prompty:6:13",
+      "function.prompty:6:1",
+      "filter.prompty:5:17",
+    ]);
+    expect(result.notCarried[0]!.message).toMatch(
+      /a \{% %\} block that spans role lines.*the file was not imported$/,
+    );
+    expect(result.notCarried[2]!.message).toMatch(/tojson/);
+  });
+
+  it("declares the variables the template reads, typed by the sample; an unused input is listed; defaults stay", () => {
+    const run = prompty({
+      "a.prompty": [
+        "---",
+        "inputs:",
+        "  city: { type: string, description: Where, default: Oslo }",
+        "  unused: { type: string }",
+        "  days: 3",
+        "sample:",
+        "  items: [tent, stove]",
+        "  extra: 1",
+        "---",
+        "system:",
+        "Weather for {{ city }} over {{ days }} days.",
+        "# user:",
+        "{% for item in items %}{{ loop.index }}. {{ item }}{% if item is not none %}!{% endif %}{% endfor %}",
+        "",
+      ].join("\n"),
+    });
+    const result = run();
+    const file = promptFile("a");
+    expect(file.variables).toEqual({
+      city: { type: "string", description: "Where", default: "Oslo" },
+      days: { type: "number" },
+      items: { type: "array" },
+    });
+    expect(file.messages[1].content).toBe(
+      "{% for item in items %}{{ loop.index }}. {{ item }}{% if item is not null %}!{% endif %}{% endfor %}",
+    );
+    expect(file.tests).toEqual([{ name: "sample", vars: { days: 3, items: ["tent", "stove"] }, assert: [] }]);
+    expect(notes(result)).toEqual([
+      '4:3 dropped: not carried over: input "unused" (the template does not use it)',
+      '8:3 dropped: not carried over: sample value "extra" (the template does not use it)',
+    ]);
+  });
+});
