@@ -177,4 +177,34 @@ describe("import prompty carries over what means the same, and nothing else", ()
       '8:3 dropped: not carried over: sample value "extra" (the template does not use it)',
     ]);
   });
+
+  it("reads Prompty 1.x role arguments: the name becomes the message's name, anything else is listed", () => {
+    const run = prompty({
+      "a.prompty": '---\nname: a\n---\nuser[name="Ann", mood=happy]:\nHi.\nassistant:\nHello Ann.\n',
+    });
+    const result = run();
+    expect(promptFile("a").messages).toEqual([
+      { role: "user", content: "Hi.", name: "Ann" },
+      { role: "assistant", content: "Hello Ann." },
+    ]);
+    expect(notes(result)).toEqual(["4:1 dropped: not carried over: the role argument mood=happy"]);
+  });
+
+  it("rewrites Jinja-only spellings in tag code only: text, string literals, comments and raw blocks stay", () => {
+    const run = prompty({
+      "a.prompty": [
+        "---",
+        "sample: { m: { a: 1 }, x: null }",
+        "---",
+        "user:",
+        "Say 'x is none' {# x is none #}{% raw %}{% if x is none %}{% endraw %}",
+        "{% for k, v in m.items() %}{{ k }}{{ v }}{% endfor %}{{ 'is none' if x is none else 'set' }}",
+        "",
+      ].join("\n"),
+    });
+    run();
+    expect(promptFile("a").messages[0].content).toBe(
+      "Say 'x is none' {# x is none #}{% raw %}{% if x is none %}{% endraw %}\n{% for k, v in m %}{{ k }}{{ v }}{% endfor %}{{ 'is none' if x is null else 'set' }}",
+    );
+  });
 });

@@ -5,7 +5,7 @@ import { jinjaToNunjucks } from "./template-dialect.js";
 export type ContentPart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string } };
 
 export type ImportedMessage =
-  | { role: "system" | "user" | "assistant"; content: string | ContentPart[] }
+  | { role: "system" | "user" | "assistant"; content: string | ContentPart[]; name?: string }
   | { placeholder: string };
 
 export interface ImportedBody {
@@ -15,8 +15,11 @@ export interface ImportedBody {
   placeholders: string[];
 }
 
-/** A role line, as Prompty's chat parser finds it: `system:`, `# user:`, any case, alone on its line. */
-export const ROLE_LINE = /^\s*#?\s*(assistant|function|system|user)\s*:\s*$/i;
+/**
+ * A role line, as Prompty's chat parser finds it: `system:`, `# user:`, any case, alone on its
+ * line; Prompty 1.x also reads arguments, `user[name="Ann"]:`.
+ */
+export const ROLE_LINE = /^\s*#?\s*(assistant|function|system|user)(\[[^\]]*\])?\s*:\s*$/i;
 
 /**
  * The chat-history loop of Prompty's own samples: each item of a list becomes a message whose
@@ -37,6 +40,8 @@ interface Line {
 interface Segment {
   role: string;
   roleLine: number;
+  /** The role line's arguments, `[name="Ann"]`, if any. */
+  args?: string;
   lines: Line[];
 }
 
@@ -101,6 +106,7 @@ export function convertBody(body: string, bodyLine: number, notes: PromptyNotes)
     messages.push({
       role: segment.role as "system" | "user" | "assistant",
       content: withImages(template, first.line, notes),
+      ...roleArguments(segment, notes),
     });
   }
   if (messages.length === 0) {
@@ -108,6 +114,17 @@ export function convertBody(body: string, bodyLine: number, notes: PromptyNotes)
     return undefined;
   }
   return { messages, variables: [...variables], placeholders };
+}
+
+/** `user[name="Ann"]:`: the name is the message's participant name; other arguments are listed. */
+function roleArguments(segment: Segment, notes: PromptyNotes): { name?: string } {
+  if (!segment.args) return {};
+  const result: { name?: string } = {};
+  for (const [, key, quoted, bare] of segment.args.matchAll(/(\w+)\s*=\s*(?:"([^"]*)"|([^,\]\s]*))/g)) {
+    if (key === "name" && quoted !== undefined) result.name = quoted;
+    else notes.at(segment.roleLine, 1, `not carried over: the role argument ${key}=${quoted ?? bare}`);
+  }
+  return result;
 }
 
 function first0(segment: Segment): number {
@@ -152,13 +169,20 @@ function withPlaceholders(body: string, bodyLine: number): Line[] {
 function splitRoles(lines: Line[]): Segment[] {
   const segments: Segment[] = [{ role: "system", roleLine: lines[0]?.line ?? 1, lines: [] }];
   for (const line of lines) {
-    const role = ROLE_LINE.exec(line.text)?.[1];
+    const found = ROLE_LINE.exec(line.text);
+    const role = found?.[1];
     if (line.placeholder)
       segments.push(
         { role: "placeholder", roleLine: line.line, lines: [line] },
         { role: "continued", roleLine: line.line, lines: [] },
       );
-    else if (role) segments.push({ role: role.toLowerCase(), roleLine: line.line, lines: [] });
+    else if (role)
+      segments.push({
+        role: role.toLowerCase(),
+        roleLine: line.line,
+        lines: [],
+        ...(found?.[2] ? { args: found[2] } : {}),
+      });
     else segments.at(-1)!.lines.push(line);
   }
   // Blank text before the first role line, or after a history loop, is no message in Prompty.

@@ -176,6 +176,8 @@ function noSecret(value: unknown, path: PathSegment[], notes: PromptyNotes): unk
 }
 
 function typeOf(value: unknown): Record<string, unknown> {
+  // null says nothing of the type: any value is accepted, as Prompty accepts it.
+  if (value === null) return {};
   if (Array.isArray(value)) return { type: "array" };
   if (isRecord(value)) return { type: "object" };
   if (typeof value === "number" || typeof value === "boolean") return { type: typeof value };
