@@ -101,6 +101,26 @@ describe("import prompty treats the file as untrusted", () => {
     expect(promptFile("a").messages).toEqual([{ role: "system", content: "Hello." }]);
   });
 
+  it("reads a body built to make its patterns backtrack in one pass, and refuses a file over 1 MiB unread", () => {
+    // Each line alone would take minutes with a pattern that backtracks: "![" after "![" with no
+    // "]", "](" after "](" with no ")", and spaces before a line that is not a role.
+    const body = ["![".repeat(150_000), `![a](${"](".repeat(150_000)}`, `${" ".repeat(200_000)}x:`].join(
+      "\n",
+    );
+    const run = prompty({
+      "big.prompty": `---\nname: big\n---\nuser:\n${body}\n`,
+      "huge.prompty": `---\nname: huge\n---\nuser:\n${"a".repeat(1024 * 1024)}\n`,
+    });
+    const result = run(["big.prompty"]);
+    expect(result.prompts.map((p) => p.id)).toEqual(["big"]);
+    expect(promptFile("big").messages).toHaveLength(1);
+    expectPromptOpsError(() => run(["huge.prompty"]), {
+      code: "import-source-invalid",
+      message: "is over 1 MiB",
+      location: { file: "huge.prompty" },
+    });
+  });
+
   it("says where a front matter is broken, or missing", () => {
     const run = prompty({
       "bad.prompty": "---\nname: x\nmodel: [unclosed\n---\nuser:\nhi\n",

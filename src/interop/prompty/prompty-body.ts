@@ -19,7 +19,7 @@ export interface ImportedBody {
  * A role line, as Prompty's chat parser finds it: `system:`, `# user:`, any case, alone on its
  * line; Prompty 1.x also reads arguments, `user[name="Ann"]:`.
  */
-export const ROLE_LINE = /^\s*#?\s*(assistant|function|system|user)(\[[^\]]*\])?\s*:\s*$/i;
+export const ROLE_LINE = /^\s*(?:#\s*)?(assistant|function|system|user)(\[[^\]]*\])?\s*:\s*$/i;
 
 /**
  * The chat-history loop of Prompty's own samples: each item of a list becomes a message whose
@@ -28,7 +28,9 @@ export const ROLE_LINE = /^\s*#?\s*(assistant|function|system|user)(\[[^\]]*\])?
 const HISTORY_LOOP =
   /^[ \t]*\{%-?\s*for\s+(\w+)\s+in\s+(\w+)\s*-?%\}[ \t]*\n[ \t]*\{\{-?\s*\1\.role\s*-?\}\}[ \t]*:[ \t]*\n[ \t]*\{\{-?\s*\1\.content\s*-?\}\}[ \t]*\n[ \t]*\{%-?\s*endfor\s*-?%\}[ \t]*$/gm;
 
-const IMAGE = /!\[[^\]]*\]\(([^)"\s]*)[^)]*\)/g;
+// `![alt](url "title")`, as Prompty's parser reads it (the URL is the part before a space),
+// written so that no text makes it backtrack: every repetition stops at the next bracket.
+const IMAGE = /!\[[^\][]*\]\(([^()\n]*)\)/g;
 
 interface Line {
   text: string;
@@ -234,7 +236,7 @@ function withImages(template: string, line: number, notes: PromptyNotes): string
   for (const image of images) {
     const text = template.slice(from, image.index).trim();
     if (text !== "") parts.push({ type: "text", text: trimmedAsPrompty(text) });
-    const url = image[1]!;
+    const url = image[1]!.trim().split(" ")[0]!;
     if (!/^(https?:|data:|\{\{)/.test(url))
       notes.at(
         line,

@@ -15,6 +15,9 @@ export interface PromptySource {
 
 const FENCE = /^\s*(?:---|\+\+\+)\s*$/;
 
+/** Far above any real prompt; a bigger file is a mistake or an attack, and is not parsed. */
+export const MAX_PROMPTY_BYTES = 1024 * 1024;
+
 /**
  * Reads a .prompty file (untrusted: read from inside `root` only, size-capped) and splits it where
  * Prompty does: a `---` line, the front matter, the next `---` line, then the body.
@@ -27,6 +30,12 @@ export function readPromptySource(file: string, displayName: string, root: strin
     if (!(error instanceof UnreadableFileError)) throw error;
     throw new PromptOpsError("import-source-unreadable", `${displayName} ${error.message}`, {
       hint: "give the path of a .prompty file",
+      location: { file: displayName },
+    });
+  }
+  if (Buffer.byteLength(text) > MAX_PROMPTY_BYTES) {
+    throw new PromptOpsError("import-source-invalid", "is over 1 MiB: not a Prompty file read by promptops", {
+      hint: "a .prompty file holds one prompt; split it, or check that this is the file you meant",
       location: { file: displayName },
     });
   }
