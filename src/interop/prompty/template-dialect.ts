@@ -78,7 +78,7 @@ export function jinjaToNunjucks(source: string): string {
     );
     if (kind === "statement")
       text = text.replace(
-        /^(\s*-?\s*for\s+\w+\s*,\s*\w+\s+in\s+[A-Za-z_][\w.]*)\.items\(\)/,
+        /^(-?\s*for\s+\w+\s*,\s*\w+\s+in\s+[A-Za-z_][\w.]*)\.items\(\)/,
         (_m, head: string) => head,
       );
     return text;
@@ -97,7 +97,7 @@ export function nunjucksToJinja(source: string, isMap: (expression: string) => b
     );
     if (kind === "statement")
       text = text.replace(
-        /^(\s*-?\s*for\s+\w+\s*,\s*\w+\s+in\s+)([A-Za-z_][\w.]*)(?=\s*-?\s*$)/,
+        /^(-?\s*for\s+\w+\s*,\s*\w+\s+in\s+)([A-Za-z_][\w.]*)(?=\s*(?:-\s*)?$)/,
         (m, head: string, expression: string) => (isMap(expression) ? `${head}${expression}.items()` : m),
       );
     return text;
