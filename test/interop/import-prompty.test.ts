@@ -109,11 +109,13 @@ describe("import prompty treats the file as untrusted", () => {
     );
     const run = prompty({
       "big.prompty": `---\nname: big\n---\nuser:\n${body}\n`,
+      "tag.prompty": `---\nname: tag\n---\nuser:\n{%${" ".repeat(200_000)}x %}{% for k, v in m${" ".repeat(200_000)}y %}\n`,
       "huge.prompty": `---\nname: huge\n---\nuser:\n${"a".repeat(1024 * 1024)}\n`,
     });
     const result = run(["big.prompty"]);
     expect(result.prompts.map((p) => p.id)).toEqual(["big"]);
     expect(promptFile("big").messages).toHaveLength(1);
+    expect(run(["tag.prompty"]).skipped).toEqual(["tag.prompty"]);
     expectPromptOpsError(() => run(["huge.prompty"]), {
       code: "import-source-invalid",
       message: "is over 1 MiB",
