@@ -10,7 +10,7 @@ import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";
 // fixtures/prompty/prompty-messages/, from Prompty's semantics); export writes them back.
 const FIXTURES = join(import.meta.dirname, "../fixtures/prompty");
 const EXPECTED = join(FIXTURES, "expected");
-const IDS = ["support-chat", "summarize-ticket", "photo-check"];
+const IDS = ["support-chat", "summarize-ticket", "photo-check", "classify-intent"];
 let repo: TempRepo;
 afterEach(() => repo?.cleanup());
 
@@ -57,7 +57,7 @@ describe("promptops import prompty / export prompty (the built CLI, on realistic
   it("the imported prompts validate and render, for each sample, exactly the messages Prompty sends", async () => {
     await importedProject();
     const validate = await promptops("validate", "--cwd", "imported");
-    expect(validate.stdout).toContain("3 prompts checked: 0 errors");
+    expect(validate.stdout).toContain(`${IDS.length} prompts checked: 0 errors`);
     expect(validate.code).toBe(0);
     for (const id of IDS) {
       const expected = promptyMessages(id);
@@ -114,6 +114,25 @@ describe("promptops import prompty / export prompty (the built CLI, on realistic
       "imported/prompts/support-chat.prompt.yaml: already exists: nothing written",
     );
     expect(readFileSync(join(out, "prompts/support-chat.prompt.yaml"), "utf8")).toBe(before);
+    const json = await promptops(
+      "import",
+      "prompty",
+      "prompty/support-chat.prompty",
+      "--out",
+      "imported",
+      "--force",
+      "--json",
+    );
+    expect(json.code).toBe(0);
+    const listed = JSON.parse(json.stdout);
+    expect(listed.written).toEqual(["imported/prompts/support-chat.prompt.yaml"]);
+    expect(listed.skipped).toEqual([]);
+    expect(listed.notCarried).toContainEqual({
+      location: { file: "prompty/support-chat.prompty", line: 14, col: 5 },
+      kind: "dropped",
+      message:
+        'not carried over: configuration "api_key" (an environment reference: its value is never copied; promptops reads API keys from the environment itself)',
+    });
 
     writeFileSync(
       join(repo.root, "prompty/greeting.prompty"),

@@ -115,6 +115,11 @@ describe("export prompty", () => {
     );
     refused('messages:\n  - role: user\n    content: " "\n', "Prompty refuses an empty message", 3);
     refused(
+      "description: Old --- new\nmessages:\n  - role: user\n    content: hi\n",
+      "where Prompty would end the front matter",
+      1,
+    );
+    refused(
       "variables: { data: { type: object } }\nmessages:\n  - role: user\n    content: '{{ data | dump }}'\n",
       "the dump filter",
       4,

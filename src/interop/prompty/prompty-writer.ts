@@ -50,6 +50,9 @@ export function writePrompty(
   const isMap = mapTest(compiled.variables ?? {}, sample);
   const body = compiled.messages.map((message, i) => messageText(message, i, isMap, problem)).join("\n\n");
   const yaml = stringify(front, { lineWidth: 0, aliasDuplicateObjects: false });
+  // Prompty's loader ends the front matter at the first --- or +++, wherever it stands.
+  if (/---|\+\+\+/.test(yaml))
+    problem([], "a value holding --- or +++, where Prompty would end the front matter", true);
   return { text: `---\n# Exported by \`promptops export prompty\`.\n${yaml}---\n${body}\n`, problems };
 }
 
