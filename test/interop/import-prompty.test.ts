@@ -229,4 +229,19 @@ describe("import prompty carries over what means the same, and nothing else", ()
       "Say 'x is none' {# x is none #}{% raw %}{% if x is none %}{% endraw %}\n{% for k, v in m %}{{ k }}{{ v }}{% endfor %}{{ 'is none' if x is null else 'set' }}",
     );
   });
+
+  it("keeps a sample's null as given, and lists a model configuration that leaves its type to prompty.json", () => {
+    const run = prompty({
+      "a.prompty":
+        "---\nmodel:\n  configuration:\n    name: gpt-4o\nsample:\n  note: null\n---\nuser:\n{% if note is none %}No note.{% endif %}\n",
+    });
+    const result = run();
+    const file = promptFile("a");
+    expect(file.variables).toEqual({ note: {} });
+    expect(file.tests[0].vars).toEqual({ note: null });
+    expect(file.model).toBeUndefined();
+    expect(notes(result)).toEqual([
+      "4:5 dropped: not carried over: a configuration without a type (Prompty takes it from prompty.json, which the import does not read)",
+    ]);
+  });
 });

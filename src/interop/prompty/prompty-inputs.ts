@@ -54,7 +54,10 @@ export function convertInputs(
     return { variables, sample: undefined };
   const sample: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(variables)) {
-    const given = sampleValues?.[name] ?? declared.find((i) => i.name === name)?.sample;
+    const given =
+      sampleValues && name in sampleValues
+        ? sampleValues[name]
+        : declared.find((i) => i.name === name)?.sample;
     if (given !== undefined) sample[name] = given;
     else if (!("default" in schema)) {
       const empty =

@@ -71,8 +71,10 @@ function modelName(config: unknown, key: string, notes: PromptyNotes): string | 
   const path: PathSegment[] = ["model", key, nameKey];
   if (type !== "openai" && type !== "azure_openai") {
     notes.add(
-      ["model", key, "type"],
-      `not carried over: a model of type "${String(type)}" (promptops imports openai and azure_openai models)`,
+      type === undefined ? ["model", key] : ["model", key, "type"],
+      type === undefined
+        ? `not carried over: a ${key} without a type (Prompty takes it from prompty.json, which the import does not read)`
+        : `not carried over: a model of type "${String(type)}" (promptops imports openai and azure_openai models)`,
     );
     return undefined;
   }
