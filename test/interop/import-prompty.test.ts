@@ -149,15 +149,20 @@ describe("import prompty carries over what means the same, and nothing else", ()
       "function.prompty": "---\nname: function\n---\nuser:\nhi\nfunction:\n{}\n",
       "filter.prompty": "---\nname: filter\n---\nuser:\nData: {{ data | tojson }}\n",
       "fine.prompty": "---\nname: fine\n---\nUSER:\nhi\n",
+      "empty.prompty": "---\nname: empty\n---\nsystem:\n\nuser:\nhi\n",
     });
     const result = run();
-    expect(result.skipped).toEqual(["block.prompty", "function.prompty", "filter.prompty"]);
+    expect(result.skipped).toEqual(["block.prompty", "function.prompty", "filter.prompty", "empty.prompty"]);
     expect(result.prompts.map((p) => p.id)).toEqual(["fine"]);
     expect(result.notCarried.map((n) => `${n.location.file}:${n.location.line}:${n.location.col}`)).toEqual([
       "block.prompty:6:13",
       "function.prompty:6:1",
       "filter.prompty:5:17",
+      "empty.prompty:4:1",
     ]);
+    expect(result.notCarried[3]!.message).toBe(
+      "not carried over: the system message is empty (Prompty refuses it); the file was not imported",
+    );
     expect(result.notCarried[0]!.message).toMatch(
       /a \{% %\} block that spans role lines.*the file was not imported$/,
     );

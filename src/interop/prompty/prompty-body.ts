@@ -72,7 +72,7 @@ export function convertBody(body: string, bodyLine: number, notes: PromptyNotes)
       notes.at(
         segment.roleLine,
         1,
-        `not carried over: the ${segment.role} message is empty (Prompty refuses it)`,
+        `not carried over: the ${segment.role} message is empty (Prompty refuses it); the file was not imported`,
       );
       return undefined;
     }
