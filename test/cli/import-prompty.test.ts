@@ -155,5 +155,8 @@ describe("promptops import prompty / export prompty (the built CLI, on realistic
       "prompts/notes.prompt.yaml:3:14: cannot export to Prompty: a line that Prompty reads as a role line (like `user:`) inside the message",
     );
     expect(readdirSync(out)).not.toContain("notes.prompty");
+    const other = await promptops("export", "langchain", "notes", "--cwd", "imported");
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('cannot export to "langchain"');
   });
 });
