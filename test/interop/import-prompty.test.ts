@@ -249,4 +249,41 @@ describe("import prompty carries over what means the same, and nothing else", ()
       "4:5 dropped: not carried over: a configuration without a type (Prompty takes it from prompty.json, which the import does not read)",
     ]);
   });
+
+  it("turns the chat-history loop into a placeholder, allowing system turns when the sample has them", () => {
+    const run = prompty({
+      "chat.prompty": [
+        "---",
+        "inputs:",
+        "  history: { type: array, description: The conversation so far }",
+        "sample:",
+        "  history: [{ role: system, content: Be brief. }, { role: user, content: Hi }]",
+        "  question: Why?",
+        "---",
+        "system:",
+        "Help.",
+        "",
+        "{%- for turn in history %}",
+        "{{ turn.role }}:",
+        "{{ turn.content }}",
+        "{% endfor -%}",
+        "",
+        "user:",
+        "{{ question }}",
+        "",
+      ].join("\n"),
+    });
+    run();
+    const file = promptFile("chat");
+    expect(file.messages).toEqual([
+      { role: "system", content: "Help." },
+      { placeholder: "history" },
+      { role: "user", content: "{{ question }}" },
+    ]);
+    expect(file.variables.history).toEqual({
+      type: "messages",
+      description: "The conversation so far",
+      roles: ["system", "user", "assistant"],
+    });
+  });
 });

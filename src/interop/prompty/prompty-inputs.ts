@@ -43,12 +43,14 @@ export function convertInputs(
       continue;
     }
     variables[input.name] = body.placeholders.includes(input.name)
-      ? { type: "messages", ...(input.schema.description ? { description: input.schema.description } : {}) }
+      ? history(input.schema.description, sampleValues?.[input.name] ?? input.sample)
       : input.schema;
   }
   for (const name of used) {
     if (variables[name]) continue;
-    variables[name] = body.placeholders.includes(name) ? { type: "messages" } : typeOf(sampleValues?.[name]);
+    variables[name] = body.placeholders.includes(name)
+      ? history(undefined, sampleValues?.[name])
+      : typeOf(sampleValues?.[name]);
   }
   if (sampleValues === undefined && declared.every((i) => i.sample === undefined))
     return { variables, sample: undefined };
@@ -79,6 +81,18 @@ export function convertInputs(
         "key",
       );
   return { variables, sample };
+}
+
+/**
+ * A chat-history variable. Prompty's history loop takes any role; promptops allows user and
+ * assistant turns unless the variable names more, so a sample with system turns names them all.
+ */
+function history(description: unknown, sample: unknown): Record<string, unknown> {
+  const schema: Record<string, unknown> = { type: "messages" };
+  if (typeof description === "string") schema.description = description;
+  const roles = new Set(Array.isArray(sample) ? sample.map((m) => (isRecord(m) ? m.role : undefined)) : []);
+  if (roles.has("system")) schema.roles = ["system", "user", "assistant"];
+  return schema;
 }
 
 function declaredInputs(value: unknown, notes: PromptyNotes): Input[] {
