@@ -148,7 +148,8 @@ describe("import prompty carries over what means the same, and nothing else", ()
         "---\nname: block\n---\nsystem:\nHelp.\n{% if vip %}\nassistant:\nWelcome back!\n{% endif %}\nuser:\n{{q}}\n",
       "function.prompty": "---\nname: function\n---\nuser:\nhi\nfunction:\n{}\n",
       "filter.prompty": "---\nname: filter\n---\nuser:\nData: {{ data | tojson }}\n",
-      "fine.prompty": "---\nname: fine\n---\nUSER:\nhi\n",
+      "fine.prompty":
+        "---\nname: fine\ntemplate: { format: jinja2, parser: prompty, strict: true }\n---\nUSER:\nhi\n",
       "empty.prompty": "---\nname: empty\n---\nsystem:\n\nuser:\nhi\n",
     });
     const result = run();
@@ -158,9 +159,11 @@ describe("import prompty carries over what means the same, and nothing else", ()
       "block.prompty:6:13",
       "function.prompty:6:1",
       "filter.prompty:5:17",
+      "fine.prompty:3:46",
       "empty.prompty:4:1",
     ]);
-    expect(result.notCarried[3]!.message).toBe(
+    expect(result.notCarried[3]!.message).toBe("not carried over: template setting strict: true");
+    expect(result.notCarried[4]!.message).toBe(
       "not carried over: the system message is empty (Prompty refuses it); the file was not imported",
     );
     expect(result.notCarried[0]!.message).toMatch(

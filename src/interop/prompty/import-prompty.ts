@@ -117,6 +117,14 @@ export function convertPromptyFile(file: string, displayName: string, fileId: st
     );
     return { notes: sorted() };
   }
+  if (isRecord(attributes.template))
+    for (const [key, value] of Object.entries(attributes.template))
+      if (!(key === "format" || key === "type" || (key === "parser" && value === "prompty")))
+        notes.add(
+          ["template", key],
+          `not carried over: template setting ${key}: ${JSON.stringify(value)}`,
+          "key",
+        );
   const body = convertBody(source.body, source.bodyLine, notes);
   if (!body) return { notes: sorted() };
   const model = convertModel(attributes.model, notes);
