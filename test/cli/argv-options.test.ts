@@ -47,6 +47,7 @@ function recordingModules(calls: Call[]): CommandModules {
         "codeowners",
         "auditReport",
         "import",
+        "export",
       ])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
@@ -322,13 +323,49 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     "import promptfoo: defaults",
     ["import", "promptfoo", "promptfooconfig.yaml"],
     "runImport",
-    { ...at, tool: "promptfoo", file: "promptfooconfig.yaml", out: undefined, force: false, json: false },
+    {
+      ...at,
+      tool: "promptfoo",
+      file: "promptfooconfig.yaml",
+      files: ["promptfooconfig.yaml"],
+      out: undefined,
+      force: false,
+      json: false,
+    },
   ],
   [
     "import promptfoo: --out --force --json",
     ["import", "promptfoo", "pf/promptfooconfig.yaml", "--out", "imported", "--force", "--json"],
     "runImport",
-    { ...at, tool: "promptfoo", file: "pf/promptfooconfig.yaml", out: "imported", force: true, json: true },
+    {
+      ...at,
+      tool: "promptfoo",
+      file: "pf/promptfooconfig.yaml",
+      files: ["pf/promptfooconfig.yaml"],
+      out: "imported",
+      force: true,
+      json: true,
+    },
+  ],
+  [
+    "export prompty: --out --force --json",
+    ["export", "prompty", "billing/refund", "--out", "refund.prompty", "--force", "--json"],
+    "runExport",
+    { ...at, format: "prompty", id: "billing/refund", out: "refund.prompty", force: true, json: true },
+  ],
+  [
+    "import prompty: several files",
+    ["import", "prompty", "chat.prompty", "rag/answer.prompty", "--out", "imported"],
+    "runImport",
+    {
+      ...at,
+      tool: "prompty",
+      file: "chat.prompty",
+      files: ["chat.prompty", "rag/answer.prompty"],
+      out: "imported",
+      force: false,
+      json: false,
+    },
   ],
 
   [

@@ -7,20 +7,29 @@ export async function runImport(
   options: GlobalOptions & {
     tool: string;
     file: string;
+    files: string[];
     out: string | undefined;
     force: boolean;
     json: boolean;
   },
 ): Promise<number> {
+  if (options.tool === "prompty") {
+    const { runImportPrompty } = await import("./import-prompty.js");
+    return runImportPrompty(options);
+  }
   if (options.tool !== "promptfoo") {
     throw new PromptOpsError(
       "bad-flag",
-      `cannot import from "${options.tool}": promptops imports promptfoo projects`,
+      `cannot import from "${options.tool}": promptops imports promptfoo projects and Prompty files`,
       {
-        hint: "promptops import promptfoo promptfooconfig.yaml [--out dir]",
+        hint: "promptops import promptfoo promptfooconfig.yaml [--out dir], or promptops import prompty <file.prompty…>",
       },
     );
   }
+  if (options.files.length > 1)
+    throw new PromptOpsError("bad-flag", "import promptfoo reads one promptfoo config", {
+      hint: "promptops import promptfoo promptfooconfig.yaml [--out dir]",
+    });
   const result = importPromptfoo({
     cwd: options.cwd,
     file: options.file,
