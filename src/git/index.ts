@@ -7,7 +7,6 @@ export {
 export { GitError } from "./git-error.js";
 export { fileHistory, type HistoryCommit } from "./history.js";
 export { appendNote, type NotesPushOutcome, pushNotes, readNotes } from "./notes.js";
-export { listNotes, type NoteEntry } from "./notes-tree.js";
 export { checkRefFormat, isValidTagName } from "./ref-format.js";
 export {
   type CommitSummary,

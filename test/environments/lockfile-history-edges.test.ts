@@ -66,7 +66,7 @@ const repaired = {
     b: { ...b2, activatedBy: "Lock <lock@acme.io>" },
     a: { ...a3, activatedAt: "2026-11-06T00:00:00Z" },
   },
-  canary: merged.canary,
+  canary: (merged as Envs).canary,
 };
 const shipA4 = { ...merged, production: { a: a4, b: b2 } };
 
