@@ -31,7 +31,7 @@ export interface AuditPeriodReport {
  * Everything that happened to the prompts in a period, from git alone: tags (publishes), the
  * lockfile's history (activations, rollbacks) and the notes under refs/notes/promptops (approvals,
  * test records). A constant number of git processes whatever the history's length: one
- * for-each-ref, one log and one cat-file for the lockfile, one ls-tree and one cat-file for notes.
+ * for-each-ref, one log and one cat-file for the lockfile, one notes list and one cat-file for notes.
  */
 export async function auditPeriod(options: {
   cwd: string;
