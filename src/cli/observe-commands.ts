@@ -94,19 +94,20 @@ export function registerImportCommand(
   modules: CommandModules,
 ): void {
   withCommonOptions(program.command("import"))
-    .description("turn another tool's project into promptops prompt files and config (promptfoo)")
-    .argument("<tool>", "the tool the files come from: promptfoo")
-    .argument("<file>", "its config, e.g. promptfooconfig.yaml")
+    .description("turn another tool's project into promptops prompt files and config (promptfoo, dotprompt)")
+    .argument("<tool>", "the tool the files come from: promptfoo, dotprompt")
+    .argument("<files...>", "its config, e.g. promptfooconfig.yaml; or .prompt files")
     .option("--out <dir>", "where to write promptops.config.yaml and prompts/ (default: the current folder)")
     .option("--force", "replace files that already exist")
     .option("--json", "print as JSON")
-    .action(async (tool: string, file: string, opts, command: Command) => {
+    .action(async (tool: string, files: string[], opts, command: Command) => {
       const { runImport } = await modules.import();
       setExitCode(
         await runImport({
           ...globals(command),
           tool,
-          file,
+          file: files[0]!,
+          files,
           out: opts.out,
           force: Boolean(opts.force),
           json: Boolean(opts.json),
