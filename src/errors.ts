@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   "config-invalid": 2,
   "cwd-not-found": 2,
   "detached-head": 2,
+  "export-unexpressible": 1,
   "export-would-overwrite": 2,
   "import-source-invalid": 1,
   "import-source-unreadable": 2,

@@ -26,6 +26,7 @@ export const commandModules = {
   codeowners: () => import("./commands/codeowners.js"),
   auditReport: () => import("./commands/audit-report.js"),
   import: () => import("./commands/import.js"),
+  export: () => import("./commands/export.js"),
 };
 
 export type CommandModules = typeof commandModules;

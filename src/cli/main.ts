@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { packageFile } from "../startup/package-root.js";
 import { type CommandModules, commandModules } from "./command-modules.js";
 import { collect, globals, withCommonOptions } from "./command-options.js";
-import { registerImportCommand, registerObserveCommands } from "./observe-commands.js";
+import { registerExportCommand, registerImportCommand, registerObserveCommands } from "./observe-commands.js";
 import { REPORTERS_HELP, registerApproveAndServe, registerTestCommand } from "./run-commands.js";
 
 export type { GlobalOptions } from "./command-options.js";
@@ -361,6 +361,7 @@ export function buildProgram(
   registerApproveAndServe(program, setExitCode, modules);
   registerObserveCommands(program, setExitCode, modules);
   registerImportCommand(program, setExitCode, modules);
+  registerExportCommand(program, setExitCode, modules);
 
   return program;
 }

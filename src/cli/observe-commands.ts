@@ -115,3 +115,29 @@ export function registerImportCommand(
       );
     });
 }
+
+/** `export <format> <id>`. */
+export function registerExportCommand(
+  program: Command,
+  setExitCode: SetExitCode,
+  modules: CommandModules,
+): void {
+  withCommonOptions(program.command("export"))
+    .description("write a prompt in another tool's format, for what it can express (dotprompt)")
+    .argument("<format>", "the format to write: dotprompt")
+    .argument("<id>", "prompt id")
+    .option("--out <file>", "the file to write (default: print it)")
+    .option("--force", "replace the file if it exists")
+    .action(async (format: string, id: string, opts, command: Command) => {
+      const { runExport } = await modules.export();
+      setExitCode(
+        await runExport({
+          ...globals(command),
+          format,
+          id,
+          out: opts.out,
+          force: Boolean(opts.force),
+        }),
+      );
+    });
+}

@@ -47,6 +47,7 @@ function recordingModules(calls: Call[]): CommandModules {
         "codeowners",
         "auditReport",
         "import",
+        "export",
       ])
       .map((name) => [name, load]),
   ) as unknown as CommandModules;
@@ -345,6 +346,12 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
       force: true,
       json: true,
     },
+  ],
+  [
+    "export dotprompt: --out --force",
+    ["export", "dotprompt", "billing/refund", "--out", "refund.prompt", "--force"],
+    "runExport",
+    { ...at, format: "dotprompt", id: "billing/refund", out: "refund.prompt", force: true },
   ],
   [
     "import dotprompt: several files",

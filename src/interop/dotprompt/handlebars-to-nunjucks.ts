@@ -53,8 +53,11 @@ function statementToNunjucks(statement: AST.Statement, scopes: Scope[], ctx: Nun
   switch (statement.type) {
     case "ContentStatement":
       return literalText((statement as AST.ContentStatement).value);
-    case "CommentStatement":
-      return `{#${(statement as AST.CommentStatement).value.replace(/#}/g, "# }")}#}`;
+    case "CommentStatement": {
+      // An empty comment says nothing: export writes {{!}} to keep a tag off a line of its own.
+      const text = (statement as AST.CommentStatement).value;
+      return text.trim() === "" ? "" : `{#${text.replace(/#}/g, "# }")}#}`;
+    }
     case "MustacheStatement":
       return mustache(statement as AST.MustacheStatement, scopes, ctx);
     case "BlockStatement":

@@ -46,8 +46,12 @@ export function templateToMessages(
         sources.push(current);
       } else {
         // Only whitespace since the last marker: dotprompt drops it and gives the message the new role.
+        // Its comments (they render nothing) move along, so an author's note is not lost.
         current.role = role;
-        current.pieces = [];
+        const comments = current.pieces.flatMap((p) =>
+          "statements" in p ? p.statements.filter((st) => st.type === "CommentStatement") : [],
+        );
+        current.pieces = comments.length > 0 ? [{ statements: comments }] : [];
       }
     } else if (marker === "history") {
       sources.push("history");
