@@ -80,7 +80,7 @@ function statementToNunjucks(statement: AST.Statement, scopes: Scope[], ctx: Nun
 export function literalText(text: string): string {
   if (!/[{][{%#]/.test(text)) return text;
   return text
-    .split(/({%-?\s*endraw\s*-?%})/)
+    .split(/({%-?\s*(?:end)?raw\s*-?%})/)
     .map((piece, i) =>
       i % 2 === 1 ? `{{ ${JSON.stringify(piece)} }}` : piece ? `{% raw %}${piece}{% endraw %}` : "",
     )
