@@ -98,6 +98,15 @@ describe("import dotprompt treats the template as untrusted data", () => {
     expect(prompt.messages).toEqual([{ role: "system", content: "Hi \n\n" }]);
   });
 
+  it("refuses blocks nested thousands deep at once, where the Handlebars parser would take minutes", () => {
+    const deep = `---\nmodel: openai/gpt-4o\n---\n${"{{#if a}}".repeat(5000)}x${"{{/if}}".repeat(5000)}`;
+    expectPromptOpsError(() => convert(deep), {
+      code: "import-source-invalid",
+      message: "blocks nested deeper than 100 levels",
+      location: { file: "t.prompt", line: 4, col: 901 },
+    });
+  });
+
   it("refuses a role inside a block, and a front matter that is not YAML, with their places", () => {
     expectPromptOpsError(() => convert('{{#each turns}}{{role "user"}}{{this}}{{/each}}'), {
       code: "import-source-invalid",

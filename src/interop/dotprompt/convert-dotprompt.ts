@@ -57,12 +57,24 @@ export function convertDotprompt(
         "not carried over: tools (dotprompt names tools the application defines; add their definitions under tools:)",
       );
     else if (!CARRIED.has(key)) note([key], `not carried over: "${key}" (no promptops equivalent)`);
+  if (fm.name !== undefined && fm.name !== id)
+    note(
+      ["name"],
+      `review: the prompt is named "${String(fm.name)}" in the file; its id here is "${id}", from the file name`,
+      "review",
+    );
   const modelNotes: ModelNote[] = [];
   const model = convertModel(fm.model, fm.config, modelNotes);
   for (const n of modelNotes) note(n.path, n.message);
 
   const declared = inputVariables(fm.input, note);
   let program: AST.Program;
+  const deep = tooDeep(split.template);
+  if (deep)
+    throw new PromptOpsError("import-source-invalid", `blocks nested deeper than ${MAX_BLOCK_DEPTH} levels`, {
+      hint: "no prompt nests its {{#if}} and {{#each}} that deep; check the file",
+      location: templateAt(deep),
+    });
   try {
     program = parse(split.template);
   } catch (error) {
@@ -128,6 +140,24 @@ export function convertDotprompt(
     prompt,
     notes: notes.sort((a, b) => a.location.line - b.location.line || a.location.col - b.location.col),
   };
+}
+
+// The Handlebars parser slows down sharply with nesting (seconds at a few thousand levels) and then
+// overflows the stack: the depth is counted first, in one pass over the text.
+const MAX_BLOCK_DEPTH = 100;
+
+function tooDeep(template: string): AST.Position | undefined {
+  let depth = 0;
+  let line = 1;
+  let lineStart = 0;
+  for (const match of template.matchAll(/\n|\{\{~?\s*([#^/])/g)) {
+    if (match[0] === "\n") {
+      line++;
+      lineStart = match.index + 1;
+    } else if (match[1] === "/") depth = Math.max(0, depth - 1);
+    else if (++depth > MAX_BLOCK_DEPTH) return { line, column: match.index - lineStart };
+  }
+  return undefined;
 }
 
 function firstLine(error: unknown): string {
