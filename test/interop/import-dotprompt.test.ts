@@ -57,13 +57,13 @@ const cases: Array<{
     renders: "Ann (none)",
   },
   {
-    name: "an optional variable left out renders as dotprompt's missing value, and else if chains",
+    name: "an optional variable left out, or a property that is absent, prints nothing, as in Handlebars; else if chains",
     template:
-      "---\ninput:\n  schema:\n    tone?: string\n    level?: integer\n---\nTone:{{tone}}.{{#if level}}L{{level}}{{else if tone}}T{{else}}none{{/if}}",
+      "---\ninput:\n  schema:\n    tone?: string\n    level?: integer\n    user(object):\n      name: string\n      nick?: string\n---\nTone:{{tone}}.Level:{{level}}.{{user.nick}}{{#if level}}L{{level}}{{else if tone}}T{{else}}none{{/if}}",
     nunjucks:
-      "Tone:{{ tone }}.{% if level %}L{{ level }}{% else %}{% if tone %}T{% else %}none{% endif %}{% endif %}",
-    vars: {},
-    renders: "Tone:.none",
+      'Tone:{{ tone if tone != none else "" }}.Level:{{ level if level != none else "" }}.{{ user.nick if user.nick != none else "" }}{% if level %}L{{ level if level != none else "" }}{% else %}{% if tone %}T{% else %}none{% endif %}{% endif %}',
+    vars: { user: { name: "Ann" } },
+    renders: "Tone:.Level:.none",
   },
   {
     name: "text that looks like Nunjucks stays text; escaped Handlebars stays literal",

@@ -20,6 +20,8 @@ export interface Resolved {
   schema: JsonSchema | undefined;
   /** The prompt variable the expression starts from, when it reads one. */
   root?: string;
+  /** A property its object's schema does not require: it may be absent. */
+  optional?: boolean;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -71,7 +73,10 @@ function resolveData(
 function member(base: string, schema: JsonSchema | undefined, parts: string[]): Resolved {
   let expr = base;
   let current = schema;
+  let optional = false;
   for (const part of parts) {
+    const required = current?.required;
+    optional ||= !(Array.isArray(required) && required.includes(part));
     expr += IDENTIFIER.test(part)
       ? `.${part}`
       : /^\d+$/.test(part)
@@ -79,7 +84,7 @@ function member(base: string, schema: JsonSchema | undefined, parts: string[]): 
         : `[${JSON.stringify(part)}]`;
     current = propertySchema(current, part);
   }
-  return { expr, schema: current };
+  return optional ? { expr, schema: current, optional } : { expr, schema: current };
 }
 
 function propertySchema(schema: JsonSchema | undefined, name: string): JsonSchema | undefined {
@@ -112,4 +117,12 @@ export function loopVariable(listExpr: string, taken: (name: string) => boolean)
   let name = singular;
   for (let n = 2; taken(name); n++) name = `${singular}${n}`;
   return name;
+}
+
+/** Handlebars prints null and a missing value as nothing; promptops refuses to print either. */
+export function mayBeEmpty(value: Resolved): boolean {
+  const schema = value.schema;
+  return Boolean(
+    value.optional || hasType(schema, "null") || (Array.isArray(schema?.enum) && schema.enum.includes(null)),
+  );
 }

@@ -3,6 +3,7 @@ import {
   hasType,
   itemsSchema,
   loopVariable,
+  mayBeEmpty,
   type Resolved,
   resolvePath,
   type Scope,
@@ -116,7 +117,8 @@ function mustache(node: AST.MustacheStatement, scopes: Scope[], ctx: NunjucksCon
   if (node.params.length > 0 || hashed)
     return drop(node, `the helper "${name}" (no promptops equivalent)`, ctx);
   const value = expression(path, scopes, ctx, "value");
-  return value === undefined ? "" : `{{ ${value.expr} }}`;
+  if (value === undefined) return "";
+  return mayBeEmpty(value) ? `{{ ${value.expr} if ${value.expr} != none else "" }}` : `{{ ${value.expr} }}`;
 }
 
 function expression(

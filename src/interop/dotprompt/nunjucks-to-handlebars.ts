@@ -138,6 +138,25 @@ export function nunjucksToHandlebars(
       const spaces = indent ? (indent.value as number) : 0;
       return `{{json ${path(args[0]!).path}${spaces ? ` indent=${spaces}` : ""}}}`;
     }
+    if (node.typename === "InlineIf") {
+      // `x if x != none else ""`: how the import prints a value that may be absent, as Handlebars does.
+      const cond = node.cond as AstNode;
+      const op = (cond.ops as AstNode[] | undefined)?.[0];
+      const otherwise = node.else_ as AstNode | undefined;
+      const shown = node.body as AstNode;
+      if (
+        cond.typename === "Compare" &&
+        (cond.ops as AstNode[]).length === 1 &&
+        op?.type === "!=" &&
+        (op.expr as AstNode).typename === "Literal" &&
+        (op.expr as AstNode).value === null &&
+        otherwise?.typename === "Literal" &&
+        otherwise.value === "" &&
+        path(cond.expr as AstNode).path === path(shown).path
+      )
+        return `{{${path(shown).path}}}`;
+      refuse(node, "an inline if (Handlebars has none)");
+    }
     if (node.typename === "Filter")
       refuse(
         node,
@@ -178,7 +197,7 @@ export function nunjucksToHandlebars(
         forLoop(node);
         return;
       default:
-        if (["Symbol", "LookupVal", "Filter", "Literal"].includes(node.typename)) {
+        if (["Symbol", "LookupVal", "Filter", "Literal", "InlineIf"].includes(node.typename)) {
           if (node.typename === "Literal") refuse(node, "a literal printed by a tag");
           tokens.push({ tag: output(node), block: false });
           return;
