@@ -1,5 +1,6 @@
 import type { CompiledPrompt, PromptFile } from "../../prompt/prompt-file.js";
 import { responseFormat } from "./dotprompt-model.js";
+import { toPicoschema } from "./to-picoschema.js";
 
 export interface ExportNote {
   path: (string | number)[];
@@ -59,8 +60,10 @@ export function exportFrontMatter(
     else required.push(name);
   }
   if (Object.keys(properties).length > 0) {
-    const schema: Record<string, unknown> = { type: "object", properties };
-    if (required.length > 0) schema.required = required;
+    const json: Record<string, unknown> = { type: "object", properties };
+    if (required.length > 0) json.required = required;
+    // Picoschema when it says the same (the usual case), JSON Schema otherwise.
+    const schema = toPicoschema({ ...json, additionalProperties: false }) ?? json;
     fm.input = Object.keys(defaults).length > 0 ? { schema, default: defaults } : { schema };
   }
   const format = compiled.response_format;
