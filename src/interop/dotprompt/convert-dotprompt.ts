@@ -122,7 +122,7 @@ export function convertDotprompt(
       `review: ${inferred.map((n) => `"${n}"`).join(", ")} ${inferred.length === 1 ? "is" : "are"} not in input.schema: declared from the template (${inferred.map((n) => `${n}: ${String(schemas[n]!.type)}`).join(", ")})`,
       "review",
     );
-  if (messages.some((m) => "placeholder" in m)) schemas[HISTORY] = { type: "messages" };
+  if (messages.some((m) => "placeholder" in m)) schemas[HISTORY] = { type: "messages", default: [] };
   if (messages.length === 0)
     throw new PromptOpsError("import-source-invalid", "the template has no message to carry over", {
       hint: "a .prompt file's body is its messages",
