@@ -94,9 +94,11 @@ export function registerImportCommand(
   modules: CommandModules,
 ): void {
   withCommonOptions(program.command("import"))
-    .description("turn another tool's project into promptops prompt files and config (promptfoo, prompty)")
-    .argument("<tool>", "the tool the files come from: promptfoo, prompty")
-    .argument("<files...>", "its config, e.g. promptfooconfig.yaml; or .prompty files")
+    .description(
+      "turn another tool's project into promptops prompt files and config (promptfoo, dotprompt, prompty)",
+    )
+    .argument("<tool>", "the tool the files come from: promptfoo, dotprompt, prompty")
+    .argument("<files...>", "its config, e.g. promptfooconfig.yaml; or .prompt / .prompty files")
     .option("--out <dir>", "where to write promptops.config.yaml and prompts/ (default: the current folder)")
     .option("--force", "replace files that already exist")
     .option("--json", "print as JSON")
@@ -123,10 +125,12 @@ export function registerExportCommand(
   modules: CommandModules,
 ): void {
   withCommonOptions(program.command("export"))
-    .description("write a prompt in another tool's format (prompty), for the subset it can express")
-    .argument("<format>", "the format to write: prompty")
+    .description(
+      "write a prompt in another tool's format (dotprompt, prompty), for the subset it can express",
+    )
+    .argument("<format>", "the format to write: dotprompt, prompty")
     .argument("<id>", "prompt id, e.g. billing/refund")
-    .option("--out <file>", "the file to write (default: the id's last segment, e.g. refund.prompty)")
+    .option("--out <file>", "the file to write (default: print it)")
     .option("--force", "replace the file if it exists")
     .option("--json", "print as JSON")
     .action(async (format: string, id: string, opts, command: Command) => {

@@ -367,6 +367,26 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
       json: false,
     },
   ],
+  [
+    "export dotprompt: --out --force",
+    ["export", "dotprompt", "billing/refund", "--out", "refund.prompt", "--force"],
+    "runExport",
+    { ...at, format: "dotprompt", id: "billing/refund", out: "refund.prompt", force: true, json: false },
+  ],
+  [
+    "import dotprompt: several files",
+    ["import", "dotprompt", "a.prompt", "b.casual.prompt", "--out", "imported"],
+    "runImport",
+    {
+      ...at,
+      tool: "dotprompt",
+      file: "a.prompt",
+      files: ["a.prompt", "b.casual.prompt"],
+      out: "imported",
+      force: false,
+      json: false,
+    },
+  ],
 
   [
     "activate",

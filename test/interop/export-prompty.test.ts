@@ -12,7 +12,7 @@ afterEach(() => dir.cleanup());
 
 function project(prompt: string, files: Record<string, string> = {}) {
   dir = makeProjectDir({ "prompts/team/reply.prompt.yaml": prompt, ...files });
-  return (force = false) => exportPrompty({ cwd: dir.root, id: "team/reply", out: undefined, force });
+  return (force = false) => exportPrompty({ cwd: dir.root, id: "team/reply", out: "reply.prompty", force });
 }
 
 const refused = (prompt: string, message: string | RegExp, line: number) => {
@@ -49,7 +49,7 @@ describe("export prompty", () => {
       { "prompts/partials/tone.njk": "Be brief and kind." },
     );
     const result = run();
-    expect(readFileSync(result.file, "utf8")).toBe(
+    expect(readFileSync(result.written!, "utf8")).toBe(
       [
         "---",
         "# Exported by `promptops export prompty`.",
@@ -87,7 +87,7 @@ describe("export prompty", () => {
       '14 dropped: not carried over: test "second" (Prompty keeps one sample: the first test\'s values)',
     ]);
     expectPromptOpsError(() => run(), { code: "export-would-overwrite", exitCode: 2 });
-    expect(run(true).file).toBe(join(dir.root, "reply.prompty"));
+    expect(run(true).written).toBe(join(dir.root, "reply.prompty"));
   });
 
   it("spells a loop over a map's pairs as Jinja does, from the schema or else the first test", () => {
@@ -102,7 +102,7 @@ describe("export prompty", () => {
         "",
       ].join("\n"),
     );
-    expect(readFileSync(run().file, "utf8")).toContain(
+    expect(readFileSync(run().written!, "utf8")).toContain(
       "user:\n{% for k, v in order.lines.items() %}{{ k }}={{ v }}{% endfor %} {% for a, b in tags %}{{ a }}{{ b }}{% endfor %}{% if order.note is none %}.{% endif %}\n",
     );
   });

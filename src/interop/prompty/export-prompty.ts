@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { loadConfigOrThrow } from "../../config/load-config.js";
 import { PromptOpsError } from "../../errors.js";
 import { writeFileAtomicSync } from "../../fs/write-file-atomic.js";
@@ -12,14 +12,16 @@ import { writePrompty } from "./prompty-writer.js";
 export interface PromptyExportOptions {
   cwd: string;
   id: string;
-  /** The .prompty file to write (relative to cwd); default `<last segment of the id>.prompty`. */
+  /** The .prompty file to write (relative to cwd); undefined: the text is returned only. */
   out: string | undefined;
   force: boolean;
 }
 
 export interface PromptyExportResult {
-  /** The file written, absolute. */
-  file: string;
+  /** The .prompty text. */
+  text: string;
+  /** The file written, absolute; undefined when no --out was given. */
+  written: string | undefined;
   notCarried: NotCarried[];
 }
 
@@ -46,17 +48,19 @@ export function exportPrompty(options: PromptyExportOptions): PromptyExportResul
   }
   for (const p of problems)
     notes.add(p.path, p.message, "value", p.message.startsWith("not carried over") ? "dropped" : "review");
-  const file = resolve(options.cwd, options.out ?? `${basename(ref.id)}.prompty`);
-  if (existsSync(file) && !options.force) {
-    throw new PromptOpsError("export-would-overwrite", "already exists: nothing written", {
-      hint: "name another file with --out, or pass --force to replace it",
-      location: { file },
-    });
+  const written = options.out === undefined ? undefined : resolve(options.cwd, options.out);
+  if (written) {
+    if (existsSync(written) && !options.force) {
+      throw new PromptOpsError("export-would-overwrite", "already exists: nothing written", {
+        hint: "name another file with --out, or pass --force to replace it",
+        location: { file: written },
+      });
+    }
+    mkdirSync(dirname(written), { recursive: true });
+    writeFileAtomicSync(written, text);
   }
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileAtomicSync(file, text);
   const notCarried = notes.items.sort(
     (a, b) => a.location.line - b.location.line || a.location.col - b.location.col,
   );
-  return { file, notCarried };
+  return { text, written, notCarried };
 }
