@@ -2,7 +2,7 @@
 // committed 2,000 times and 1,000 approval and test records (bench/gen-audit-repo.mjs, built once and
 // cached). Target: the whole history under 3 s, and the same number of git processes for a month as
 // for the whole history (one for-each-ref for tags, one log and one cat-file for the lockfile, one
-// ls-tree and one cat-file for the notes: never one per tag, commit or note). Counted with a `git`
+// `notes list` and one cat-file for the notes: never one per tag, commit or note). Counted with a `git`
 // wrapper first on PATH. Usage: node bench/audit-report.mjs
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -12,6 +12,20 @@ import { cliBin, printTable, requireBuiltCli, round, runCommand, timeCommand, wr
 
 const RUNS = 5;
 const TARGET_MS = 3000;
+
+/**
+ * CPU milliseconds used by this process's finished children (node and the git it spawns), from
+ * /proc/self/stat on Linux (null elsewhere): unlike wall time, it says the same on a loaded machine.
+ */
+function childrenCpuMs() {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+    // Fields 16 and 17 of stat(5) (cutime, cstime), in clock ticks of 10 ms on Linux.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return null;
+  }
+}
 
 requireBuiltCli();
 
@@ -79,11 +93,15 @@ try {
           `${changes} activations and rollbacks, expected ${repo.prompts * 2 + repo.lockCommits - 1}`,
         );
     }
+    const cpuBefore = childrenCpuMs();
     const timing = timeCommand(process.execPath, argv, { runs: RUNS, warmup: 1 });
+    const cpuAfter = childrenCpuMs();
     const { last: _last, ...summary } = timing;
     results.push({
       case: name,
       ...summary,
+      // Per run, the warm-up included.
+      cpuMs: cpuBefore === null || cpuAfter === null ? null : round((cpuAfter - cpuBefore) / (RUNS + 1)),
       gitProcesses: counted.processes,
       gitSubcommands: counted.subcommands,
     });
@@ -105,6 +123,7 @@ printTable(
     "median ms": r.medianMs,
     "p90 ms": r.p90Ms,
     "min ms": r.minMs,
+    "cpu ms": r.cpuMs ?? "n/a",
     "git processes": r.gitProcesses,
     "git calls": r.gitSubcommands.join(" "),
   })),

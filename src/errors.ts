@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   "config-invalid": 2,
   "cwd-not-found": 2,
   "detached-head": 2,
+  "export-not-expressible": 1,
+  "export-would-overwrite": 2,
   "extract-bad-id": 2,
   "extract-path-not-found": 2,
   "extract-typescript-missing": 2,

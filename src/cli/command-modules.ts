@@ -27,6 +27,7 @@ export const commandModules = {
   auditReport: () => import("./commands/audit-report.js"),
   import: () => import("./commands/import.js"),
   extract: () => import("./commands/extract.js"),
+  export: () => import("./commands/export.js"),
 };
 
 export type CommandModules = typeof commandModules;

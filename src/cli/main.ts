@@ -4,6 +4,7 @@ import { packageFile } from "../startup/package-root.js";
 import { type CommandModules, commandModules } from "./command-modules.js";
 import { collect, globals, withCommonOptions } from "./command-options.js";
 import {
+  registerExportCommand,
   registerExtractCommand,
   registerImportCommand,
   registerObserveCommands,
@@ -365,6 +366,7 @@ export function buildProgram(
   registerApproveAndServe(program, setExitCode, modules);
   registerObserveCommands(program, setExitCode, modules);
   registerImportCommand(program, setExitCode, modules);
+  registerExportCommand(program, setExitCode, modules);
   registerExtractCommand(program, setExitCode, modules);
 
   return program;

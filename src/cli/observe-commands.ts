@@ -94,19 +94,52 @@ export function registerImportCommand(
   modules: CommandModules,
 ): void {
   withCommonOptions(program.command("import"))
-    .description("turn another tool's project into promptops prompt files and config (promptfoo)")
-    .argument("<tool>", "the tool the files come from: promptfoo")
-    .argument("<file>", "its config, e.g. promptfooconfig.yaml")
+    .description(
+      "turn another tool's project into promptops prompt files and config (promptfoo, dotprompt, prompty)",
+    )
+    .argument("<tool>", "the tool the files come from: promptfoo, dotprompt, prompty")
+    .argument("<files...>", "its config, e.g. promptfooconfig.yaml; or .prompt / .prompty files")
     .option("--out <dir>", "where to write promptops.config.yaml and prompts/ (default: the current folder)")
     .option("--force", "replace files that already exist")
     .option("--json", "print as JSON")
-    .action(async (tool: string, file: string, opts, command: Command) => {
+    .action(async (tool: string, files: string[], opts, command: Command) => {
       const { runImport } = await modules.import();
       setExitCode(
         await runImport({
           ...globals(command),
           tool,
-          file,
+          file: files[0]!,
+          files,
+          out: opts.out,
+          force: Boolean(opts.force),
+          json: Boolean(opts.json),
+        }),
+      );
+    });
+}
+
+/** `export <format> <id>`. */
+export function registerExportCommand(
+  program: Command,
+  setExitCode: SetExitCode,
+  modules: CommandModules,
+): void {
+  withCommonOptions(program.command("export"))
+    .description(
+      "write a prompt in another tool's format (dotprompt, prompty), for the subset it can express",
+    )
+    .argument("<format>", "the format to write: dotprompt, prompty")
+    .argument("<id>", "prompt id, e.g. billing/refund")
+    .option("--out <file>", "the file to write (default: print it)")
+    .option("--force", "replace the file if it exists")
+    .option("--json", "print as JSON")
+    .action(async (format: string, id: string, opts, command: Command) => {
+      const { runExport } = await modules.export();
+      setExitCode(
+        await runExport({
+          ...globals(command),
+          format,
+          id,
           out: opts.out,
           force: Boolean(opts.force),
           json: Boolean(opts.json),

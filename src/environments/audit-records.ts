@@ -1,27 +1,22 @@
-import { CatFileBatch, listNotes } from "../git/index.js";
-import { type GovernanceRecord, NOTES_REF, parseNote, type RecordProblem } from "../governance/records.js";
+import { CatFileBatch } from "../git/index.js";
+import { readRecordNotes } from "../governance/read-records.js";
+import type { GovernanceRecord, RecordProblem } from "../governance/records.js";
 
 /**
- * For the audit report: every approval and test record under refs/notes/promptops, with the commit each note is attached
- * to: one ls-tree and one cat-file --batch, however many notes there are.
+ * For the audit report: every approval and test record under refs/notes/promptops, with the commit
+ * each note is attached to: one `git notes list` and one cat-file --batch, however many notes.
  */
 export async function readAuditRecords(
   root: string,
 ): Promise<{ records: Array<{ record: GovernanceRecord; commit: string }>; problems: RecordProblem[] }> {
-  const notes = await listNotes(root, NOTES_REF);
-  const records: Array<{ record: GovernanceRecord; commit: string }> = [];
-  const problems: RecordProblem[] = [];
-  if (notes.length === 0) return { records, problems };
   const batch = new CatFileBatch(root);
   try {
-    const blobs = await Promise.all(notes.map((note) => batch.read(note.blob)));
-    notes.forEach((note, i) => {
-      const parsed = parseNote(note.object, blobs[i]?.content.toString("utf8") ?? "");
-      for (const record of parsed.records) records.push({ record, commit: note.object });
-      problems.push(...parsed.problems);
-    });
+    const notes = await readRecordNotes(root, batch);
+    return {
+      records: notes.flatMap(({ commit, records }) => records.map((record) => ({ record, commit }))),
+      problems: notes.flatMap((note) => note.problems),
+    };
   } finally {
     await batch.close();
   }
-  return { records, problems };
 }

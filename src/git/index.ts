@@ -1,8 +1,12 @@
-export { CatFileBatch, type GitObject, readFilesAtCommits } from "./cat-file-batch.js";
+export {
+  CatFileBatch,
+  type CatFileBatchOptions,
+  type GitObject,
+  readFilesAtCommits,
+} from "./cat-file-batch.js";
 export { GitError } from "./git-error.js";
 export { fileHistory, type HistoryCommit } from "./history.js";
 export { appendNote, type NotesPushOutcome, pushNotes, readNotes } from "./notes.js";
-export { listNotes, type NoteEntry } from "./notes-tree.js";
 export { checkRefFormat, isValidTagName } from "./ref-format.js";
 export {
   type CommitSummary,

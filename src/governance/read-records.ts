@@ -3,7 +3,7 @@ import { readNotes } from "../git/index.js";
 import { loadPrompt } from "../prompt/load-prompt.js";
 import { type GitProject, promptFilePath } from "../versions/git-project.js";
 import type { PublishedVersion } from "../versions/version-index.js";
-import { type GovernanceRecord, NOTES_REF, parseNote } from "./records.js";
+import { type GovernanceRecord, NOTES_REF, parseNote, type RecordProblem } from "./records.js";
 
 /** Every record under refs/notes/promptops, by the commit its note is on. */
 export interface RecordStore {
@@ -12,13 +12,29 @@ export interface RecordStore {
   warnings: string[];
 }
 
-/** All notes in one `git notes list` plus reads through the caller's cat-file batch. */
+/** The records in one note, and its lines that are not records. */
+export interface RecordNote {
+  /** The commit the note is on. */
+  commit: string;
+  records: GovernanceRecord[];
+  problems: RecordProblem[];
+}
+
+/**
+ * Every note under refs/notes/promptops, parsed: one `git notes list` plus reads through the
+ * caller's cat-file batch, however many notes there are. What protection checks and the audit
+ * report both read.
+ */
+export async function readRecordNotes(root: string, batch: CatFileBatch): Promise<RecordNote[]> {
+  const notes = await readNotes(root, NOTES_REF, batch);
+  return [...notes].map(([commit, text]) => ({ commit, ...parseNote(commit, text) }));
+}
+
+/** All records by commit, for protection checks. */
 export async function readRecordStore(project: GitProject, batch: CatFileBatch): Promise<RecordStore> {
-  const notes = await readNotes(project.repoRoot, NOTES_REF, batch);
   const byCommit = new Map<string, GovernanceRecord[]>();
   const warnings: string[] = [];
-  for (const [commit, text] of notes) {
-    const { records, problems } = parseNote(commit, text);
+  for (const { commit, records, problems } of await readRecordNotes(project.repoRoot, batch)) {
     byCommit.set(commit, records);
     for (const problem of problems)
       warnings.push(

@@ -3,8 +3,10 @@ import { basename, dirname, join, resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 
 /**
- * Where call logs are looked for without --logs: the runtime's log and its rotated siblings under
- * .promptops/ (`calls.jsonl`, `calls.jsonl.1`, `calls-2026-12-05.jsonl`, …).
+ * Where call logs are looked for without --logs: the runtime's log when `observe.file` is
+ * `.promptops/calls.jsonl` (the README's example; the option has no default), and the files it
+ * rotated to beside it (`calls.2026-12-05T03-45-12-345Z.jsonl`, rotated-name.ts), with other
+ * tools' rotations (`calls.jsonl.1`) too.
  */
 export const DEFAULT_LOG_PATTERNS = [".promptops/calls*.jsonl*"];
 

@@ -8,6 +8,7 @@ export interface ObserveOptions {
   /**
    * The JSONL file each ended call and each feedback is appended to (relative to the current
    * directory). Without it nothing is written; spans are still made with `otel`.
+   * `.promptops/calls.jsonl` is where `promptops stats` and `logs` look without `--logs`.
    */
   file?: string;
   /**

@@ -43,6 +43,8 @@ const BUILT_IN: Readonly<Record<string, Readonly<Record<string, ModelPrice>>>> =
   anthropic: ANTHROPIC,
 };
 
+const FREE: ModelPrice = Object.freeze({ input: 0, output: 0 });
+
 export type PriceOverrides = Readonly<Record<string, ModelPrice>>;
 
 /** A provider as pricing sees it: "kind:model" (or "echo"), or the parts. */
@@ -51,8 +53,9 @@ export type PricedProvider = string | { kind: string; model: string };
 /**
  * The price of a model: config `pricing` first (keyed "kind:model"), then the built-in table for
  * openai and anthropic, matching dated snapshots and aliases ("gpt-4o-2024-08-06",
- * "claude-3-5-haiku-latest") to their family. openai-compatible, exec and echo are only priced by
- * the user: the same model name behind another endpoint need not cost the same.
+ * "claude-3-5-haiku-latest") to their family. openai-compatible and exec are only priced by the
+ * user: the same model name behind another endpoint need not cost the same. echo answers offline
+ * and is free ($0, not an unknown cost) unless the config prices it.
  */
 export function priceOf(provider: PricedProvider, overrides: PriceOverrides = {}): ModelPrice | undefined {
   const { kind, model } = typeof provider === "string" ? splitRef(provider) : provider;
@@ -61,6 +64,7 @@ export function priceOf(provider: PricedProvider, overrides: PriceOverrides = {}
     const price = Object.hasOwn(overrides, key) ? overrides[key] : undefined;
     if (price) return price;
   }
+  if (kind === "echo") return FREE;
   const table = Object.hasOwn(BUILT_IN, kind) ? BUILT_IN[kind] : undefined;
   if (!table) return undefined;
   const exact = Object.hasOwn(table, model) ? table[model] : undefined;

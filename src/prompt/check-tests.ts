@@ -217,18 +217,16 @@ export function checkAssertion(
   const javascriptCode = typeof value === "string" ? value : (value as { code?: unknown } | null)?.code;
   if (type === "javascript" && options.allowJavascript && typeof javascriptCode === "string") {
     const problem = javascriptValueProblem(javascriptCode, loaded.file);
-    if (problem)
-      diagnostics.push(
-        diagnosticAt(
-          loaded.source,
-          typeof value === "string" ? valuePath : [...valuePath, "code"],
-          "assertion-javascript",
-          problem.message,
-          {
-            hint: problem.hint,
-          },
-        ),
-      );
+    const codePath = typeof value === "string" ? valuePath : [...valuePath, "code"];
+    if (problem) {
+      const diagnostic = diagnosticAt(loaded.source, codePath, "assertion-javascript", problem.message, {
+        hint: problem.hint,
+      });
+      // At the parser's position inside the code, mapped into the file (a block scalar's lines too).
+      if (problem.at)
+        Object.assign(diagnostic, loaded.source.locateInString(codePath, problem.at.line0, problem.at.col0));
+      diagnostics.push(diagnostic);
+    }
   }
   if (type === "llm-judge" && !options.hasJudge && !hasOwnProvider(value))
     diagnostics.push(noJudge(loaded, valuePath));

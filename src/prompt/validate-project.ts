@@ -7,6 +7,7 @@ import { PromptOpsError } from "../errors.js";
 import { readProjectFile, realRoot, UnreadableFileError } from "../fs/project-file.js";
 import { checkDatasets } from "./check-datasets.js";
 import { discoverPartialNames, discoverPromptFiles, type PromptFileRef } from "./discover.js";
+import { loadJavascriptParser } from "./javascript-code.js";
 import { PROMPT_FILE_SUFFIX } from "./prompt-id.js";
 import { checkPrompts } from "./prompt-project.js";
 
@@ -35,6 +36,8 @@ export async function validateProject(options: ValidateOptions): Promise<Validat
   const extraPartials = options.paths?.length
     ? []
     : discoverPartialNames(config.promptsDir).filter((n) => n.endsWith(".njk"));
+  // Checks written as blocks are read by the parser the runner uses: loaded only where they may run.
+  if (config.test.allowJavascript) await loadJavascriptParser();
   const run = checkPrompts(config, selected, extraPartials);
   await checkDatasets(config, run.prompts);
   for (const prompt of run.prompts) diagnostics.push(...prompt.diagnostics);

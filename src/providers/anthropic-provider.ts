@@ -16,6 +16,7 @@ import {
 } from "./provider.js";
 import { ProviderError, type SdkErrorClasses, translateSdkError } from "./provider-errors.js";
 import type { ProviderSpec } from "./provider-spec.js";
+import { replyOutput } from "./reply-output.js";
 import { sdkReply } from "./sdk-reply.js";
 
 export interface AnthropicProviderOptions {
@@ -200,7 +201,7 @@ function reply(message: Message, request: ProviderCall, providerId: string, note
     if (block.type === "text") texts.push(block.text);
     else if (block.type === "tool_use") toolCalls.push(toolUse(block, providerId));
   }
-  const output = texts.length > 0 ? texts.join("") : toolCalls.length > 0 ? JSON.stringify(toolCalls) : "";
+  const output = replyOutput(texts.join(""), toolCalls);
   const usage = { input: message.usage?.input_tokens, output: message.usage?.output_tokens };
   return sdkReply({ output, toolCalls, usage, finishReason: message.stop_reason, notes }, request);
 }

@@ -4,6 +4,7 @@ import type { Provider, ProviderCall, ProviderReply, ToolCall } from "./provider
 import { abortError, cleanText, ProviderError, replyTooLarge } from "./provider-errors.js";
 import type { ProviderSpec } from "./provider-spec.js";
 import { DEFAULT_MAX_REPLY_BYTES, ReplyBuffer, ReplyTooLargeError } from "./reply-limit.js";
+import { replyOutput } from "./reply-output.js";
 
 export interface ExecProviderOptions {
   /** Where the command runs: the project root, so `./script.sh` in the config means what it says. */
@@ -135,11 +136,12 @@ function parseReply(stdout: string, request: ProviderCall): ProviderReply {
       const tokens = parsed.tokens as { input?: unknown; output?: unknown } | undefined;
       const counted = typeof tokens?.input === "number" && typeof tokens.output === "number";
       const toolCalls = Array.isArray(parsed.toolCalls) ? execToolCalls(parsed.toolCalls) : undefined;
+      const output = replyOutput(parsed.output, toolCalls);
       return {
-        output: parsed.output,
+        output,
         tokens: counted
           ? { input: tokens.input as number, output: tokens.output as number, estimated: false }
-          : estimateTokens(request.messages, parsed.output),
+          : estimateTokens(request.messages, output),
         ...(toolCalls ? { toolCalls } : {}),
         ...(typeof parsed.finishReason === "string" ? { finishReason: parsed.finishReason } : {}),
       };

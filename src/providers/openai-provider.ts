@@ -16,6 +16,7 @@ import {
 } from "./provider.js";
 import { ProviderError, translateSdkError } from "./provider-errors.js";
 import type { ProviderSpec } from "./provider-spec.js";
+import { replyOutput } from "./reply-output.js";
 import { sdkReply } from "./sdk-reply.js";
 
 export interface OpenAIProviderOptions {
@@ -143,7 +144,7 @@ function reply(
   );
   const content = textContent(message.content);
   // A structured-output refusal comes with null content; it is what the model said.
-  const output = content ?? message.refusal ?? (toolCalls.length > 0 ? JSON.stringify(toolCalls) : "");
+  const output = replyOutput(content ?? message.refusal, toolCalls);
   const usage = { input: completion.usage?.prompt_tokens, output: completion.usage?.completion_tokens };
   return sdkReply({ output, toolCalls, usage, finishReason: choice?.finish_reason, notes }, request);
 }

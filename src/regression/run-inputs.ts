@@ -4,6 +4,7 @@ import { loadConfigOrThrow } from "../config/load-config.js";
 import { inspectLocalState, type LocalState } from "../config/local-state.js";
 import { checkDatasets } from "../prompt/check-datasets.js";
 import { discoverPromptFiles } from "../prompt/discover.js";
+import { loadJavascriptParser } from "../prompt/javascript-code.js";
 import { type CheckedPrompt, checkPrompts, refuseInvalidPrompts } from "../prompt/prompt-project.js";
 import { selectPrompt } from "../prompt/select-prompt.js";
 import { bundleBuildId } from "../startup/build-id.js";
@@ -45,6 +46,7 @@ export async function readRunInputs(options: TestRunOptions): Promise<RunInputs>
     buildId && !options.noCache && localState.trusts(parsedYamlFile)
       ? new ParsedYamlCache(parsedYamlFile, buildId)
       : undefined;
+  if (config.test.allowJavascript) await loadJavascriptParser();
   const run = checkPrompts(config, refs, [], parseCache);
   await checkDatasets(config, run.prompts);
   // A missing judge is the config's problem, not the prompt's: exit 2 before anything is sent.

@@ -48,9 +48,13 @@ export function formatTokens(tokens: TokenCounts): string {
   return `${count(tokens.input)} in / ${count(tokens.output)} out tokens`;
 }
 
-/** Never "$0.0000" for a cost that is merely small, and never a number for an unknown one. */
+/**
+ * Never "$0.0000" for a cost that is merely small, and never a number for an unknown one; nothing
+ * spent (echo, cached replies) is "$0".
+ */
 export function formatCost(costUsd: number | null): string {
   if (costUsd === null) return "cost unknown";
+  if (costUsd === 0) return "$0";
   if (costUsd > 0 && costUsd < 0.00005) return "<$0.0001";
   return `$${costUsd.toFixed(costUsd >= 1 ? 2 : 4)}`;
 }

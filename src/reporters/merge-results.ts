@@ -7,6 +7,8 @@ import { summarise } from "../regression/summarise.js";
 import { resultsValidator } from "../schemas/generated/results-validator.js";
 import { checkShardSet } from "./check-shards.js";
 
+const MERGE_HINT = "merge the files written by `promptops test --reporter json -o <file>`";
+
 /**
  * Joins the JSON results of several shards (`--shard i/n` jobs) into one run. Shards ran side by
  * side, so the merged duration is the longest shard's, not their sum. A case reported by two
@@ -31,7 +33,7 @@ export async function mergeResultFiles(
     } catch (error) {
       throw new PromptOpsError("merge-unreadable", `${file}: ${(error as Error).message.split("\n")[0]}`, {
         exitCode: 2,
-        hint: "merge the files written by `--reporter json`",
+        hint: MERGE_HINT,
       });
     }
     if (!validate(data)) {
@@ -39,9 +41,7 @@ export async function mergeResultFiles(
       throw new PromptOpsError(
         "merge-invalid",
         `${file} is not a promptops results file: ${first?.instancePath || "/"} ${first?.message ?? ""}`.trim(),
-        {
-          exitCode: 2,
-        },
+        { exitCode: 2, hint: MERGE_HINT },
       );
     }
     runs.push(data as RunResults);

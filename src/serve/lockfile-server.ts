@@ -166,7 +166,17 @@ function reply(
       "WWW-Authenticate": 'Bearer realm="promptops"',
     });
   }
-  const env = query === -1 ? null : new URLSearchParams(url.slice(query + 1)).get("env");
+  const envs = query === -1 ? [] : new URLSearchParams(url.slice(query + 1)).getAll("env");
+  // Two answers would do: the first, the last, both. A client that sends two has a bug to hear about.
+  if (envs.length > 1) {
+    return failure(
+      400,
+      "ambiguous-environment",
+      `env is given ${envs.length} times (${envs.map((e) => JSON.stringify(e)).join(", ")}): a request asks for one environment`,
+      "send ?env=E once, or no env for the whole lockfile",
+    );
+  }
+  const env = envs[0] ?? null;
   const chosen = env === null ? served.whole : served.byEnv.get(env);
   if (!chosen) {
     return failure(

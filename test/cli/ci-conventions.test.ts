@@ -132,6 +132,25 @@ describe("the console always says how the run went", () => {
   });
 });
 
+describe("what a run costs", () => {
+  it("an echo run is free, not of unknown cost: $0 in the console, costUsd 0 in the JSON", async () => {
+    const result = await test(
+      "--no-cache",
+      "--no-progress",
+      "--reporter",
+      "pretty",
+      "--reporter",
+      "json",
+      "-o",
+      "r.json",
+    );
+    expect(result.stdout).toMatch(/3 total · \S+ · \d+ in \/ \d+ out tokens · \$0$/m);
+    const json = readJson("r.json");
+    expect(json.summary.costUsd).toBe(0);
+    expect(json.results.map((r) => r.costUsd)).toEqual([0, 0, 0]);
+  });
+});
+
 describe("on a terminal", () => {
   it("the progress bar says how long the rest of the run will take", async () => {
     // util-linux's `script` gives the CLI a real terminal; CI must be unset, or it prints plain lines.
@@ -214,6 +233,16 @@ describe("shards that cannot silently go missing", () => {
     expect(refused.stdout).toBe("");
     const partial = await promptops("report", "merge", "s1.json", "s3.json", "--allow-partial", "--json");
     expect(JSON.parse(partial.stdout).summary.total).toBe(2);
+  });
+
+  it("report merge refuses a file that is not a results file, with a hint at the files it takes", async () => {
+    await repo.write("not-results.json", "{}\n");
+    const refused = await promptops("report", "merge", "not-results.json");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: .*not-results\.json is not a promptops results file/);
+    expect(refused.stderr).toContain(
+      "hint: merge the files written by `promptops test --reporter json -o <file>`",
+    );
   });
 
   it("report merge refuses a shard uploaded twice under two names", async () => {

@@ -120,7 +120,13 @@ describe("promptops extract (the built CLI, on the fixture apps)", () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("already exists: nothing written");
     expect(readFileSync(file, "utf8")).toBe("# edited by hand\n");
-    const renamed = await promptops("extract", "src", "--id", "src/classify.ts:8=triage/classify", "--force");
+    const renamed = await promptops(
+      "extract",
+      "src",
+      "--id",
+      "./src/classify.ts:8=triage/classify",
+      "--force",
+    );
     expect(renamed.code).toBe(0);
     expect(renamed.stdout).toContain("src/classify.ts:8:26  triage/classify  (openai-responses, 1 variable)");
     expect(readFileSync(join(repo.root, "prompts/triage/classify.prompt.yaml"), "utf8")).toContain(

@@ -1,10 +1,11 @@
-import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { RunResults } from "../../src/regression/results.js";
 import { fakeProviderServerPerFile } from "../fake-provider/per-file.js";
 import { userText } from "../fixtures/runner/runner-project.js";
+import { filesUnder } from "../helpers/files-under.js";
 import { runCli } from "../helpers/run-cli.js";
 import { makeTempRepo, type TempRepo } from "../helpers/temp-repo.js";
 
@@ -28,13 +29,6 @@ const promptops = (...args: string[]) =>
       ANTHROPIC_API_KEY: KEY,
     },
   });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
-    .sort();
-}
 
 async function importedProject() {
   repo = await makeTempRepo();

@@ -100,7 +100,8 @@ function rotatedLogs(): Record<string, string> {
     feedback("a2", 0.5),
   ];
   return {
-    ".promptops/calls.jsonl.1": `${older.join("\n")}\n`,
+    // Named as the runtime rotates `observe.file: ".promptops/calls.jsonl"` (rotated-name.ts).
+    ".promptops/calls.2026-12-01T03-45-12-345Z.jsonl": `${older.join("\n")}\n`,
     ".promptops/calls.jsonl": `${newer.join("\n")}\n`,
   };
 }

@@ -95,4 +95,13 @@ describe("promptops serve (the built CLI)", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no lockfile at .*elsewhere\.lock/);
   });
+
+  it("refuses a --host it cannot listen on with exit 2 and a hint naming the addresses that work", async () => {
+    const result = await runCli(["serve", "--host", "999.1.1.1", "--port", "0"], { cwd: dir.root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: cannot listen on 999\.1\.1\.1:0: /);
+    expect(result.stderr).toMatch(
+      /hint: --host takes an IP address or a host name this machine resolves: 127\.0\.0\.1/,
+    );
+  });
 });

@@ -56,7 +56,7 @@ describe("promptops validate finds everything in one pass", () => {
       'prompts/refund.prompt.yaml:9:23: error: test "mentions the refund window": variable question must be string (found 42)',
       'prompts/refund.prompt.yaml:11:22: error: unknown key "rubrik" in tests.0.assert.0.llm-judge (did you mean "rubric"?)',
       "prompts/refund.prompt.yaml:12:16: error: regex: invalid regular expression /(30|thirty/: Unterminated group",
-      "prompts/refund.prompt.yaml:13:21: error: javascript: does not parse: Unexpected token ')'",
+      "prompts/refund.prompt.yaml:13:37: error: javascript: does not parse: unexpected end of the code",
       "prompts/refund.prompt.yaml:14:21: error: javascript: module ./checks/tone.mjs not found",
       'prompts/refund.prompt.yaml:17:13: warning: test "answers at all" asserts nothing',
     ]);

@@ -87,10 +87,11 @@ describe("what a call costs", () => {
     expect(costUsd("openai-compatible:gpt-4o-mini", { input: 10, output: 10 })).toBeNull();
   });
 
-  it("echo and exec cost nothing only when the user priced them", () => {
-    expect(costUsd("echo", { input: 100, output: 100 })).toBeNull();
+  it("echo is free unless the user prices it; exec has a price only when the user gives one", () => {
+    // echo answers offline: $0, not an unknown cost.
+    expect(costUsd("echo", { input: 100, output: 100 })).toBe(0);
+    expect(costUsd("echo", { input: 1e6, output: 0 }, { echo: { input: 1, output: 1 } })).toBe(1);
     expect(costUsd("exec:./reply.sh", { input: 100, output: 100 })).toBeNull();
-    expect(costUsd("echo", { input: 100, output: 100 }, { echo: { input: 0, output: 0 } })).toBe(0);
     expect(
       costUsd("exec:./reply.sh", { input: 1e6, output: 0 }, { "exec:./reply.sh": { input: 1, output: 2 } }),
     ).toBe(1);

@@ -94,6 +94,11 @@ describe("the exec provider runs the user's command", () => {
     ]);
   });
 
+  it("gives a reply with only tool calls the calls as its output, as the openai and anthropic providers do", async () => {
+    const reply = await (await exec(`${node} tool-calls.mjs`)).call(request());
+    expect(JSON.parse(reply.output)).toEqual(reply.toolCalls);
+  });
+
   it("runs in the project root, so ./script paths in the config work", async () => {
     const reply = await (await exec(`${node} ./cwd.mjs`)).call(request());
     expect(reply.output).toBe(project.root);

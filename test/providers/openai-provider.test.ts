@@ -104,6 +104,9 @@ describe("the openai provider, through the real openai SDK", () => {
     expect(reply.toolCalls).toEqual([{ name: "lookup_order", arguments: '{"id":"A-17"}' }]);
     expect(JSON.parse(reply.output)).toEqual(reply.toolCalls);
     expect(reply.finishReason).toBe("tool_calls");
+    // A compatible server that sends "" rather than null for no text: the same output.
+    server.reply = () => ({ text: "", toolCalls: [{ name: "lookup_order", arguments: '{"id":"A-17"}' }] });
+    expect(JSON.parse((await provider.call(request())).output)).toEqual(reply.toolCalls);
   });
 
   it("keeps tool call arguments a compatible server sends as an object, or not at all, as JSON text", async () => {

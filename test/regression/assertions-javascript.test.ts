@@ -1,11 +1,11 @@
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type AssertionContext, evaluateAssertion } from "../../src/regression/assertions/index.js";
-import {
-  JAVASCRIPT_ASYNC_TIMEOUT_MS,
-  JAVASCRIPT_TIMEOUT_MS,
-} from "../../src/regression/assertions/javascript.js";
+import { JAVASCRIPT_TIMEOUT_MS, javascriptCheck } from "../../src/regression/assertions/javascript.js";
 import { makeProjectDir, type ProjectDir } from "../helpers/project-dir.js";
+
+/** Deadlines short enough for a test; the run's are JAVASCRIPT_DEADLINES. */
+const SHORT = { syncMs: 300, asyncMs: 400 };
 
 const promptDir = fileURLToPath(new URL("../fixtures/assertions/", import.meta.url));
 
@@ -92,17 +92,63 @@ describe("javascript assertions", () => {
   });
 
   it("fails a check whose promise never settles, rather than leaving the run waiting", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    try {
-      const pending = evaluateAssertion({ javascript: "new Promise(() => {})" }, context("x"));
-      await vi.advanceTimersByTimeAsync(JAVASCRIPT_ASYNC_TIMEOUT_MS);
-      expect(await pending).toMatchObject({
-        pass: false,
-        message: `\`new Promise(() => {})\` returned a promise that did not settle within ${JAVASCRIPT_ASYNC_TIMEOUT_MS} ms`,
-      });
-    } finally {
-      vi.useRealTimers();
-    }
+    const pending = await javascriptCheck("new Promise(() => {})", context("x"), SHORT);
+    expect(pending).toMatchObject({
+      pass: false,
+      message: `\`new Promise(() => {})\` returned a promise that did not settle within ${SHORT.asyncMs} ms`,
+    });
+  });
+
+  it("ends a check that loops forever after an await, inline or in a module, by its deadline", async () => {
+    const started = Date.now();
+    const inline = await javascriptCheck(
+      "(async () => { await Promise.resolve(); while (true) {} })()",
+      context("x"),
+      SHORT,
+    );
+    expect(inline).toMatchObject({ pass: false, score: 0 });
+    expect(inline.message).toContain(`did not settle within ${SHORT.asyncMs} ms`);
+    const module = await javascriptCheck("./checks/loops-after-await.mjs", context("x"), SHORT);
+    expect(module.message).toBe(
+      `./checks/loops-after-await.mjs returned a promise that did not settle within ${SHORT.asyncMs} ms`,
+    );
+    expect(Date.now() - started).toBeLessThan(2 * (SHORT.syncMs + SHORT.asyncMs) + 3000);
+    // The run's own thread is free: the next check runs as usual.
+    expect(await evaluateAssertion({ javascript: "output === 'x'" }, context("x"))).toMatchObject({
+      pass: true,
+    });
+  });
+
+  it("ends a check whose timer loops forever once it has returned, and runs the next check in time", async () => {
+    const stray = await javascriptCheck(
+      "setTimeout(() => { while (true) {} }, 0); true",
+      context("x"),
+      SHORT,
+    );
+    expect(stray).toMatchObject({ pass: true });
+    const next = await javascriptCheck("output.length === 1", context("x"), SHORT);
+    expect(next).toMatchObject({ pass: true, message: "`output.length === 1` returned true" });
+  });
+
+  it("fails a check that ends its thread, and the run goes on", async () => {
+    const exits = await javascriptCheck("process.exit(3)", context("x"), SHORT);
+    expect(exits).toMatchObject({ pass: false });
+    expect(exits.message).toBe(
+      "`process.exit(3)` ended its thread: the check ended its thread (exit code 3)",
+    );
+    expect(await javascriptCheck("output === 'x'", context("x"), SHORT)).toMatchObject({ pass: true });
+  });
+
+  it("says where code that does not parse stops, as validate does, never at a parenthesis it added", async () => {
+    const result = await evaluateAssertion({ javascript: "output.length <" }, context("x"));
+    expect(result).toMatchObject({ pass: false });
+    expect(result.message).toBe(
+      "`output.length <`: does not compile: unexpected end of the code (line 1, column 16)",
+    );
+    const block = await evaluateAssertion({ javascript: "const n = output.length;\nn < 3 )" }, context("x"));
+    expect(block.message).toBe(
+      "`const n = output.length; n < 3 )`: does not compile: Unexpected token (line 2, column 7)",
+    );
   });
 
   it("evaluates an inline expression with output, vars and result", async () => {

@@ -98,7 +98,7 @@ describe("promptops serve", () => {
     expect(Object.keys(parseLockfile(await staging.text(), "served").prompts)).toHaveLength(2);
   });
 
-  it("an unknown environment or path is a 404 with a JSON error; other methods are refused", async () => {
+  it("an unknown environment or path is a 404 with a JSON error, env twice a 400; other methods are refused", async () => {
     const { url } = await serve(twoEnvs(3, 4));
     const unknown = await fetch(`${url}/v1/lockfile?env=prod`);
     expect(unknown.status).toBe(404);
@@ -112,6 +112,16 @@ describe("promptops serve", () => {
     const path = await fetch(`${url}/v2/lockfile`);
     expect(path.status).toBe(404);
     expect(((await path.json()) as { error: { code: string } }).error.code).toBe("not-found");
+    // The parameter twice is no choice between them: a 400 that says so.
+    const twice = await fetch(`${url}/v1/lockfile?env=production&env=staging`);
+    expect(twice.status).toBe(400);
+    expect(await twice.json()).toEqual({
+      error: {
+        code: "ambiguous-environment",
+        message: 'env is given 2 times ("production", "staging"): a request asks for one environment',
+        hint: "send ?env=E once, or no env for the whole lockfile",
+      },
+    });
     const post = await fetch(`${url}/v1/lockfile`, { method: "POST", body: "{}" });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD");

@@ -60,7 +60,9 @@ export async function runExtract(
   lines.push(
     "",
     run.prompts.length === 0
-      ? "No inline prompt found."
+      ? run.notExtracted.length > 0
+        ? "No prompt could be extracted."
+        : "No inline prompt found."
       : `Wrote ${run.prompts.length} prompt file${run.prompts.length === 1 ? "" : "s"}. Next: review them (ids, variable names), then promptops validate; --id <file:line>=<id> renames one.`,
   );
   process.stdout.write(`${lines.join("\n")}\n`);

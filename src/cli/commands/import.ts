@@ -1,5 +1,7 @@
 import { PromptOpsError } from "../../errors.js";
+import { importDotprompt } from "../../interop/dotprompt/import-dotprompt.js";
 import { importPromptfoo } from "../../interop/promptfoo/import-promptfoo.js";
+import type { NotCarried } from "../../interop/promptfoo/not-carried.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, displayLocation, displayPath, printJson } from "../output.js";
 
@@ -7,20 +9,30 @@ export async function runImport(
   options: GlobalOptions & {
     tool: string;
     file: string;
+    files: string[];
     out: string | undefined;
     force: boolean;
     json: boolean;
   },
 ): Promise<number> {
+  if (options.tool === "prompty") {
+    const { runImportPrompty } = await import("./import-prompty.js");
+    return runImportPrompty(options);
+  }
+  if (options.tool === "dotprompt") return runImportDotprompt(options);
   if (options.tool !== "promptfoo") {
     throw new PromptOpsError(
       "bad-flag",
-      `cannot import from "${options.tool}": promptops imports promptfoo projects`,
+      `cannot import from "${options.tool}": promptops imports promptfoo projects, dotprompt files and Prompty files`,
       {
-        hint: "promptops import promptfoo promptfooconfig.yaml [--out dir]",
+        hint: "promptops import promptfoo promptfooconfig.yaml [--out dir], or promptops import dotprompt|prompty <file…>",
       },
     );
   }
+  if (options.files.length > 1)
+    throw new PromptOpsError("bad-flag", "import promptfoo reads one promptfoo config", {
+      hint: "promptops import promptfoo promptfooconfig.yaml [--out dir]",
+    });
   const result = importPromptfoo({
     cwd: options.cwd,
     file: options.file,
@@ -28,33 +40,70 @@ export async function runImport(
     force: options.force,
   });
   if (options.json) {
-    printJson({
-      written: result.written.map(displayPath),
-      prompts: result.prompts.map((p) => ({ ...p, file: displayPath(p.file) })),
-      notCarried: result.notCarried.map((n) => ({
-        ...n,
-        location: { ...n.location, file: displayPath(n.location.file) },
-      })),
-    });
+    printResultJson(result);
     return 0;
   }
-  const c = colourFor(process.stdout);
   const lines = result.prompts.map(
     (p) => `wrote ${displayPath(p.file)} (${p.tests} test${p.tests === 1 ? "" : "s"})`,
   );
   lines.push(`wrote ${displayPath(result.written[0]!)}`);
-  for (const note of result.notCarried) {
+  printWithNotes(lines, result.notCarried);
+  return 0;
+}
+
+async function runImportDotprompt(options: {
+  cwd: string;
+  files: string[];
+  out: string | undefined;
+  force: boolean;
+  json: boolean;
+}): Promise<number> {
+  const result = await importDotprompt({
+    cwd: options.cwd,
+    files: options.files,
+    outDir: options.out ?? ".",
+    force: options.force,
+  });
+  if (options.json) {
+    printResultJson(result);
+    return 0;
+  }
+  printWithNotes(
+    result.prompts.map((p) => `wrote ${displayPath(p.file)} (from ${p.source})`),
+    result.notCarried,
+  );
+  return 0;
+}
+
+function printResultJson(result: {
+  written: string[];
+  prompts: Array<{ file: string }>;
+  notCarried: NotCarried[];
+}): void {
+  printJson({
+    written: result.written.map(displayPath),
+    prompts: result.prompts.map((p) => ({ ...p, file: displayPath(p.file) })),
+    notCarried: result.notCarried.map((n) => ({
+      ...n,
+      location: { ...n.location, file: displayPath(n.location.file) },
+    })),
+  });
+}
+
+/** The files written, then each thing not carried over at its location, then what to do next. */
+function printWithNotes(lines: string[], notCarried: NotCarried[]): void {
+  const c = colourFor(process.stdout);
+  for (const note of notCarried) {
     const label = note.kind === "dropped" ? c.yellow("not carried over") : c.cyan("review");
     lines.push(
-      `${c.bold(displayLocation(note.location))}: ${label}: ${note.message.replace(/^not carried over: /, "")}`,
+      `${c.bold(displayLocation(note.location))}: ${label}: ${note.message.replace(/^(not carried over|review): /, "")}`,
     );
   }
-  const dropped = result.notCarried.filter((n) => n.kind === "dropped").length;
+  const dropped = notCarried.filter((n) => n.kind === "dropped").length;
   lines.push(
     dropped === 0
       ? "Everything was carried over. Next: promptops validate, then promptops test."
       : `${dropped} thing${dropped === 1 ? "" : "s"} not carried over (listed above). Next: promptops validate, then promptops test.`,
   );
   process.stdout.write(`${lines.join("\n")}\n`);
-  return 0;
 }

@@ -57,10 +57,7 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
       throw new PromptOpsError(
         "listen-failed",
         `cannot listen on ${options.host}:${port}: ${error.message}`,
-        {
-          hint:
-            error.code === "EADDRINUSE" ? "another process uses that port: pick one with --port" : undefined,
-        },
+        { hint: listenHint(error.code) },
       );
     },
   );
@@ -74,6 +71,17 @@ export async function runServe(options: ServeCommandOptions): Promise<number> {
   process.stderr.write(`${signal}: finishing requests in flight, then stopping\n`);
   await server.close();
   return 0;
+}
+
+/** What to do about an address the server cannot listen on, by the system's error code. */
+function listenHint(code: string): string | undefined {
+  if (code === "EADDRINUSE") return "another process uses that port: pick one with --port";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME")
+    return "--host takes an IP address or a host name this machine resolves: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)";
+  if (code === "EADDRNOTAVAIL")
+    return "that address is not one of this machine's: use 127.0.0.1, 0.0.0.0 (every interface) or an address of one of its interfaces";
+  if (code === "EACCES") return "ports below 1024 need privileges: pick --port 1024 or above";
+  return undefined;
 }
 
 function describe(served: { environments: number; prompts: number }): string {

@@ -109,22 +109,25 @@ function toExtracted(prompt: FoundPrompt, id: string): ExtractedPrompt {
 }
 
 /** Proposed ids, then the `--id` overrides; a bad or repeated id, or an override matching no prompt, is a usage error. */
-function assignIds(
-  found: FoundPrompt[],
-  root: string,
-  cwd: string,
-  overrides: Record<string, string>,
-): string[] {
-  const where = (p: FoundPrompt) => `${relative(cwd, p.call.file).split(sep).join("/")}:${p.call.line}`;
-  for (const [at, id] of Object.entries(overrides)) {
+function assignIds(found: FoundPrompt[], root: string, cwd: string, given: Record<string, string>): string[] {
+  const at = (file: string, line: number | string) =>
+    `${relative(cwd, resolve(cwd, file)).split(sep).join("/")}:${line}`;
+  const where = (p: FoundPrompt) => at(p.call.file, p.call.line);
+  // `./src/a.ts:3` and `src/a.ts:3` name the same call.
+  const overrides: Record<string, string> = {};
+  for (const [key, id] of Object.entries(given)) {
+    const colon = key.lastIndexOf(":");
+    overrides[at(key.slice(0, colon), key.slice(colon + 1))] = id;
+  }
+  for (const [place, id] of Object.entries(overrides)) {
     const problem = promptIdProblem(id);
     if (problem)
-      throw new PromptOpsError("extract-bad-id", `--id ${at}=${id}: ${problem}`, {
+      throw new PromptOpsError("extract-bad-id", `--id ${place}=${id}: ${problem}`, {
         hint: "an id is lowercase, e.g. support/answer",
         exitCode: 2,
       });
-    if (!found.some((p) => where(p) === at))
-      throw new PromptOpsError("extract-bad-id", `--id ${at}=${id}: no extracted prompt at ${at}`, {
+    if (!found.some((p) => where(p) === place))
+      throw new PromptOpsError("extract-bad-id", `--id ${place}=${id}: no extracted prompt at ${place}`, {
         hint: "use the file:line the listing prints for the prompt",
         exitCode: 2,
       });

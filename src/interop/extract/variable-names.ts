@@ -43,9 +43,10 @@ export function variableNameFor(ts: TypeScriptApi, expr: TS.Expression): string 
     .map((word) => word.replace(/[^A-Za-z0-9_]/g, ""))
     .filter((word) => word !== "")
     .map((word, index) =>
-      index === 0
-        ? word.charAt(0).toLowerCase() + word.slice(1)
-        : word.charAt(0).toUpperCase() + word.slice(1),
+      index > 0
+        ? word.charAt(0).toUpperCase() + word.slice(1)
+        : // `JSON.stringify(x)` → jsonStringifyX, `URLPath` → urlPath: a leading capital run is one word.
+          word.replace(/^[A-Z]+(?=[A-Z][a-z]|$)|^[A-Z]/, (head) => head.toLowerCase()),
     )
     .join("");
   if (name === "" || /^[0-9]/.test(name)) return "value";

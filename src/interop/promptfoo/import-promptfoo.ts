@@ -1,10 +1,9 @@
-import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { PromptOpsError } from "../../errors.js";
 import { readProjectFile, realRoot, UnreadableFileError } from "../../fs/project-file.js";
-import { writeFileAtomicSync } from "../../fs/write-file-atomic.js";
 import { parseYamlSource } from "../../yaml/yaml-source.js";
+import { writeNewFiles } from "../write-new-files.js";
 import { isRecord, type NotCarried, NotCarriedList } from "./not-carried.js";
 import { type PlannedPrompt, planPromptFiles } from "./plan-prompt-files.js";
 import { convertPrompts } from "./promptfoo-prompts.js";
@@ -73,17 +72,12 @@ export function importPromptfoo(options: ImportOptions): ImportResult {
     { path: join(outDir, "promptops.config.yaml"), text: configText(models.slice(1), needsJudge(tests)) },
     ...planned.map((p) => ({ path: join(outDir, "prompts", `${p.id}.prompt.yaml`), text: p.text })),
   ];
-  const existing = files.filter((f) => existsSync(f.path));
-  if (existing.length > 0 && !options.force) {
-    throw new PromptOpsError("import-would-overwrite", "already exists: nothing written", {
-      hint: `import into an empty folder with --out <dir>, or pass --force to replace ${existing.length === 1 ? "it" : `these ${existing.length} files`}`,
-      location: { file: existing[0]!.path },
-    });
-  }
-  for (const f of files) {
-    mkdirSync(dirname(f.path), { recursive: true });
-    writeFileAtomicSync(f.path, f.text);
-  }
+  writeNewFiles(
+    files,
+    options.force,
+    "import-would-overwrite",
+    "import into an empty folder with --out <dir>",
+  );
   return {
     written: files.map((f) => f.path),
     prompts: planned.map((p: PlannedPrompt) => ({

@@ -106,7 +106,7 @@ function schemaFor(tests: ImportedTest[], name: string): Record<string, unknown>
 
 const ID_SEGMENT = /^[a-z0-9][a-z0-9._-]*$/;
 
-function uniqueId(name: string, taken: Set<string>): string {
+export function uniqueId(name: string, taken: Set<string>): string {
   let base = name
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, "-")

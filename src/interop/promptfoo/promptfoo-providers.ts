@@ -7,7 +7,7 @@ export interface ImportedModel {
   params?: Record<string, unknown>;
 }
 
-const PARAMS = [
+export const PARAMS = [
   "temperature",
   "top_p",
   "max_tokens",

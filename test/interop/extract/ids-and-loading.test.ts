@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadTypeScript } from "../../../src/interop/extract/load-typescript.js";
 import { proposeId } from "../../../src/interop/extract/prompt-ids.js";
+import { variableNameFor } from "../../../src/interop/extract/variable-names.js";
 import { promptIdProblem } from "../../../src/prompt/prompt-id.js";
 
 let dir: string | undefined;
@@ -50,5 +51,44 @@ describe("loading the TypeScript compiler API", () => {
     // From promptops' own folder, `typescript` is TypeScript 7 (no createProgram): the project's one serves.
     const api = await loadTypeScript(dir, ["no-such-typescript-package", "typescript"]);
     expect(api.version).toBe("5.9.9-project");
+  });
+});
+
+describe("extract's variable names", () => {
+  it("are the camelCase of what the expression reads, a leading capital run as one word, never a Nunjucks word", async () => {
+    const ts = await loadTypeScript(process.cwd());
+    const nameOf = (code: string) => {
+      const source = ts.createSourceFile("x.ts", `(${code});`, ts.ScriptTarget.ES2022, true);
+      const statement = source.statements[0] as import("@typescript/typescript6").ExpressionStatement;
+      return variableNameFor(
+        ts,
+        (statement.expression as import("@typescript/typescript6").ParenthesizedExpression).expression,
+      );
+    };
+    expect(
+      [
+        "userMessage",
+        "customer.name",
+        "text.trim()",
+        'ticket.tier ?? "standard"',
+        "JSON.stringify(order)",
+        "URLPath",
+        "this.#secret",
+        "loop",
+        "items.length > 3",
+        '"x"',
+      ].map(nameOf),
+    ).toEqual([
+      "userMessage",
+      "customerName",
+      "textTrim",
+      "ticketTier",
+      "jsonStringifyOrder",
+      "urlPath",
+      "secret",
+      "loopValue",
+      "itemsLength",
+      "value",
+    ]);
   });
 });
