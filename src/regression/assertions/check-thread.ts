@@ -111,7 +111,9 @@ export async function runCheckInThread(job: CheckJob, deadlines: CheckDeadlines)
     try {
       worker ??= await startThread();
     } catch (error) {
-      threads--;
+      // The slot goes on to a waiting check (which tries to start its own thread): a check must
+      // never wait for a slot no one will give back.
+      giveBackSlot();
       return { kind: "died", message: `no thread to run it on: ${(error as Error).message}` };
     }
     const outcome = await runOn(worker, job, deadlines, reused);
@@ -134,12 +136,7 @@ function acquire(): Promise<Worker | undefined> {
 function release(worker: Worker, reusable: boolean): void {
   if (!reusable) {
     void worker.terminate();
-    threads--;
-    const next = waiting.shift();
-    if (next) {
-      threads++;
-      next(undefined);
-    }
+    giveBackSlot();
     return;
   }
   const next = waiting.shift();
@@ -150,6 +147,13 @@ function release(worker: Worker, reusable: boolean): void {
   // An idle thread must not keep the process alive.
   worker.unref();
   idle.push(worker);
+}
+
+/** A thread ended or never started: its slot to the next waiting check, to start one, else freed. */
+function giveBackSlot(): void {
+  const next = waiting.shift();
+  if (next) next(undefined);
+  else threads--;
 }
 
 const STUCK = Symbol("stuck");
@@ -207,7 +211,7 @@ function startThread(): Promise<Worker> {
     const at = idle.indexOf(worker);
     if (at < 0) return;
     idle.splice(at, 1);
-    threads--;
+    giveBackSlot();
   };
   worker.on("error", drop);
   worker.on("exit", drop);
