@@ -66,9 +66,14 @@ function parseGuarded(
   fileName: string,
   skipped: SkippedFile[],
 ): TS.SourceFile | undefined {
-  const size = statSync(fileName, { throwIfNoEntry: false })?.size;
-  if (size === undefined) return undefined;
-  if (size > MAX_SOURCE_BYTES) {
+  const info = statSync(fileName, { throwIfNoEntry: false });
+  if (!info) return undefined;
+  // A FIFO would block the read for ever, a folder (a link to one named like code) cannot be read.
+  if (!info.isFile()) {
+    skipped.push({ file: fileName, line: 1, col: 1, reason: "not a regular file" });
+    return undefined;
+  }
+  if (info.size > MAX_SOURCE_BYTES) {
     skipped.push({
       file: fileName,
       line: 1,

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -211,6 +212,21 @@ export async function askClaude(q: string) {
       ["src/deep.js", 1, 1, "nested too deeply to parse"],
       ["src/deeper-than-500.js", 1, 515, "nested more than 500 levels deep"],
       ["src/huge.js", 1, 1, "larger than 2 MiB"],
+    ]);
+  });
+
+  it("skips a named source path that is not a regular file (a FIFO would block the read for ever, a folder link cannot be read) and extracts the rest", async () => {
+    const cwd = project({
+      "src/ok.ts": `${OPENAI}export async function ok(q: string) {\n  return openai.chat.completions.create({ model: "m", messages: [{ role: "user", content: q }] });\n}\n`,
+      "lib/keep.txt": "",
+    });
+    execFileSync("mkfifo", [join(cwd, "src/pipe.ts")]);
+    symlinkSync(join(cwd, "lib"), join(cwd, "src/folder.ts"));
+    const run = await extract(cwd, ["src", "src/pipe.ts", "src/folder.ts"]);
+    expect(run.prompts.map((p) => p.functionName)).toEqual(["ok"]);
+    expect(run.skippedFiles.map((s) => [s.file.slice(cwd.length + 1), s.reason])).toEqual([
+      ["src/folder.ts", "not a regular file"],
+      ["src/pipe.ts", "not a regular file"],
     ]);
   });
 
