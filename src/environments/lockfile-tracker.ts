@@ -134,16 +134,11 @@ export class LockfileTracker {
     if (start <= env.at) return undefined;
     const endsBefore = entryEnds(before, Math.max(first, start + 1), envEnd);
     const endsAfter = entryEnds(content, Math.max(first, start + 1), content.length);
-    for (let sum = 0; sum <= 2 * (CANDIDATES - 1); sum++) {
-      for (let i = 0; i <= sum; i++) {
-        const endBefore = endsBefore[i];
-        const endAfter = endsAfter[sum - i];
-        if (endBefore === undefined || endAfter === undefined) continue;
-        const tail = layout.sectionEnd - endBefore;
-        if (endAfter + tail > content.length) continue;
-        if (before.compare(content, endAfter, endAfter + tail, endBefore, layout.sectionEnd) !== 0) continue;
-        return this.#checkEntries(env.name, before, content, start, endBefore, endAfter);
-      }
+    for (const [endBefore, endAfter] of candidatePairs(endsBefore, endsAfter)) {
+      const tail = layout.sectionEnd - endBefore;
+      if (endAfter + tail > content.length) continue;
+      if (before.compare(content, endAfter, endAfter + tail, endBefore, layout.sectionEnd) !== 0) continue;
+      return this.#checkEntries(env.name, before, content, start, endBefore, endAfter);
     }
     return undefined;
   }
@@ -283,20 +278,26 @@ function lineUp(
   endsAfter: number[],
   accept: (end: number, endAfter: number) => boolean,
 ): [number, number] | undefined {
+  for (const [end, endAfter] of candidatePairs(endsBefore, endsAfter)) {
+    const next = before.indexOf(MEMBER_END, end + 1);
+    const length = next < 0 ? before.length - end : next + MEMBER_END.length - end;
+    if (next < 0 && content.length - endAfter !== length) continue;
+    if (endAfter + length > content.length) continue;
+    if (before.compare(content, endAfter, endAfter + length, end, end + length) !== 0) continue;
+    if (accept(end, endAfter)) return [end, endAfter];
+  }
+  return undefined;
+}
+
+/** Each pair of a candidate end before and one after, fewest members in the two runs together first. */
+function* candidatePairs(endsBefore: number[], endsAfter: number[]): Generator<[number, number]> {
   for (let sum = 0; sum <= 2 * (CANDIDATES - 1); sum++) {
     for (let i = 0; i <= sum; i++) {
       const end = endsBefore[i];
       const endAfter = endsAfter[sum - i];
-      if (end === undefined || endAfter === undefined) continue;
-      const next = before.indexOf(MEMBER_END, end + 1);
-      const length = next < 0 ? before.length - end : next + MEMBER_END.length - end;
-      if (next < 0 && content.length - endAfter !== length) continue;
-      if (endAfter + length > content.length) continue;
-      if (before.compare(content, endAfter, endAfter + length, end, end + length) !== 0) continue;
-      if (accept(end, endAfter)) return [end, endAfter];
+      if (end !== undefined && endAfter !== undefined) yield [end, endAfter];
     }
   }
-  return undefined;
 }
 
 /** Offsets just after each of the next few "\n    }" from `from`, up to `limit`. */
