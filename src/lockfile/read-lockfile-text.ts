@@ -55,21 +55,17 @@ export function readLockfileTextSync(file: string, missingHint: string): Lockfil
     const info = fstatSync(fd);
     if (!info.isFile()) throw notAFile(file, info);
     if (info.size > MAX_LOCKFILE_BYTES) throw tooLarge(file);
-    // One byte more than allowed: a file that grew past the limit since its stat is still refused.
-    const buffer = Buffer.allocUnsafe(Math.min(info.size + 1, MAX_LOCKFILE_BYTES + 1));
+    let buffer: Buffer = Buffer.allocUnsafe(info.size + 1);
     let length = 0;
     for (;;) {
+      if (length === buffer.length) {
+        const larger = grown(buffer, MAX_LOCKFILE_BYTES);
+        if (!larger) throw tooLarge(file);
+        buffer = larger;
+      }
       const read = readSync(fd, buffer, length, buffer.length - length, length);
       if (read === 0) break;
       length += read;
-      if (length === buffer.length) {
-        if (length > MAX_LOCKFILE_BYTES) throw tooLarge(file);
-        // The file grew since its stat: the async reader's doubling is not worth it here.
-        throw new PromptOpsError("lockfile-unreadable", `${file} changed while it was read`, {
-          exitCode: 2,
-          hint: "write the lockfile atomically (promptops does), then start the app again",
-        });
-      }
     }
     return { text: buffer.toString("utf8", 0, length), signature: fileSignature(info) };
   } finally {
@@ -129,19 +125,30 @@ async function readAtMost(handle: FileHandle, size: number, limit: number): Prom
   if (size > limit) return undefined;
   // One byte more than the stat said: the end is found without growing the buffer, unless the file
   // grew since (or is one whose stat says 0, like those in /proc).
-  let buffer = Buffer.allocUnsafe(size + 1);
+  let buffer: Buffer = Buffer.allocUnsafe(size + 1);
   let length = 0;
   for (;;) {
     if (length === buffer.length) {
-      if (length > limit) return undefined;
-      const larger = Buffer.allocUnsafe(Math.min(length * 2, limit + 1));
-      buffer.copy(larger, 0, 0, length);
+      const larger = grown(buffer, limit);
+      if (!larger) return undefined;
       buffer = larger;
     }
     const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
     if (bytesRead === 0) return buffer.subarray(0, length);
     length += bytesRead;
   }
+}
+
+/**
+ * A full buffer, doubled (up to one byte past `limit`, so that a file past it is still told from
+ * one at it); undefined when it already holds more than `limit`. Shared by both readers, so that a
+ * file that grew since its stat, or whose stat says 0, reads alike with and without await.
+ */
+function grown(buffer: Buffer, limit: number): Buffer | undefined {
+  if (buffer.length > limit) return undefined;
+  const larger = Buffer.allocUnsafe(Math.min(buffer.length * 2, limit + 1));
+  buffer.copy(larger);
+  return larger;
 }
 
 function fileKind(info: Stats): string {

@@ -3,7 +3,11 @@ import { mkdirSync, renameSync, rmSync, truncateSync, writeFileSync } from "node
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_LOCKFILE_BYTES, readLockfileText } from "../../src/lockfile/read-lockfile-text.js";
+import {
+  MAX_LOCKFILE_BYTES,
+  readLockfileText,
+  readLockfileTextSync,
+} from "../../src/lockfile/read-lockfile-text.js";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import { loadPrompts } from "../../src/runtime/index.js";
 import {
@@ -152,5 +156,12 @@ describe("the lockfile reader", () => {
     const { text } = await readLockfileText("/proc/self/status", "");
     expect(text).toMatch(/^Name:/);
     expect(text).toMatch(/\nPid:\s+\d+\n/);
+  });
+
+  it("reads it alike without await (loadPromptsSync), not as a file that changed while it was read", () => {
+    const { text } = readLockfileTextSync("/proc/self/status", "");
+    expect(text).toMatch(/^Name:/);
+    expect(text).toMatch(/\nPid:\s+\d+\n/);
+    expect(text.length).toBeGreaterThan(100);
   });
 });
