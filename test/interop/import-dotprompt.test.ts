@@ -1,9 +1,14 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse as parseHandlebars } from "@handlebars/parser";
 import { describe, expect, it } from "vitest";
 import { convertDotprompt } from "../../src/interop/dotprompt/convert-dotprompt.js";
+import { importDotprompt } from "../../src/interop/dotprompt/import-dotprompt.js";
 import type { CompiledPrompt } from "../../src/prompt/prompt-file.js";
 import { renderPrompt } from "../../src/prompt/render.js";
-import { expectPromptOpsError } from "../helpers/expect-error.js";
+import { expectPromptOpsError, expectPromptOpsRejection } from "../helpers/expect-error.js";
 
 // The Handlebars dotprompt accepts, turned into Nunjucks that renders the same text. Each case
 // gives the template, the Nunjucks the import writes, and what Handlebars renders for the input
@@ -84,6 +89,33 @@ describe("import dotprompt: Handlebars to Nunjucks with the same output", () => 
 });
 
 describe("import dotprompt treats the template as untrusted data", () => {
+  it("reads a .prompt file as prompty does its files: not a link out of its folder, not a FIFO; nothing written", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "promptops-dotprompt-"));
+    try {
+      mkdirSync(join(dir, "p"));
+      writeFileSync(join(dir, "secret.txt"), "SECRET");
+      symlinkSync(join(dir, "secret.txt"), join(dir, "p/linked.prompt"));
+      execFileSync("mkfifo", [join(dir, "p/pipe.prompt")]);
+      const run = (file: string) => importDotprompt({ cwd: dir, files: [file], outDir: "out", force: false });
+      await expectPromptOpsRejection(run("p/linked.prompt"), {
+        code: "import-source-unreadable",
+        message: /^p\/linked\.prompt is a link to a file outside its folder: not read$/,
+        location: { file: "p/linked.prompt" },
+      });
+      await expectPromptOpsRejection(run("p/pipe.prompt"), {
+        code: "import-source-unreadable",
+        message: /^p\/pipe\.prompt is not a regular file/,
+      });
+      await expectPromptOpsRejection(run("p/none.prompt"), {
+        code: "import-source-unreadable",
+        message: "p/none.prompt is gone or a link to nothing",
+      });
+      expect(existsSync(join(dir, "out"))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("lists helpers, partials and subexpressions it cannot carry, each at its place, and never runs them", () => {
     const { prompt, notes } = convert(
       "---\nmodel: openai/gpt-4o\n---\n{{role \"system\"}}Hi {{uppercase name}}\n{{> footer}}{{#custom x}}y{{/custom}}\n{{#if (eq a b)}}z{{/if}}{{lookup . 'constructor'}}",

@@ -1,8 +1,7 @@
-import { readFileSync, statSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { PromptOpsError } from "../../errors.js";
-import { MAX_PROJECT_FILE_BYTES } from "../../fs/project-file.js";
+import { readProjectFile, realRoot, UnreadableFileError } from "../../fs/project-file.js";
 import { promptIdProblem } from "../../prompt/prompt-id.js";
 import type { NotCarried } from "../promptfoo/not-carried.js";
 import { writeNewFiles } from "../write-new-files.js";
@@ -66,16 +65,13 @@ export function promptFileText(prompt: Record<string, unknown>): string {
   return `# yaml-language-server: $schema=../node_modules/promptops/schemas/prompt.schema.json\n# Imported from dotprompt by \`promptops import dotprompt\`.\n${stringify(prompt, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }
 
+/** The .prompt file's text, read as import prompty reads its files (readProjectFile, in its folder). */
 function readSource(file: string, name: string): string {
   try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new Error("is not a file");
-    if (stat.size > MAX_PROJECT_FILE_BYTES) throw new Error("is too large for a prompt");
-    return readFileSync(file, "utf8");
+    return readProjectFile(file, realRoot(dirname(file)), "its folder");
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : (error as Error).message;
-    throw new PromptOpsError("import-source-unreadable", `${name} ${reason}`, {
+    if (!(error instanceof UnreadableFileError)) throw error;
+    throw new PromptOpsError("import-source-unreadable", `${name} ${error.message}`, {
       hint: "give the paths of dotprompt .prompt files",
       location: { file: name },
     });
