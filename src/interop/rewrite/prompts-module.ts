@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { dirname, extname, join, relative, sep } from "node:path";
 import type * as ts from "@typescript/typescript6";
 import type { TypeScriptApi as TypeScript } from "../extract/load-typescript.js";
@@ -31,7 +31,10 @@ export function moduleFormatOf(file: string): ModuleFormat | undefined {
 function packageTypeOf(dir: string): string | undefined {
   for (let at = dir; ; at = dirname(at)) {
     const manifest = join(at, "package.json");
-    if (existsSync(manifest)) {
+    const info = statSync(manifest, { throwIfNoEntry: false });
+    if (info) {
+      // A FIFO there would block the read for ever: a format that cannot be read is not known.
+      if (!info.isFile()) return undefined;
       try {
         return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module"
           ? "module"

@@ -144,6 +144,20 @@ describe("extract --write rewrites each call site to render its prompt from the 
     expect(snapshot(root)).toEqual(before);
   });
 
+  it("refuses, without hanging, a package.json that is a FIFO: the module format is then unknown", async () => {
+    const root = copyOf("ts-app");
+    rmSync(join(root, "package.json"));
+    execFileSync("mkfifo", [join(root, "package.json")]);
+    const before = snapshot(root);
+    await expect(
+      rewriteCallSites(fixtureExtractResult(root, TS_APP_PROMPTS), options(root)),
+    ).rejects.toMatchObject({
+      code: "rewrite-refused",
+      message: expect.stringContaining("support.ts: Node would load it as CommonJS or as an ES module"),
+    });
+    expect(snapshot(root)).toEqual(before);
+  });
+
   it("puts back every file already written when a later write fails, and removes the module it created", async () => {
     const root = copyOf("ts-app");
     const before = snapshot(root);
