@@ -20,8 +20,9 @@ const { output } = await build({
   // One copy of re2js in the bundle (its ES module build), whoever imports it how (264 KB each).
   resolve: { alias: { re2js: join(root, "node_modules", "re2js", "build", "index.js") } },
   // Optional peer dependencies, imported from the user's install: the Anthropic SDK for anthropic:
-  // models, gpt-tokenizer for --max-cost (its vocabulary alone was 1 MB of the 2 MB package).
-  external: [/^@anthropic-ai\/sdk(\/|$)/, /^gpt-tokenizer(\/|$)/],
+  // models, gpt-tokenizer for --max-cost (its vocabulary alone was 1 MB of the 2 MB package), the
+  // TypeScript compiler API for extract (9 MB).
+  external: [/^@anthropic-ai\/sdk(\/|$)/, /^gpt-tokenizer(\/|$)/, /^@typescript\/typescript6(\/|$)/],
   output: {
     dir: outDir,
     format: "cjs",

@@ -93,6 +93,8 @@ export const ERROR_CODES = {
   "render-failed": 1,
   "report-write-failed": 2,
   "reporter-unknown": 2,
+  "rewrite-refused": 1,
+  "rewrite-write-failed": 2,
   "runtime-options-invalid": 2,
   "shallow-clone": 2,
   "signing-key-invalid": 2,

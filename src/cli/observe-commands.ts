@@ -166,6 +166,7 @@ export function registerExtractCommand(
       collect,
     )
     .option("--force", "replace prompt files that already exist")
+    .option("--write", "rewrite each call site proven safe to render its prompt from the lockfile")
     .option("--json", "print as JSON")
     .action(async (paths: string[], opts, command: Command) => {
       const { runExtract } = await modules.extract();
@@ -177,6 +178,7 @@ export function registerExtractCommand(
           id: opts.id ?? [],
           force: Boolean(opts.force),
           json: Boolean(opts.json),
+          write: Boolean(opts.write),
         }),
       );
     });

@@ -1,4 +1,4 @@
-import { constants, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { PromptOpsError } from "../errors.js";
 
@@ -27,42 +27,87 @@ export async function readLockfileText(file: string, missingHint: string): Promi
     // Windows has no FIFOs to open and no such flag.
     handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    if (code === "ENOENT") {
-      throw new PromptOpsError("lockfile-not-found", `no lockfile at ${file}`, {
-        exitCode: 2,
-        hint: missingHint,
-      });
-    }
-    throw new PromptOpsError("lockfile-unreadable", `cannot read the lockfile: ${message}`, {
-      exitCode: 2,
-      location: { file },
-      hint: "check the file's permissions",
-    });
+    throw openFailed(error, file, missingHint);
   }
   try {
     const info = await handle.stat();
-    if (!info.isFile()) {
-      throw new PromptOpsError("lockfile-not-a-file", `${file} is ${fileKind(info)}, not a regular file`, {
-        exitCode: 2,
-        hint: "the lockfile must be a regular file (or a link to one): put the promptops.lock written by promptops there",
-      });
-    }
+    if (!info.isFile()) throw notAFile(file, info);
     const bytes = await readAtMost(handle, info.size, MAX_LOCKFILE_BYTES);
-    if (!bytes) {
-      throw new PromptOpsError(
-        "lockfile-too-large",
-        `${file} is larger than ${MAX_LOCKFILE_BYTES / 1024 / 1024} MiB`,
-        {
-          exitCode: 2,
-          hint: "this is not a lockfile promptops wrote; restore it from git (`git checkout -- <file>`) or run `promptops lock`",
-        },
-      );
-    }
+    if (!bytes) throw tooLarge(file);
     return { text: bytes.toString("utf8"), signature: fileSignature(info) };
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * readLockfileText for loadPromptsSync (a CommonJS module has no top-level await): the same
+ * rules, decided the same way, before anything is read.
+ */
+export function readLockfileTextSync(file: string, missingHint: string): LockfileText {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    throw openFailed(error, file, missingHint);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw notAFile(file, info);
+    if (info.size > MAX_LOCKFILE_BYTES) throw tooLarge(file);
+    // One byte more than allowed: a file that grew past the limit since its stat is still refused.
+    const buffer = Buffer.allocUnsafe(Math.min(info.size + 1, MAX_LOCKFILE_BYTES + 1));
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, length);
+      if (read === 0) break;
+      length += read;
+      if (length === buffer.length) {
+        if (length > MAX_LOCKFILE_BYTES) throw tooLarge(file);
+        // The file grew since its stat: the async reader's doubling is not worth it here.
+        throw new PromptOpsError("lockfile-unreadable", `${file} changed while it was read`, {
+          exitCode: 2,
+          hint: "write the lockfile atomically (promptops does), then start the app again",
+        });
+      }
+    }
+    return { text: buffer.toString("utf8", 0, length), signature: fileSignature(info) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function openFailed(error: unknown, file: string, missingHint: string): PromptOpsError {
+  const { code, message } = error as NodeJS.ErrnoException;
+  if (code === "ENOENT") {
+    return new PromptOpsError("lockfile-not-found", `no lockfile at ${file}`, {
+      exitCode: 2,
+      hint: missingHint,
+    });
+  }
+  return new PromptOpsError("lockfile-unreadable", `cannot read the lockfile: ${message}`, {
+    exitCode: 2,
+    location: { file },
+    hint: "check the file's permissions",
+  });
+}
+
+function notAFile(file: string, info: Stats): PromptOpsError {
+  return new PromptOpsError("lockfile-not-a-file", `${file} is ${fileKind(info)}, not a regular file`, {
+    exitCode: 2,
+    hint: "the lockfile must be a regular file (or a link to one): put the promptops.lock written by promptops there",
+  });
+}
+
+function tooLarge(file: string): PromptOpsError {
+  return new PromptOpsError(
+    "lockfile-too-large",
+    `${file} is larger than ${MAX_LOCKFILE_BYTES / 1024 / 1024} MiB`,
+    {
+      exitCode: 2,
+      hint: "this is not a lockfile promptops wrote; restore it from git (`git checkout -- <file>`) or run `promptops lock`",
+    },
+  );
 }
 
 /** The lockfile's text, or undefined when there is none yet; the same rules as readLockfileText. */

@@ -97,6 +97,11 @@ export async function startCallRecorder(
   return createCallRecorder(options, env, onError, writer, tracer);
 }
 
+/** The recorder of a registry loaded without `observe` (loadPromptsSync): records nothing, needs no await. */
+export function unobservedCallRecorder(env: string, onError: (error: Error) => void): CallRecorder {
+  return createCallRecorder(checkObserveOptions({ sampleRate: 0 }), env, onError, undefined, undefined);
+}
+
 function createCallRecorder(
   options: CheckedObserveOptions,
   env: string,

@@ -3,7 +3,7 @@ import { fileSignature, type LockfileText, readLockfileText } from "../lockfile/
 import type { AcceptLockfile } from "./url-source.js";
 import { type EntryWatch, watchDirectoryEntry } from "./watch-directory-entry.js";
 
-const MISSING_HINT =
+export const MISSING_LOCKFILE_HINT =
   "activate a version first (promptops activate <id>@<N> --env <env>) and ship promptops.lock with the app";
 
 /**
@@ -17,7 +17,7 @@ export async function loadFromFile(
   reportError: (error: Error) => void,
   served: () => LockfileText,
 ): Promise<EntryWatch | undefined> {
-  accept(await readLockfileText(file, MISSING_HINT), file, "file");
+  accept(await readLockfileText(file, MISSING_LOCKFILE_HINT), file, "file");
   if (!watch) return undefined;
   // What was last looked at, good or bad, so that one broken or missing file is reported once,
   // not again at every event in its directory.
@@ -28,7 +28,7 @@ export async function loadFromFile(
     const before = await signature(file);
     if (!byName && before === seenSignature) return;
     try {
-      const fresh = await readLockfileText(file, MISSING_HINT).catch((error) => {
+      const fresh = await readLockfileText(file, MISSING_LOCKFILE_HINT).catch((error) => {
         // Taken before the attempt: a file that cannot be read (missing, a FIFO, too large) is
         // tried again when it changes, not at every event in its directory.
         seenSignature = before;

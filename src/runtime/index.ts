@@ -2,33 +2,34 @@
 // it imports stay free of git, the CLI (commander, chalk) and provider SDKs, and of top-level await,
 // so that CommonJS apps can require() it (require(esm), Node 20.19+).
 import type { KeyObject } from "node:crypto";
+import { resolve } from "node:path";
 import { PromptOpsError } from "../errors.js";
 import { type Lockfile, parseLockfile } from "../lockfile/lockfile.js";
 import { type TrustedKey, trustedKeys } from "../lockfile/lockfile-signature.js";
-import type { LockfileText } from "../lockfile/read-lockfile-text.js";
+import { type LockfileText, readLockfileTextSync } from "../lockfile/read-lockfile-text.js";
 import {
+  type CallRecorder,
   type Feedback,
   type ObserveStats,
   type PreparedCall,
   startCallRecorder,
+  unobservedCallRecorder,
 } from "../observe/call-recorder.js";
 import type { ObserveOptions } from "../observe/observe-options.js";
 import type { CompiledTemplate } from "../prompt/compile-template.js";
 import type { CompiledPrompt, FunctionTool, ResponseFormat, VariableSchema } from "../prompt/prompt-file.js";
 import {
   type AnthropicRequestMessages,
+  type OpenAIChatMessage,
+  type ResponsesRequestInput,
   toAnthropicMessages,
   toOpenAIMessages,
+  toResponsesInput,
 } from "../prompt/provider-formats.js";
-import {
-  type PromptTemplates,
-  type RenderedMessage,
-  renderPrompt,
-  type TemplateStore,
-} from "../prompt/render.js";
+import { type PromptTemplates, renderPrompt, type TemplateStore } from "../prompt/render.js";
 import { closestMatch } from "../schemas/did-you-mean.js";
 import { checkedTemplates } from "./checked-templates.js";
-import { loadFromFile } from "./file-source.js";
+import { loadFromFile, MISSING_LOCKFILE_HINT } from "./file-source.js";
 import { lockfileSource, type SourceOptions } from "./load-source.js";
 import { requirePrompts } from "./required-prompts.js";
 import { type AcceptLockfile, type LoadedFrom, loadFromUrl } from "./url-source.js";
@@ -36,7 +37,14 @@ import { type AcceptLockfile, type LoadedFrom, loadFromUrl } from "./url-source.
 export { PromptOpsError } from "../errors.js";
 export type { CallResult, Feedback, ObserveStats, PreparedCall } from "../observe/call-recorder.js";
 export type { ObserveOptions } from "../observe/observe-options.js";
-export type { AnthropicContentBlock, AnthropicRequestMessages } from "../prompt/provider-formats.js";
+export type {
+  AnthropicContentBlock,
+  AnthropicImageType,
+  AnthropicRequestMessages,
+  OpenAIChatMessage,
+  ResponsesInputContent,
+  ResponsesRequestInput,
+} from "../prompt/provider-formats.js";
 export type { RenderedMessage } from "../prompt/render.js";
 
 export interface LoadPromptsOptions extends SourceOptions {
@@ -71,6 +79,12 @@ export interface LoadPromptsOptions extends SourceOptions {
   observe?: ObserveOptions;
 }
 
+/** The options of loadPromptsSync: a lockfile file, read once. */
+export type LoadPromptsSyncOptions = Pick<LoadPromptsOptions, "env" | "expectedPrompts" | "publicKey"> & {
+  /** Path to promptops.lock, relative to the current directory. */
+  lockfile: string;
+};
+
 /** One active prompt's metadata: spread `model` and `params` into an SDK call. */
 export interface PromptInfo {
   id: string;
@@ -102,9 +116,11 @@ type VarsArgument<K> =
 
 export interface PromptRegistry {
   /** Rendered OpenAI chat messages. Variables are validated against their schemas first. */
-  messages<K extends PromptId>(id: K, ...vars: VarsArgument<K>): RenderedMessage[];
+  messages<K extends PromptId>(id: K, ...vars: VarsArgument<K>): OpenAIChatMessage[];
   /** Rendered for Anthropic's Messages API: system prompts in `system`, the rest in `messages`. */
   anthropic<K extends PromptId>(id: K, ...vars: VarsArgument<K>): AnthropicRequestMessages;
+  /** Rendered for OpenAI's Responses API: system prompts in `instructions`, the rest as `input`. */
+  responses<K extends PromptId>(id: K, ...vars: VarsArgument<K>): ResponsesRequestInput;
   get(id: PromptId): PromptInfo;
   /** The ids active in the environment, sorted. */
   ids(): string[];
@@ -177,16 +193,61 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
     throw error;
   });
 
+  return serveRegistry(
+    env,
+    () => current!,
+    recorder,
+    () => watcher?.close(),
+  );
+}
+
+/**
+ * loadPrompts for a CommonJS module, which has no top-level await: reads the lockfile file once,
+ * synchronously, through the same gate (signature, schema, hashes, templates, environment,
+ * expected prompts). No watch, no URL, no observe: those need the event loop, so loadPrompts.
+ */
+export function loadPromptsSync(options: LoadPromptsSyncOptions): PromptRegistry {
+  const { env } = options;
+  if (typeof options.lockfile !== "string") {
+    throw new PromptOpsError(
+      "runtime-options-invalid",
+      "loadPromptsSync needs `lockfile`: the path of the promptops.lock shipped with the app",
+      { hint: "a `url` is fetched asynchronously: use loadPrompts for it" },
+    );
+  }
+  const file = resolve(options.lockfile);
+  const trusted =
+    options.publicKey === undefined
+      ? undefined
+      : trustedKeys(options.publicKey, "loadPromptsSync' publicKey");
+  const loaded = build(readLockfileTextSync(file, MISSING_LOCKFILE_HINT), file, env, trusted);
+  requirePrompts(loaded.prompts, options.expectedPrompts, file, env);
+  const reportError = (error: Error) => process.emitWarning(error);
+  return serveRegistry(
+    env,
+    () => loaded,
+    unobservedCallRecorder(env, reportError),
+    () => undefined,
+  );
+}
+
+/** The registry over whatever lockfile `current` returns at the moment of each call. */
+function serveRegistry(
+  env: string,
+  current: () => Loaded,
+  recorder: CallRecorder,
+  stopWatching: () => void,
+): PromptRegistry {
   const active = (id: string): ActivePrompt => {
-    const prompt = current!.prompts.get(id);
+    const prompt = current().prompts.get(id);
     if (prompt) return prompt;
-    const ids = [...current!.prompts.keys()].sort();
+    const ids = [...current().prompts.keys()].sort();
     const guess = closestMatch(id, ids);
     const listed =
       ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length - 20} more)` : ids.join(", ");
     throw new PromptOpsError("unknown-prompt", `no prompt "${id}" is active in environment "${env}"`, {
       exitCode: 2,
-      location: { file: current!.origin },
+      location: { file: current().origin },
       hint: `${guess ? `did you mean "${guess}"? ` : ""}active prompts: ${listed || "(none)"}`,
     });
   };
@@ -206,13 +267,14 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
   return {
     messages: (id, ...vars) => toOpenAIMessages(render(id, vars[0])),
     anthropic: (id, ...vars) => toAnthropicMessages(render(id, vars[0])),
+    responses: (id, ...vars) => toResponsesInput(render(id, vars[0])),
     get: (id) => active(id).info,
-    ids: () => [...current!.prompts.keys()].sort(),
+    ids: () => [...current().prompts.keys()].sort(),
     prepare: (id, ...vars) => recorder.prepare(active(id).info, render(id, vars[0]), vars[0]),
     feedback: (traceId, feedback) => recorder.feedback(traceId, feedback),
     observeStats: () => recorder.stats(),
     close: async () => {
-      watcher?.close();
+      stopWatching();
       await recorder.close();
     },
   };

@@ -392,10 +392,10 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
     "extract: defaults",
     ["extract", "src"],
     "runExtract",
-    { ...at, paths: ["src"], out: undefined, id: [], force: false, json: false },
+    { ...at, paths: ["src"], out: undefined, id: [], force: false, json: false, write: false },
   ],
   [
-    "extract: paths, --out, --id (repeatable), --force, --json",
+    "extract: paths, --out, --id (repeatable), --force, --json, --write",
     [
       "extract",
       "src",
@@ -408,6 +408,7 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
       "lib/a.ts:9=b",
       "--force",
       "--json",
+      "--write",
     ],
     "runExtract",
     {
@@ -417,6 +418,7 @@ const accepted: Array<[string, string[], string, Record<string, unknown>]> = [
       id: ["src/a.ts:3=a", "lib/a.ts:9=b"],
       force: true,
       json: true,
+      write: true,
     },
   ],
 

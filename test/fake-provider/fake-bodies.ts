@@ -95,6 +95,36 @@ export function anthropicMessageBody(body: Body, reply: FakeReplyParts, n: numbe
   };
 }
 
+/** OpenAI `POST /v1/responses`, non-streaming, text only: enough for `response.output_text`. */
+export function responsesBody(body: Body, reply: FakeReplyParts, n: number): unknown {
+  const usage = usageOf({ messages: body?.input, system: body?.instructions }, reply);
+  return {
+    id: `resp_fake_${n}`,
+    object: "response",
+    created_at: 1_764_000_000,
+    status: "completed",
+    model: body?.model,
+    output: [
+      {
+        type: "message",
+        id: `msg_fake_${n}`,
+        status: "completed",
+        role: "assistant",
+        content: [{ type: "output_text", text: reply.text ?? "", annotations: [] }],
+      },
+    ],
+    ...(usage
+      ? {
+          usage: {
+            input_tokens: usage.input,
+            output_tokens: usage.output,
+            total_tokens: usage.input + usage.output,
+          },
+        }
+      : {}),
+  };
+}
+
 /** Anthropic's `input` is always an object: arguments that do not parse are the test's mistake. */
 function anthropicInput(text: string): unknown {
   try {

@@ -11,6 +11,7 @@ import {
   errorBody,
   type FakeApi,
   type FakeReplyParts,
+  responsesBody,
   textOf,
 } from "./fake-bodies.js";
 
@@ -54,6 +55,8 @@ export interface FakeRequest {
   /** Parsed JSON, or the raw text when it is not JSON. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read whatever the SDK sent, field by field
   body: any;
+  /** The body's bytes as text, as sent: what a byte-for-byte comparison of two requests needs. */
+  rawBody: string;
   /** Resolves when the server side of this request is over: answered, or the client went away. */
   closed: Promise<void>;
   /** True when the connection closed before a full answer was sent (an abort, a reset, a hang). */
@@ -256,6 +259,7 @@ export class FakeProviderServer {
       path,
       headers: { ...req.headers },
       body: undefined,
+      rawBody: "",
       closed: new Promise((resolve) => (markClosed = resolve)),
       get cut() {
         return !finished;
@@ -275,6 +279,7 @@ export class FakeProviderServer {
     this.notify();
 
     const raw = await readBody(req);
+    request.rawBody = raw;
     try {
       request.body = raw ? JSON.parse(raw) : undefined;
     } catch {
@@ -372,7 +377,7 @@ export class FakeProviderServer {
   }
 
   private async sendReply(res: ServerResponse, request: FakeRequest): Promise<void> {
-    const known = ["/v1/chat/completions", "/v1/embeddings", "/v1/messages"];
+    const known = ["/v1/chat/completions", "/v1/embeddings", "/v1/messages", "/v1/responses"];
     if (request.method !== "POST" || !known.includes(request.path)) {
       const message = `Unknown request URL: ${request.method} ${request.path}`;
       return send(res, 404, JSON.stringify(errorBody(request.api, 404, { message })));
@@ -384,7 +389,12 @@ export class FakeProviderServer {
     if (request.path === "/v1/embeddings") return embeddingsBody(request.body);
     const given = await this.reply(request);
     const reply = typeof given === "string" ? { text: given } : given;
-    const build = request.api === "anthropic" ? anthropicMessageBody : chatCompletionBody;
+    const build =
+      request.api === "anthropic"
+        ? anthropicMessageBody
+        : request.path === "/v1/responses"
+          ? responsesBody
+          : chatCompletionBody;
     return build(request.body, reply, this.stats.total);
   }
 }

@@ -1,7 +1,8 @@
 import { PromptOpsError } from "../../errors.js";
 import type { NotCarried } from "../../interop/promptfoo/not-carried.js";
 import type { GlobalOptions } from "../main.js";
-import { colourFor, displayLocation, displayPath, printJson } from "../output.js";
+import { notCarriedJson, notCarriedLine } from "../not-carried-lines.js";
+import { colourFor, displayPath, printJson } from "../output.js";
 
 export interface ExportCommandOptions extends GlobalOptions {
   format: string;
@@ -45,20 +46,14 @@ function printExport(result: ExportResult, options: ExportCommandOptions): numbe
     printJson({
       written: result.written === undefined ? null : displayPath(result.written),
       ...(result.written === undefined ? { text: result.text } : {}),
-      notCarried: result.notCarried.map((n) => ({
-        ...n,
-        location: { ...n.location, file: displayPath(n.location.file) },
-      })),
+      notCarried: notCarriedJson(result.notCarried),
     });
     return 0;
   }
   if (!result.written) process.stdout.write(result.text);
   const stream = result.written ? process.stdout : process.stderr;
   const c = colourFor(stream);
-  const lines = result.notCarried.map((n) => {
-    const label = n.kind === "dropped" ? c.yellow("not carried over") : c.cyan("review");
-    return `${c.bold(displayLocation(n.location))}: ${label}: ${n.message.replace(/^not carried over: /, "")}`;
-  });
+  const lines = result.notCarried.map((n) => notCarriedLine(n, c));
   if (result.written) lines.unshift(`wrote ${displayPath(result.written)}`);
   if (lines.length > 0) stream.write(`${lines.join("\n")}\n`);
   return 0;

@@ -1,6 +1,7 @@
 import { PromptOpsError } from "../../errors.js";
 import { extractPrompts } from "../../interop/extract/extract-prompts.js";
 import type { ExtractedPrompt, NotExtracted, SourceSpan } from "../../interop/extract/extracted-prompt.js";
+import { type RewriteOutcome, rewriteInProject } from "../../interop/rewrite/rewrite-call-sites.js";
 import type { GlobalOptions } from "../main.js";
 import { colourFor, displayLocation, displayPath, printJson } from "../output.js";
 
@@ -11,6 +12,7 @@ export async function runExtract(
     id: string[];
     force: boolean;
     json: boolean;
+    write: boolean;
   },
 ): Promise<number> {
   const run = await extractPrompts({
@@ -20,6 +22,8 @@ export async function runExtract(
     ids: parseIds(options.id),
     force: options.force,
   });
+  // After the prompt files: a rewrite that is refused leaves the code as it was, the files to review.
+  const rewrite = options.write ? await rewriteInProject(run, options.cwd) : undefined;
   // 1 when the check found a problem: a prompt file that does not render what the code sends, or
   // a source file that could not be read. Calls left alone (not extracted) are a normal outcome.
   const code = run.renderFailures > 0 || run.skippedFiles.length > 0 ? 1 : 0;
@@ -33,6 +37,7 @@ export async function runExtract(
       })),
       notExtracted: run.notExtracted.map((n: NotExtracted) => ({ ...n, call: span(n.call), at: span(n.at) })),
       written: run.written.map(displayPath),
+      ...(rewrite ? { rewritten: rewrite.written.map(displayPath) } : {}),
       skippedFiles: run.skippedFiles.map((s) => ({ ...s, file: displayPath(s.file) })),
     });
     return code;
@@ -51,6 +56,7 @@ export async function runExtract(
     lines.push(`${c.bold(displayLocation(n.at))}  ${n.functionName ? `${n.functionName}: ` : ""}${n.reason}`);
   if (run.skippedFiles.length > 0) lines.push("", "Not read:");
   for (const s of run.skippedFiles) lines.push(`${c.bold(displayLocation(s))}  ${c.red(s.reason)}`);
+  if (rewrite) lines.push("", ...rewriteSummary(rewrite));
   lines.push(
     "",
     run.prompts.length === 0
@@ -61,6 +67,15 @@ export async function runExtract(
   );
   process.stdout.write(`${lines.join("\n")}\n`);
   return code;
+}
+
+function rewriteSummary(rewrite: RewriteOutcome): string[] {
+  const sites = rewrite.rewritten.length;
+  return [
+    `Rewrote ${sites} call site${sites === 1 ? "" : "s"} to render ${sites === 1 ? "its prompt" : "their prompts"} from the lockfile (${rewrite.leftAlone.length} left as written):`,
+    ...rewrite.written.map((file) => `  ${displayPath(file)}`),
+    "Publish and activate the prompts before the app runs: it loads them from promptops.lock at start-up.",
+  ];
 }
 
 /** `--id src/support.ts:15=support/answer` → { "src/support.ts:15": "support/answer" }. */

@@ -1,6 +1,7 @@
 import { importPrompty } from "../../interop/prompty/import-prompty.js";
 import type { GlobalOptions } from "../main.js";
-import { colourFor, displayLocation, displayPath, printJson } from "../output.js";
+import { importNextStep, notCarriedJson, notCarriedLine } from "../not-carried-lines.js";
+import { colourFor, displayPath, printJson } from "../output.js";
 
 /** `import prompty <file.prompty…>`: exit 1 when a file could not be imported at all. */
 export function runImportPrompty(
@@ -18,7 +19,7 @@ export function runImportPrompty(
       written: result.written.map(displayPath),
       prompts: result.prompts.map((p) => ({ ...p, file: displayPath(p.file) })),
       skipped: result.skipped,
-      notCarried: result.notCarried,
+      notCarried: notCarriedJson(result.notCarried),
     });
     return code;
   }
@@ -26,19 +27,9 @@ export function runImportPrompty(
   const lines = result.prompts.map(
     (p) => `wrote ${displayPath(p.file)} from ${p.source}${p.tests > 0 ? " (its sample as a test)" : ""}`,
   );
-  for (const note of result.notCarried) {
-    const label = note.kind === "dropped" ? c.yellow("not carried over") : c.cyan("review");
-    lines.push(
-      `${c.bold(displayLocation(note.location))}: ${label}: ${note.message.replace(/^not carried over: /, "")}`,
-    );
-  }
+  for (const note of result.notCarried) lines.push(notCarriedLine(note, c));
   for (const file of result.skipped) lines.push(`${c.bold(file)}: ${c.red("not imported")} (see above)`);
-  const dropped = result.notCarried.filter((n) => n.kind === "dropped").length;
-  lines.push(
-    dropped === 0
-      ? "Everything was carried over. Next: promptops validate, then promptops render <id>."
-      : `${dropped} thing${dropped === 1 ? "" : "s"} not carried over (listed above). Next: promptops validate, then promptops render <id>.`,
-  );
+  lines.push(importNextStep(result.notCarried, "promptops validate, then promptops render <id>"));
   process.stdout.write(`${lines.join("\n")}\n`);
   return code;
 }

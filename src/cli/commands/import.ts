@@ -3,7 +3,8 @@ import { importDotprompt } from "../../interop/dotprompt/import-dotprompt.js";
 import { importPromptfoo } from "../../interop/promptfoo/import-promptfoo.js";
 import type { NotCarried } from "../../interop/promptfoo/not-carried.js";
 import type { GlobalOptions } from "../main.js";
-import { colourFor, displayLocation, displayPath, printJson } from "../output.js";
+import { importNextStep, notCarriedJson, notCarriedLine } from "../not-carried-lines.js";
+import { colourFor, displayPath, printJson } from "../output.js";
 
 export async function runImport(
   options: GlobalOptions & {
@@ -83,27 +84,14 @@ function printResultJson(result: {
   printJson({
     written: result.written.map(displayPath),
     prompts: result.prompts.map((p) => ({ ...p, file: displayPath(p.file) })),
-    notCarried: result.notCarried.map((n) => ({
-      ...n,
-      location: { ...n.location, file: displayPath(n.location.file) },
-    })),
+    notCarried: notCarriedJson(result.notCarried),
   });
 }
 
 /** The files written, then each thing not carried over at its location, then what to do next. */
 function printWithNotes(lines: string[], notCarried: NotCarried[]): void {
   const c = colourFor(process.stdout);
-  for (const note of notCarried) {
-    const label = note.kind === "dropped" ? c.yellow("not carried over") : c.cyan("review");
-    lines.push(
-      `${c.bold(displayLocation(note.location))}: ${label}: ${note.message.replace(/^(not carried over|review): /, "")}`,
-    );
-  }
-  const dropped = notCarried.filter((n) => n.kind === "dropped").length;
-  lines.push(
-    dropped === 0
-      ? "Everything was carried over. Next: promptops validate, then promptops test."
-      : `${dropped} thing${dropped === 1 ? "" : "s"} not carried over (listed above). Next: promptops validate, then promptops test.`,
-  );
+  for (const note of notCarried) lines.push(notCarriedLine(note, c));
+  lines.push(importNextStep(notCarried, "promptops validate, then promptops test"));
   process.stdout.write(`${lines.join("\n")}\n`);
 }
