@@ -136,6 +136,24 @@ describe("promptops export dotprompt (the built CLI)", () => {
     expect(existsSync(join(repo.root, "shout.prompt"))).toBe(false);
   });
 
+  it("keeps a comment written inside a message's text, rather than refusing the prompt over whitespace", async () => {
+    await projectWith({
+      "prompts/noted.prompt.yaml": [
+        "variables: { name: { type: string } }",
+        "messages:",
+        "  - role: user",
+        "    content: 'Hello{# greeting, reviewed by legal #} {{ name }}, welcome'",
+        "",
+      ].join("\n"),
+    });
+    const exported = await promptops("export", "dotprompt", "noted");
+    expect(exported.stderr).toBe("");
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain(
+      '{{role "user"}}Hello{{!-- greeting, reviewed by legal --}} {{name}}, welcome',
+    );
+  });
+
   it('writes the literal braces extract and import escape as {{ "{" }} as Handlebars text, rendering the same after a round trip', async () => {
     await projectWith({
       "prompts/braces.prompt.yaml": [
