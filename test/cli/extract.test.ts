@@ -150,6 +150,11 @@ describe("promptops extract (the built CLI, on the fixture apps)", () => {
     expect(write.code).toBe(0);
     expect(write.stdout).toContain("Rewrote ");
     expect(readFileSync(file, "utf8")).toBe(reviewed);
+    // Run again, the calls now render from the lockfile: nothing to rewrite, and no "publish" step for it.
+    const again = await promptops("extract", "src", "--write");
+    expect(again.stdout).toContain("--write: no call site to rewrite.");
+    expect(again.stdout).not.toContain("Rewrote 0 call sites");
+    expect(again.stdout).not.toContain("Publish and activate");
     expect(readFileSync(join(repo.root, "src/classify.ts"), "utf8")).toContain(
       'prompts.responses("classify/classify-message"',
     );
