@@ -155,6 +155,9 @@ describe("promptops extract (the built CLI, on the fixture apps)", () => {
     expect(again.stdout).toContain("--write: no call site to rewrite.");
     expect(again.stdout).not.toContain("Rewrote 0 call sites");
     expect(again.stdout).not.toContain("Publish and activate");
+    // The calls that render from the lockfile are no inline prompts left behind.
+    expect(again.stdout).not.toContain("prompts.messages(");
+    expect(again.stdout).not.toContain("prompts.responses(");
     expect(readFileSync(join(repo.root, "src/classify.ts"), "utf8")).toContain(
       'prompts.responses("classify/classify-message"',
     );
