@@ -278,6 +278,8 @@ export function buildProgram(
     .action(async (id: string | undefined, opts, command: Command) => {
       if (opts.report) {
         if (id !== undefined) command.error(`error: --report covers every prompt; leave out "${id}"`);
+        if (opts.json && (opts.format ?? "json") !== "json")
+          command.error(`error: --json prints JSON, --format ${opts.format} does not; give one of them`);
         const { runAuditReport } = await modules.auditReport();
         setExitCode(
           await runAuditReport({

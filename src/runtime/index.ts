@@ -154,6 +154,7 @@ interface Loaded {
 
 /** Loads the active prompts of one environment from a lockfile; needs neither git nor the prompt files. */
 export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRegistry> {
+  requireOptionsObject(options, "loadPrompts");
   const { env } = options;
   const source = lockfileSource(options);
   const reportError = options.onError ?? ((error: Error) => process.emitWarning(error));
@@ -207,12 +208,26 @@ export async function loadPrompts(options: LoadPromptsOptions): Promise<PromptRe
  * expected prompts). No watch, no URL, no observe: those need the event loop, so loadPrompts.
  */
 export function loadPromptsSync(options: LoadPromptsSyncOptions): PromptRegistry {
+  requireOptionsObject(options, "loadPromptsSync");
   const { env } = options;
   if (typeof options.lockfile !== "string") {
     throw new PromptOpsError(
       "runtime-options-invalid",
       "loadPromptsSync needs `lockfile`: the path of the promptops.lock shipped with the app",
       { hint: "a `url` is fetched asynchronously: use loadPrompts for it" },
+    );
+  }
+  // JavaScript callers are not stopped by the type: a `watch: true` taken silently would never reload.
+  const needsEventLoop = ASYNC_ONLY_OPTIONS.find(
+    (key) =>
+      (options as Record<string, unknown>)[key] !== undefined &&
+      (options as Record<string, unknown>)[key] !== false,
+  );
+  if (needsEventLoop !== undefined) {
+    throw new PromptOpsError(
+      "runtime-options-invalid",
+      `loadPromptsSync does not take \`${needsEventLoop}\`: it reads the lockfile once and never again`,
+      { hint: "watch, url and observe need the event loop: use `await loadPrompts(…)` for them" },
     );
   }
   const file = resolve(options.lockfile);
@@ -229,6 +244,17 @@ export function loadPromptsSync(options: LoadPromptsSyncOptions): PromptRegistry
     unobservedCallRecorder(env, reportError),
     () => undefined,
   );
+}
+
+/** What loadPromptsSync cannot do: each needs a timer, a fetch or a log writer after the load. */
+const ASYNC_ONLY_OPTIONS = ["url", "watch", "observe", "onReload", "fallback", "pollMs"] as const;
+
+function requireOptionsObject(options: unknown, name: string): void {
+  if (typeof options !== "object" || options === null) {
+    throw new PromptOpsError("runtime-options-invalid", `${name} needs its options: { lockfile, env }`, {
+      hint: `e.g. ${name}({ lockfile: "promptops.lock", env: "production" })`,
+    });
+  }
 }
 
 /** The registry over whatever lockfile `current` returns at the moment of each call. */

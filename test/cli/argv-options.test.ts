@@ -807,6 +807,7 @@ const refused: Array<[string[], string]> = [
   [["audit", "--report", "--at", "2026-11-20T09:00:00Z"], "cannot be used with option '--report'"],
   [["audit", "a", "--env", "production", "--from", "2026-11-01"], "--from needs --report"],
   [["audit", "--report", "--format", "xlsx"], "argument 'xlsx' is invalid"],
+  [["audit", "--report", "--format", "csv", "--json"], "--json prints JSON, --format csv does not"],
   [["lock", "--frobnicate"], "unknown option '--frobnicate'"],
   [["types", "--out"], "option '--out <file>' argument missing"],
   [["report", "merge"], "missing required argument 'files'"],

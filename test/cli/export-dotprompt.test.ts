@@ -135,4 +135,56 @@ describe("promptops export dotprompt (the built CLI)", () => {
     );
     expect(existsSync(join(repo.root, "shout.prompt"))).toBe(false);
   });
+
+  it("keeps a comment written inside a message's text, rather than refusing the prompt over whitespace", async () => {
+    await projectWith({
+      "prompts/noted.prompt.yaml": [
+        "variables: { name: { type: string } }",
+        "messages:",
+        "  - role: user",
+        "    content: 'Hello{# greeting, reviewed by legal #} {{ name }}, welcome'",
+        "",
+      ].join("\n"),
+    });
+    const exported = await promptops("export", "dotprompt", "noted");
+    expect(exported.stderr).toBe("");
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain(
+      '{{role "user"}}Hello{{!-- greeting, reviewed by legal --}} {{name}}, welcome',
+    );
+  });
+
+  it('writes the literal braces extract and import escape as {{ "{" }} as Handlebars text, rendering the same after a round trip', async () => {
+    await projectWith({
+      "prompts/braces.prompt.yaml": [
+        "variables: { name: { type: string } }",
+        "messages:",
+        "  - role: system",
+        `    content: 'Write {{ "{" }}{ name }} and {{ "{" }}% raw %} as is, {{ "{" }}# too {{ "#" }}}, page {{ 2 }}.'`,
+        "  - role: user",
+        "    content: 'I am {{ name }}'",
+        "",
+      ].join("\n"),
+    });
+    const exported = await promptops(
+      "export",
+      "dotprompt",
+      "braces",
+      "--out",
+      "exported/braces-again.prompt",
+    );
+    expect(exported.stderr).toBe("");
+    expect(exported.code).toBe(0);
+    expect(readFileSync(join(repo.root, "exported/braces-again.prompt"), "utf8")).toContain(
+      '{{role "system"}}Write \\{{ name }} and {% raw %} as is, {# too #}, page 2.{{role "user"}}I am {{name}}',
+    );
+    const imported = await promptops("import", "dotprompt", "exported/braces-again.prompt", "--out", ".");
+    expect(imported.code).toBe(0);
+    const render = async (id: string) =>
+      JSON.parse((await promptops("render", id, "--var", "name=Ann", "--json")).stdout).messages;
+    expect(await render("braces-again")).toEqual(await render("braces"));
+    expect((await render("braces"))[0].content).toBe(
+      "Write {{ name }} and {% raw %} as is, {# too #}, page 2.",
+    );
+  });
 });

@@ -140,6 +140,29 @@ describe("promptops extract (the built CLI, on the fixture apps)", () => {
     expect(nowhere.stderr).toContain("no extracted prompt at src/classify.ts:9");
   }, 90_000);
 
+  it("extract, then the same command with --write: the prompt files extract wrote are not in the way", async () => {
+    await appRepo("ts-app");
+    expect((await promptops("extract", "src")).code).toBe(0);
+    const file = join(repo.root, "prompts/classify/classify-message.prompt.yaml");
+    const reviewed = readFileSync(file, "utf8");
+    const write = await promptops("extract", "src", "--write");
+    expect(write.stderr).toBe("");
+    expect(write.code).toBe(0);
+    expect(write.stdout).toContain("Rewrote ");
+    expect(readFileSync(file, "utf8")).toBe(reviewed);
+    // Run again, the calls now render from the lockfile: nothing to rewrite, and no "publish" step for it.
+    const again = await promptops("extract", "src", "--write");
+    expect(again.stdout).toContain("--write: no call site to rewrite.");
+    expect(again.stdout).not.toContain("Rewrote 0 call sites");
+    expect(again.stdout).not.toContain("Publish and activate");
+    // The calls that render from the lockfile are no inline prompts left behind.
+    expect(again.stdout).not.toContain("prompts.messages(");
+    expect(again.stdout).not.toContain("prompts.responses(");
+    expect(readFileSync(join(repo.root, "src/classify.ts"), "utf8")).toContain(
+      'prompts.responses("classify/classify-message"',
+    );
+  });
+
   it("lists a source file it cannot parse with file:line:col, extracts the rest, and exits 1", async () => {
     await appRepo("ts-app");
     writeFileSync(join(repo.root, "src/broken.ts"), "export function f( {\n  return 1;\n}\n");

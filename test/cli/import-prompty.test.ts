@@ -144,6 +144,8 @@ describe("promptops import prompty / export prompty (the built CLI, on realistic
       "prompty/greeting.prompty:3:11: not carried over: a mustache template (promptops reads Jinja-style templates); the file was not imported",
     );
     expect(mustache.stdout).toContain("prompty/greeting.prompty: not imported");
+    // Nothing was written: no "Next: promptops validate" as if there were something to validate.
+    expect(mustache.stdout.trimEnd().split("\n").at(-1)).toBe("No file was imported: nothing written.");
 
     writeFileSync(
       join(out, "prompts/notes.prompt.yaml"),

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { serializeLockfile } from "../../src/lockfile/serialize-lockfile.js";
 import { loadPrompts, loadPromptsSync } from "../../src/runtime/index.js";
-import { expectPromptOpsError } from "../helpers/expect-error.js";
+import { expectPromptOpsError, expectPromptOpsRejection } from "../helpers/expect-error.js";
 import { buildLockfile, makeTempDir, type TempDir } from "../lockfile/lockfile-fixtures.js";
 
 let dir: TempDir;
@@ -88,6 +88,30 @@ describe("loadPromptsSync: a CommonJS module's registry, without top-level await
     execFileSync("mkfifo", [fifo]);
     expectPromptOpsError(() => loadPromptsSync({ lockfile: fifo, env: "production" }), {
       code: "lockfile-not-a-file",
+    });
+  });
+
+  it("refuses, in a JavaScript app, what only loadPrompts can do and missing options, instead of ignoring them", async () => {
+    // Options as a CommonJS app without types passes them.
+    const untyped = loadPromptsSync as (options?: unknown) => unknown;
+    for (const [key, value] of [
+      ["watch", true],
+      ["observe", { file: dir.path("calls.jsonl") }],
+      ["onReload", () => undefined],
+    ] as const) {
+      expectPromptOpsError(() => untyped({ lockfile, env: "production", [key]: value }), {
+        code: "runtime-options-invalid",
+        message: `loadPromptsSync does not take \`${key}\`: it reads the lockfile once and never again`,
+      });
+    }
+    expect(untyped({ lockfile, env: "production", watch: false })).toBeDefined();
+    expectPromptOpsError(() => untyped(), {
+      code: "runtime-options-invalid",
+      message: "loadPromptsSync needs its options: { lockfile, env }",
+    });
+    await expectPromptOpsRejection((loadPrompts as (options?: unknown) => Promise<unknown>)(), {
+      code: "runtime-options-invalid",
+      message: "loadPrompts needs its options: { lockfile, env }",
     });
   });
 

@@ -71,6 +71,12 @@ export async function runExtract(
 
 function rewriteSummary(rewrite: RewriteOutcome): string[] {
   const sites = rewrite.rewritten.length;
+  if (sites === 0)
+    return [
+      rewrite.leftAlone.length === 0
+        ? "--write: no call site to rewrite."
+        : `--write: no call site to rewrite (${rewrite.leftAlone.length} not safe to rewrite, left as written).`,
+    ];
   return [
     `Rewrote ${sites} call site${sites === 1 ? "" : "s"} to render ${sites === 1 ? "its prompt" : "their prompts"} from the lockfile (${rewrite.leftAlone.length} left as written):`,
     ...rewrite.written.map((file) => `  ${displayPath(file)}`),

@@ -29,7 +29,11 @@ export function runImportPrompty(
   );
   for (const note of result.notCarried) lines.push(notCarriedLine(note, c));
   for (const file of result.skipped) lines.push(`${c.bold(file)}: ${c.red("not imported")} (see above)`);
-  lines.push(importNextStep(result.notCarried, "promptops validate, then promptops render <id>"));
+  lines.push(
+    result.prompts.length === 0
+      ? "No file was imported: nothing written."
+      : importNextStep(result.notCarried, "promptops validate, then promptops render <id>"),
+  );
   process.stdout.write(`${lines.join("\n")}\n`);
   return code;
 }

@@ -175,11 +175,7 @@ export function nunjucksToHandlebars(
         return;
       case "TemplateData": {
         const start = (lineStarts[node.lineno] ?? 0) + node.colno;
-        const last = tokens.at(-1);
-        if (last === undefined) commentsIn(0, start);
-        else if ("text" in last && start > textEnd) commentsIn(textEnd, start);
-        tokens.push({ text: node.value as string });
-        textEnd = start + (node.value as string).length;
+        pushText(start, node.value as string, start + (node.value as string).length);
         return;
       }
       case "If": {
@@ -197,13 +193,36 @@ export function nunjucksToHandlebars(
         forLoop(node);
         return;
       default:
-        if (["Symbol", "LookupVal", "Filter", "Literal", "InlineIf"].includes(node.typename)) {
-          if (node.typename === "Literal") refuse(node, "a literal printed by a tag");
+        if (node.typename === "Literal") {
+          printedLiteral(node);
+          return;
+        }
+        if (["Symbol", "LookupVal", "Filter", "InlineIf"].includes(node.typename)) {
           tokens.push({ tag: output(node), block: false });
           return;
         }
         refuse(node, `the Nunjucks ${node.typename} (no Handlebars equivalent in dotprompt)`);
     }
+  };
+
+  // `{{ "{" }}` is how promptops (extract, import) writes a literal `{{`: printed text, which the
+  // text run around it carries (so a `{{` split across the two is escaped too).
+  const printedLiteral = (node: AstNode): void => {
+    if (typeof node.value !== "string" && typeof node.value !== "number")
+      refuse(node, "a literal printed by a tag");
+    const start = (lineStarts[node.lineno] ?? 0) + node.colno;
+    pushText(start, String(node.value), tagEnd(source, start));
+  };
+
+  // One token per run of text, so that handlebarsText escapes a `{{` wherever its braces came from.
+  const pushText = (start: number, text: string, end: number): void => {
+    const last = tokens.at(-1);
+    if (last === undefined) commentsIn(0, start);
+    else if ("text" in last && start > textEnd) commentsIn(textEnd, start);
+    const previous = tokens.at(-1);
+    if (previous !== undefined && "text" in previous) previous.text += text;
+    else tokens.push({ text });
+    textEnd = end;
   };
 
   const forLoop = (node: AstNode): void => {
@@ -239,6 +258,17 @@ export function nunjucksToHandlebars(
   else if ("text" in last) commentsIn(textEnd, source.length);
   const written = [...source.matchAll(/\{#-?([\s\S]*?)-?#\}/g)].filter((m) => m[1]!.trim() !== "").length;
   return { tokens, lostComments: Math.max(0, written - kept) };
+}
+
+/** Where the output tag holding the literal at `start` ends, past its string's closing quote. */
+function tagEnd(source: string, start: number): number {
+  let i = start;
+  const quote = source[i];
+  if (quote === '"' || quote === "'") {
+    for (i++; i < source.length && source[i] !== quote; i++) if (source[i] === "\\") i++;
+  }
+  const close = source.indexOf("}}", i);
+  return close === -1 ? source.length : close + 2;
 }
 
 /**

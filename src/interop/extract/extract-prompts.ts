@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { loadConfigOrThrow } from "../../config/load-config.js";
 import { PromptOpsError } from "../../errors.js";
@@ -67,7 +67,9 @@ export async function extractPrompts(options: ExtractOptions): Promise<ExtractRu
     prompts.push(extracted);
     planned.push({ path, text });
   }
-  const existing = planned.filter((file) => existsSync(file.path));
+  // A file that already says exactly what extract would write is no conflict: extract, review,
+  // publish, then the same command with --write (or again after a refused --write) finds its own files.
+  const existing = planned.filter((file) => existsSync(file.path) && !holds(file.path, file.text));
   if (existing.length > 0 && !options.force) {
     throw new PromptOpsError("extract-would-overwrite", "already exists: nothing written", {
       hint: `choose other ids with --id <file:line>=<id>, or pass --force to replace ${existing.length === 1 ? "it" : `these ${existing.length} files`}`,
@@ -85,6 +87,16 @@ export async function extractPrompts(options: ExtractOptions): Promise<ExtractRu
     skippedFiles: program.skipped,
     renderFailures,
   };
+}
+
+function holds(path: string, text: string): boolean {
+  try {
+    // The size first: whatever sits there (a FIFO, a huge file) is never read unless it could match.
+    const stat = statSync(path);
+    return stat.isFile() && stat.size === Buffer.byteLength(text) && readFileSync(path, "utf8") === text;
+  } catch {
+    return false;
+  }
 }
 
 function toExtracted(prompt: FoundPrompt, id: string): ExtractedPrompt {

@@ -32,7 +32,7 @@ export function findPrompts(
   for (const file of files) {
     for (const call of sdkCalls(ts, file)) {
       const match = shapeOf(ts, checker, call);
-      if (!match) continue;
+      if (!match || rendersFromRegistry(ts, call)) continue;
       const functionName = enclosingFunctionName(ts, call);
       const reader = new PromptReader(ts, checker);
       try {
@@ -87,6 +87,34 @@ function shapeOf(ts: TypeScriptApi, checker: TS.TypeChecker, call: TS.CallExpres
     if (matches && clientKind(ts, checker, callee) === sdk) return shape;
   }
   return undefined;
+}
+
+const REGISTRY_SHAPES = new Set(["messages", "anthropic", "responses"]);
+
+/**
+ * A call whose prompt already comes from the runtime (`messages: prompts.messages("id", …)`,
+ * `...prompts.anthropic("id", …)`), as `extract --write` leaves it: nothing to extract, and nothing
+ * the user should read as "left as written" when running extract again.
+ */
+function rendersFromRegistry(ts: TypeScriptApi, call: TS.CallExpression): boolean {
+  const request = call.arguments[0];
+  if (!request || !ts.isObjectLiteralExpression(request)) return false;
+  return request.properties.some((property) => {
+    const value = ts.isPropertyAssignment(property)
+      ? property.initializer
+      : ts.isSpreadAssignment(property)
+        ? property.expression
+        : undefined;
+    return (
+      value !== undefined &&
+      ts.isCallExpression(value) &&
+      ts.isPropertyAccessExpression(value.expression) &&
+      ts.isIdentifier(value.expression.expression) &&
+      REGISTRY_SHAPES.has(value.expression.name.text) &&
+      value.arguments[0] !== undefined &&
+      ts.isStringLiteralLike(value.arguments[0])
+    );
+  });
 }
 
 /** `answerSupportQuestion`, `RefundDesk.explainRefund`, the name of an arrow function's variable. */

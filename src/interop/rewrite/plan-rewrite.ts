@@ -64,10 +64,12 @@ export function planRewrite(
 
   const problems: string[] = [];
   const formats = new Map<string, ModuleFormat>();
+  let undecidedFormat = false;
   for (const file of byFile.keys()) {
     const format = moduleFormatOf(file);
     if (format) formats.set(file, format);
     else {
+      undecidedFormat = true;
       problems.push(
         `${relative(options.root, file)}: Node would load it as CommonJS or as an ES module depending on how it is compiled (no "type": "module" in package.json): --write cannot choose how it gets its prompts`,
       );
@@ -96,11 +98,15 @@ export function planRewrite(
     }
   }
   if (problems.length > 0) {
-    throw new PromptOpsError("rewrite-refused", `--write changed nothing: ${problems[0]}`, {
+    // The prompt files are written by then (extract's part): say the code is what was left alone.
+    const fix = undecidedFormat
+      ? 'if the app runs as ES modules, add "type": "module" to package.json; if it compiles to CommonJS, rewrite the call sites by hand with loadPromptsSync'
+      : "fix this, or run extract without --write and rewrite this call site by hand";
+    throw new PromptOpsError("rewrite-refused", `--write left every call site as written: ${problems[0]}`, {
       hint:
         problems.length > 1
-          ? `and ${problems.length - 1} more: ${problems.slice(1).join("; ")}`
-          : "fix this, or run extract without --write and rewrite this call site by hand",
+          ? `${fix}; and ${problems.length - 1} more: ${problems.slice(1).join("; ")}`
+          : fix,
     });
   }
   return { files, rewritten, leftAlone };

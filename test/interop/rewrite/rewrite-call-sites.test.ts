@@ -140,6 +140,9 @@ describe("extract --write rewrites each call site to render its prompt from the 
     ).rejects.toMatchObject({
       code: "rewrite-refused",
       message: expect.stringContaining("support.ts: Node would load it as CommonJS or as an ES module"),
+      hint: expect.stringMatching(
+        /^if the app runs as ES modules, add "type": "module" to package\.json;.* and \d+ more: /,
+      ),
     });
     expect(snapshot(root)).toEqual(before);
   });
