@@ -74,7 +74,14 @@ export function toResponsesInput(messages: readonly RenderedMessage[]): Response
       ? lone
       : rest.map((m) => ({
           role: m.role as "user" | "assistant",
-          content: typeof m.content === "string" ? m.content : m.content.map(toResponsesPart),
+          // Input parts (`input_text`) are for user turns only: the API refuses them in an assistant
+          // turn, whose text it takes as a plain string.
+          content:
+            typeof m.content === "string"
+              ? m.content
+              : m.role === "assistant"
+                ? textOf(m.content)
+                : m.content.map(toResponsesPart),
         }));
   return system.length > 0 ? { instructions: system.join("\n\n"), input } : { input };
 }

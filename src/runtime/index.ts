@@ -279,7 +279,8 @@ function serveRegistry(
   };
 
   // The typed signatures are for callers; at run time ids and vars are plain strings and records.
-  const render = (id: string, vars: unknown) => {
+  // `method` names the call in the missing-variable hint, as the caller wrote it.
+  const render = (id: string, vars: unknown, method = "messages") => {
     const prompt = active(id);
     return renderPrompt(
       id,
@@ -287,16 +288,16 @@ function serveRegistry(
       (vars ?? {}) as Readonly<Record<string, unknown>>,
       prompt.templates,
       (variable) =>
-        `every declared variable without a default is required: prompts.messages(${JSON.stringify(id)}, { ${variable}: … })`,
+        `every declared variable without a default is required: prompts.${method}(${JSON.stringify(id)}, { ${variable}: … })`,
     );
   };
   return {
     messages: (id, ...vars) => toOpenAIMessages(render(id, vars[0])),
-    anthropic: (id, ...vars) => toAnthropicMessages(render(id, vars[0])),
-    responses: (id, ...vars) => toResponsesInput(render(id, vars[0])),
+    anthropic: (id, ...vars) => toAnthropicMessages(render(id, vars[0], "anthropic")),
+    responses: (id, ...vars) => toResponsesInput(render(id, vars[0], "responses")),
     get: (id) => active(id).info,
     ids: () => [...current().prompts.keys()].sort(),
-    prepare: (id, ...vars) => recorder.prepare(active(id).info, render(id, vars[0]), vars[0]),
+    prepare: (id, ...vars) => recorder.prepare(active(id).info, render(id, vars[0], "prepare"), vars[0]),
     feedback: (traceId, feedback) => recorder.feedback(traceId, feedback),
     observeStats: () => recorder.stats(),
     close: async () => {

@@ -50,6 +50,12 @@ describe("prompts.responses renders for openai.responses.create({ instructions, 
     expect(Object.keys(request)).toEqual(["instructions", "input"]);
   });
 
+  it("names the call the app made when a variable is missing", async () => {
+    const prompts = await loadPrompts({ lockfile, env: "production" });
+    const error = expectPromptOpsError(() => prompts.responses("classify", {} as never));
+    expect(error.hint).toContain('prompts.responses("classify", { text: … })');
+  });
+
   it("sends a conversation as a list of messages, and no instructions key without a system prompt", async () => {
     const prompts = await loadPrompts({ lockfile, env: "production" });
     expect(prompts.responses("few-shot")).toStrictEqual({
