@@ -113,6 +113,7 @@ function toExtracted(prompt: FoundPrompt, id: string): ExtractedPrompt {
       name: v.name,
       expression: v.expression,
       ...(v.type ? { type: v.type } : {}),
+      ...(v.asText ? { asText: v.asText } : {}),
     })),
     replacedProperties: prompt.replacedProperties,
     rewriteBlockers: prompt.variables.flatMap((v) => (v.unprovable ? [v.unprovable] : [])),

@@ -30,6 +30,11 @@ export interface ExtractedVariable {
   expression: string;
   /** JSON Schema type when the TypeScript type says so (string, number, boolean); otherwise absent. */
   type?: "string" | "number" | "boolean";
+  /**
+   * The value has no type to go by (`any`, JavaScript): the rewrite passes `String(expression)`, which
+   * is exactly the text `${expression}` wrote (`"undefined"` included), and the variable is a string.
+   */
+  asText?: true;
 }
 
 /** A message as the prompt file will hold it: Nunjucks template text. */

@@ -48,7 +48,7 @@ export class PromptReader {
         call,
         `${what} is the result of ${short(call.expression.getText())}() (line ${lineOf(call)})`,
       );
-    if (this.ts.isIdentifier(expr) || this.isMemberChain(expr)) return [this.variable(expr)];
+    if (this.ts.isIdentifier(expr) || this.isMemberChain(expr)) return [this.variable(expr, true)];
     throw new CannotExtract(
       expr,
       `${what} is computed at run time (line ${lineOf(expr)}: ${short(expr.getText())})`,
@@ -131,12 +131,17 @@ export class PromptReader {
     );
   }
 
-  private variable(expr: TS.Expression): TextPart {
+  /**
+   * `whole`: the value is the whole content, sent as it is rather than written into text: an untyped
+   * one is declared a string, so that anything else is refused at run time, never sent differently.
+   */
+  private variable(expr: TS.Expression, whole = false): TextPart {
     const expression = expr.getText();
     const known = this.variables.find((v) => v.expression === expression);
     if (known) return { variable: known.name };
     const name = uniqueName(variableNameFor(this.ts, expr), new Set(this.variables.map((v) => v.name)));
     const typed = variableTypeOf(this.ts, this.checker, expr);
+    if (whole) delete typed.asText;
     const assigned = this.inlining === undefined ? undefined : reassignedRead(this.ts, this.checker, expr);
     if (assigned && !typed.unprovable)
       typed.unprovable = `\`${short(expression)}\` is read where \`${this.inlining}\` is made, and assigned again (line ${lineOf(assigned)}): at the call it may hold another value`;

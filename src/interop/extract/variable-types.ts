@@ -6,16 +6,16 @@ import type { TypeScriptApi } from "./load-typescript.js";
  * The JSON Schema type of an interpolated value, from its TypeScript type, and what cannot be
  * proven: JavaScript's `${x}` writes `undefined`, `null` and `[object Object]` where a prompt's
  * strict render refuses a missing value or writes an object differently. An untyped value (`any`,
- * JavaScript without types) is declared without a type: a string or number renders as JavaScript
- * writes it, and anything else is refused at run time, never sent differently.
+ * JavaScript without types) is passed as `String(value)`, the very text `${value}` writes, so the
+ * rewritten call sends what the code sent whatever the value turns out to be (`undefined` included).
  */
 export function variableTypeOf(
   ts: TypeScriptApi,
   checker: TS.TypeChecker,
   expr: TS.Expression,
-): Pick<ExtractedVariable, "type"> & { unprovable?: string } {
+): Pick<ExtractedVariable, "type" | "asText"> & { unprovable?: string } {
   const type = checker.getTypeAtLocation(expr);
-  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return {};
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return { type: "string", asText: true };
   const kinds = new Set<string>();
   for (const part of type.isUnion() ? type.types : [type]) kinds.add(kindOf(ts, part));
   const text = checker.typeToString(type);

@@ -150,8 +150,10 @@ function varsArgument(
   column: number,
 ): string {
   if (variables.length === 0) return "";
-  const entries = variables.map(({ name, expression }) => {
+  const entries = variables.map(({ name, expression, asText }) => {
     const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+    // An untyped value goes as the text `${value}` made of it: String() is that same conversion.
+    if (asText) return `${key}: String(${valueText(typescript, expression)})`;
     return key === expression.trim() ? key : `${key}: ${valueText(typescript, expression)}`;
   });
   const oneLine = `, { ${entries.join(", ")} }`;

@@ -54,6 +54,25 @@ export async function greet(user: User, count: number) {
     expect(run.written).toHaveLength(1);
   });
 
+  it("passes an untyped value written into text as String(value), the text the code wrote, and declares a whole untyped content a string", async () => {
+    const cwd = project({
+      "src/greet.js": `${OPENAI}
+export async function greet(user, note) {
+  return openai.chat.completions.create({
+    model: "gpt-4o-mini",
+    messages: [{ role: "system", content: note }, { role: "user", content: \`Hi \${user.name}\` }],
+  });
+}
+`,
+    });
+    const run = await extract(cwd);
+    expect(run.prompts[0]!.variables).toEqual([
+      { name: "note", expression: "note", type: "string" },
+      { name: "userName", expression: "user.name", type: "string", asText: true },
+    ]);
+    expect(run.prompts[0]!.rewriteBlockers).toEqual([]);
+  });
+
   it("lists a value read by a local constant and assigned again before the call as a rewrite blocker", async () => {
     const cwd = project({
       "src/greet.ts": `${OPENAI}

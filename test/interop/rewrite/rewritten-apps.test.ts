@@ -138,11 +138,13 @@ describe("an app rewritten by extract --write sends the requests it sent before,
     expect(await requestsOf(repo, "dist/main.js")).toEqual(before);
   }, 180_000);
 
-  it("the JavaScript worker (ESM and a CommonJS module): its four requests are unchanged", async () => {
+  it("the JavaScript worker (ESM and a CommonJS module): its five requests are unchanged, a missing value included", async () => {
     requireBuild();
     await using repo = await appRepo("js-app");
     const before = await requestsOf(repo, "src/main.js");
-    expect(before).toHaveLength(4);
+    expect(before).toHaveLength(5);
+    // The worker writes a missing ticket body as JavaScript does; the rewritten one must too.
+    expect(before.join("\n")).toContain("Body: undefined");
 
     const prompts = await extractAndPublish(repo);
     expect(prompts.map((p) => [p.functionName, p.rewriteBlockers])).toEqual(
