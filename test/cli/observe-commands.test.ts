@@ -62,11 +62,14 @@ async function project(files: Record<string, string>): Promise<void> {
 
 /** Two rotated log files: v1's traffic in the older one, v2's in the newer, feedback across both. */
 function rotatedLogs(): Record<string, string> {
+  // Each pair was logged in the same millisecond: two calls to ago() a tick apart would order them.
+  const threeDaysAgo = ago(3 * DAY);
+  const dayAgo = ago(DAY);
   const older = [
     call({
       trace: "a1",
       version: 1,
-      at: ago(3 * DAY),
+      at: threeDaysAgo,
       latencyMs: 400,
       input: 100,
       output: 20,
@@ -76,7 +79,7 @@ function rotatedLogs(): Record<string, string> {
     call({
       trace: "a2",
       version: 1,
-      at: ago(3 * DAY),
+      at: threeDaysAgo,
       latencyMs: 600,
       input: 100,
       output: 20,
@@ -85,12 +88,12 @@ function rotatedLogs(): Record<string, string> {
     feedback("a1", 1, "resolved"),
   ];
   const newer = [
-    call({ trace: "b1", version: 2, at: ago(DAY), latencyMs: 900, input: 140, output: 30, costUsd: 0.0014 }),
+    call({ trace: "b1", version: 2, at: dayAgo, latencyMs: 900, input: 140, output: 30, costUsd: 0.0014 }),
     "{this line was cut off by a crash",
     call({
       trace: "b2",
       version: 2,
-      at: ago(DAY),
+      at: dayAgo,
       latencyMs: 1500,
       input: 140,
       output: 30,
