@@ -40,16 +40,10 @@ export async function runImport(
     outDir: options.out ?? ".",
     force: options.force,
   });
-  if (options.json) {
-    printResultJson(result);
-    return 0;
-  }
-  const lines = result.prompts.map(
-    (p) => `wrote ${displayPath(p.file)} (${p.tests} test${p.tests === 1 ? "" : "s"})`,
-  );
-  lines.push(`wrote ${displayPath(result.written[0]!)}`);
-  printWithNotes(lines, result.notCarried);
-  return 0;
+  return printImport(result, options.json, () => [
+    ...result.prompts.map((p) => `wrote ${displayPath(p.file)} (${p.tests} test${p.tests === 1 ? "" : "s"})`),
+    `wrote ${displayPath(result.written[0]!)}`,
+  ]);
 }
 
 async function runImportDotprompt(options: {
@@ -65,22 +59,25 @@ async function runImportDotprompt(options: {
     outDir: options.out ?? ".",
     force: options.force,
   });
-  if (options.json) {
-    printResultJson(result);
-    return 0;
-  }
-  printWithNotes(
+  return printImport(result, options.json, () =>
     result.prompts.map((p) => `wrote ${displayPath(p.file)} (from ${p.source})`),
-    result.notCarried,
   );
-  return 0;
 }
 
-function printResultJson(result: {
+interface ImportResultShape {
   written: string[];
   prompts: Array<{ file: string }>;
   notCarried: NotCarried[];
-}): void {
+}
+
+/** --json prints the result; otherwise the files written (`wrote`), then what was left behind. */
+function printImport(result: ImportResultShape, json: boolean, wrote: () => string[]): number {
+  if (json) printResultJson(result);
+  else printWithNotes(wrote(), result.notCarried);
+  return 0;
+}
+
+function printResultJson(result: ImportResultShape): void {
   printJson({
     written: result.written.map(displayPath),
     prompts: result.prompts.map((p) => ({ ...p, file: displayPath(p.file) })),

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { loadConfigOrThrow } from "../../config/load-config.js";
 import { PromptOpsError } from "../../errors.js";
+import { isInside } from "../../fs/project-file.js";
 import { writeFileAtomicSync } from "../../fs/write-file-atomic.js";
 import { PROMPT_FILE_SUFFIX, promptIdProblem } from "../../prompt/prompt-id.js";
 import type { ExtractedPrompt, ExtractResult } from "./extracted-prompt.js";
@@ -161,7 +162,6 @@ function commonRoot(cwd: string, paths: readonly string[]): string {
     return statSync(absolute).isDirectory() ? absolute : dirname(absolute);
   });
   let root = folders[0] ?? resolve(cwd);
-  while (!folders.every((f) => f === root || f.startsWith(root.endsWith(sep) ? root : root + sep)))
-    root = dirname(root);
+  while (!folders.every((f) => f === root || isInside(f, root))) root = dirname(root);
   return root;
 }

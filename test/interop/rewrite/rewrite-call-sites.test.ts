@@ -31,6 +31,15 @@ function snapshot(root: string): Record<string, string> {
 
 const options = (root: string) => ({ root, env: "production" });
 
+/** The whole ts-app rewrite is refused with `message`, and not a byte of the app changes. */
+async function expectTsAppRefused(root: string, message: string): Promise<void> {
+  const before = snapshot(root);
+  await expect(
+    rewriteCallSites(fixtureExtractResult(root, TS_APP_PROMPTS), options(root)),
+  ).rejects.toMatchObject({ code: "rewrite-refused", message: expect.stringContaining(message) });
+  expect(snapshot(root)).toEqual(before);
+}
+
 describe("extract --write rewrites each call site to render its prompt from the lockfile", () => {
   it.each([
     ["ts-app", TS_APP_PROMPTS, ["classify.ts", "few-shot.ts", "prompts.ts", "summarize.ts", "support.ts"]],
@@ -78,14 +87,7 @@ describe("extract --write rewrites each call site to render its prompt from the 
   it("refuses to replace a prompts module it did not write", async () => {
     const root = copyOf("ts-app");
     writeFileSync(join(root, "src", "prompts.ts"), "export const prompts = ['mine'];\n");
-    const before = snapshot(root);
-    await expect(
-      rewriteCallSites(fixtureExtractResult(root, TS_APP_PROMPTS), options(root)),
-    ).rejects.toMatchObject({
-      code: "rewrite-refused",
-      message: expect.stringContaining("prompts.ts exists and was not written by promptops"),
-    });
-    expect(snapshot(root)).toEqual(before);
+    await expectTsAppRefused(root, "prompts.ts exists and was not written by promptops");
   });
 
   it("leaves a call site with a rewrite blocker as written, and rewrites the others", async () => {
@@ -151,14 +153,7 @@ describe("extract --write rewrites each call site to render its prompt from the 
     const root = copyOf("ts-app");
     rmSync(join(root, "package.json"));
     execFileSync("mkfifo", [join(root, "package.json")]);
-    const before = snapshot(root);
-    await expect(
-      rewriteCallSites(fixtureExtractResult(root, TS_APP_PROMPTS), options(root)),
-    ).rejects.toMatchObject({
-      code: "rewrite-refused",
-      message: expect.stringContaining("support.ts: Node would load it as CommonJS or as an ES module"),
-    });
-    expect(snapshot(root)).toEqual(before);
+    await expectTsAppRefused(root, "support.ts: Node would load it as CommonJS or as an ES module");
   });
 
   it("puts back every file already written when a later write fails, and removes the module it created", async () => {
